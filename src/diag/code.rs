@@ -1,0 +1,164 @@
+//! Stable diagnostic codes. A code is never reused or renumbered.
+//!
+//! E01xx syntax, E02xx names, E03xx versions and coexistence, E04xx order and dependencies,
+//! E05xx what exgen can generate and its inputs, E06xx namespaces, certificates and client
+//! access, W.... warnings, E9xxx internal errors (a bug in exgen). The long explanation of each
+//! code is `docs/codes/<CODE>.md`, printed by `exgen explain`.
+
+use super::Severity;
+use serde::{Serialize, Serializer};
+
+macro_rules! codes {
+    ($($(#[doc = $doc:literal])+ $name:ident,)+) => {
+        /// A diagnostic code.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Code {
+            $($(#[doc = $doc])+ $name,)+
+        }
+
+        impl Code {
+            /// Every code, in numeric order.
+            pub const ALL: &'static [Code] = &[$(Code::$name,)+];
+
+            /// The code as written, such as `"E0202"`.
+            #[must_use]
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Code::$name => stringify!($name),)+
+                }
+            }
+
+            /// The long explanation (Markdown) that `exgen explain` prints.
+            #[must_use]
+            pub fn explanation(self) -> &'static str {
+                match self {
+                    $(Code::$name => include_str!(concat!("../../docs/codes/", stringify!($name), ".md")),)+
+                }
+            }
+        }
+    };
+}
+
+codes! {
+    /// Syntax error: the text does not match the grammar.
+    E0100,
+    /// A string is not closed on its line.
+    E0101,
+    /// A `{` block is not closed, or a `}` has no `{`.
+    E0102,
+    /// Blocks are nested deeper than exgen accepts.
+    E0103,
+    /// The plan is not UTF-8 text.
+    E0104,
+    /// The file holds no plan.
+    E0105,
+    /// Unknown keyword, or a keyword in a place where it does not belong.
+    E0106,
+    /// A statement's arguments are missing, too many or of the wrong kind.
+    E0107,
+    /// A setting is given twice.
+    E0108,
+    /// A required setting is missing.
+    E0109,
+    /// A name is defined twice.
+    E0201,
+    /// A server name does not refer to a declared server.
+    E0202,
+    /// A database name does not refer to a declared database.
+    E0203,
+    /// A namespace kind is used but not declared.
+    E0204,
+    /// A name refers to an object of the wrong kind.
+    E0205,
+    /// An Exchange version exgen does not know.
+    E0301,
+    /// An update level (SP, RU, CU) that the version does not have.
+    E0302,
+    /// Two Exchange versions that cannot coexist in one organization.
+    E0303,
+    /// A server is below the update level coexistence requires.
+    E0304,
+    /// An in-place upgrade of Exchange, which is not supported.
+    E0305,
+    /// The server's operating system cannot run its Exchange version.
+    E0306,
+    /// A role that the server's Exchange version does not have.
+    E0307,
+    /// Edge Transport shares a server with other roles.
+    E0308,
+    /// The forest functional level is below what the target version needs.
+    E0309,
+    /// The plan's target does not match its new servers, or has none.
+    E0310,
+    /// The first site to get new servers is not internet-facing.
+    E0401,
+    /// A Mailbox server has no Client Access or Hub Transport of its version in its site.
+    E0402,
+    /// A server is decommissioned while it still holds data or a duty.
+    E0403,
+    /// A step refers to a server that is not in the state the step needs.
+    E0404,
+    /// A construct parses but exgen does not generate it yet.
+    E0501,
+    /// A CSV file named by the plan cannot be read.
+    E0502,
+    /// A CSV file lacks a required column or has no rows.
+    E0503,
+    /// A certificate does not cover a namespace in use.
+    E0601,
+    /// The legacy namespace is missing while older servers must still be reached, or is
+    /// present when none remain.
+    E0602,
+    /// A client access or mail flow setting needs a namespace that is not declared.
+    E0603,
+    /// A fact exgen relies on is not confirmed by Microsoft documentation.
+    W0301,
+    /// A setting that is allowed but risky.
+    W0401,
+    /// exgen failed internally; this is a bug in exgen.
+    E9001,
+}
+
+impl Code {
+    /// Errors stop compilation, warnings do not.
+    #[must_use]
+    pub fn severity(self) -> Severity {
+        if self.as_str().starts_with('W') {
+            Severity::Warning
+        } else {
+            Severity::Error
+        }
+    }
+
+    /// Looks a code up by its text, ignoring case (`e0202` works).
+    #[must_use]
+    pub fn parse(text: &str) -> Option<Code> {
+        Code::ALL
+            .iter()
+            .copied()
+            .find(|c| c.as_str().eq_ignore_ascii_case(text.trim()))
+    }
+
+    /// The first line of the explanation without its `# CODE:` prefix: a short summary.
+    #[must_use]
+    pub fn summary(self) -> &'static str {
+        let first = self.explanation().lines().next().unwrap_or("");
+        first
+            .trim_start_matches('#')
+            .trim()
+            .split_once(": ")
+            .map_or(first, |(_, s)| s)
+    }
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Code {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
