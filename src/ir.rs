@@ -1,1 +1,399 @@
-//! stub
+//! The typed, validated plan: what `exgen ir` prints and the only input of lowering.
+//!
+//! Names are resolved, defaults decided, versions checked against the specs. Every item that
+//! becomes a step keeps its [`Origin`] (plan line and text) so generated scripts can cite it.
+//! Collections are `Vec`s in plan order (or a documented order): nothing here iterates a hash.
+
+use crate::specs::{Build, Level};
+use serde::Serialize;
+
+/// A plan ready to be lowered.
+#[derive(Debug, Clone, Serialize)]
+pub struct Plan {
+    /// The plan's title.
+    pub title: String,
+    /// The plan's file name (no directory).
+    pub file: String,
+    /// The Exchange organization.
+    pub organization: Organization,
+    /// The version the plan installs.
+    pub target: VersionLevel,
+    /// Versions of the existing servers (what the plan upgrades from), oldest first.
+    pub sources: Vec<String>,
+    /// Where setup runs from.
+    pub media: Option<String>,
+    /// Forests.
+    pub forests: Vec<Forest>,
+    /// Namespaces.
+    pub namespaces: Namespaces,
+    /// Active Directory sites, in plan order.
+    pub sites: Vec<Site>,
+    /// Servers, in plan order.
+    pub servers: Vec<Server>,
+    /// Names of the new servers in install order (internet-facing site first, then role order).
+    pub install_order: Vec<String>,
+    /// Databases, in plan order.
+    pub databases: Vec<Database>,
+    /// Certificates.
+    pub certificates: Vec<Certificate>,
+    /// Client access settings per server.
+    pub client_access: Vec<ClientAccess>,
+    /// Mail flow settings per server.
+    pub mail_flow: Vec<MailFlow>,
+    /// Mailbox move batches.
+    pub moves: Vec<MoveBatch>,
+    /// Public folder replica moves.
+    pub public_folders: Vec<PublicFolderMove>,
+    /// Validation steps.
+    pub validations: Vec<Validation>,
+    /// Servers to decommission.
+    pub decommission: Vec<Decommission>,
+    /// Steps for a person.
+    pub manual: Vec<ManualStep>,
+}
+
+/// Where an item came from in the plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Origin {
+    /// 1-based line of the statement.
+    pub line: usize,
+    /// The statement's first line, trimmed.
+    pub text: String,
+}
+
+/// The Exchange organization.
+#[derive(Debug, Clone, Serialize)]
+pub struct Organization {
+    /// Its name.
+    pub name: Option<String>,
+    /// `native` or `mixed` (2000/2003 organizations).
+    pub mode: Option<String>,
+}
+
+/// A version at an update level, with the build it stands for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct VersionLevel {
+    /// `2010`
+    pub version: String,
+    /// `SP3`
+    pub level: Level,
+    /// The build of that level (or the nearest listed one below it).
+    pub build: Option<Build>,
+}
+
+/// A forest.
+#[derive(Debug, Clone, Serialize)]
+pub struct Forest {
+    /// Root domain name.
+    pub name: String,
+    /// Forest functional level as written (`2003`).
+    pub functional_level: Option<String>,
+    /// Domains.
+    pub domains: Vec<String>,
+}
+
+/// The namespaces clients use.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Namespaces {
+    /// The name clients use for everything (`mail.contoso.com`).
+    pub primary: Option<String>,
+    /// The Autodiscover name.
+    pub autodiscover: Option<String>,
+    /// The name the older servers are reached by during coexistence.
+    pub legacy: Option<String>,
+}
+
+/// An Active Directory site.
+#[derive(Debug, Clone, Serialize)]
+pub struct Site {
+    /// Its name.
+    pub name: String,
+    /// Whether it faces the internet.
+    pub internet_facing: bool,
+    /// Servers in it, by name.
+    pub servers: Vec<String>,
+}
+
+/// A server role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// Client Access.
+    Cas,
+    /// Hub Transport.
+    Hub,
+    /// Mailbox.
+    Mailbox,
+    /// Unified Messaging.
+    Um,
+    /// Edge Transport.
+    Edge,
+}
+
+impl Role {
+    /// Every role, by plan keyword.
+    pub const ALL: [(&'static str, Role); 5] = [
+        ("cas", Role::Cas),
+        ("hub", Role::Hub),
+        ("mailbox", Role::Mailbox),
+        ("um", Role::Um),
+        ("edge", Role::Edge),
+    ];
+
+    /// The role named by a plan keyword.
+    #[must_use]
+    pub fn from_keyword(word: &str) -> Option<Role> {
+        Role::ALL
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(word))
+            .map(|(_, r)| *r)
+    }
+
+    /// The plan keyword (also the key in specs).
+    #[must_use]
+    pub fn keyword(self) -> &'static str {
+        Role::ALL
+            .iter()
+            .find(|(_, r)| *r == self)
+            .map_or("", |(k, _)| k)
+    }
+}
+
+/// A server.
+#[derive(Debug, Clone, Serialize)]
+pub struct Server {
+    /// NetBIOS name.
+    pub name: String,
+    /// Its site.
+    pub site: String,
+    /// Exchange version and level.
+    pub exchange: VersionLevel,
+    /// Operating system as written.
+    pub os: Option<String>,
+    /// Roles, in the order written.
+    pub roles: Vec<Role>,
+    /// Whether this plan installs it.
+    pub new: bool,
+    /// Fully qualified name.
+    pub fqdn: Option<String>,
+    /// Cluster (`ccr`, `scc`, `dag`) and its name.
+    pub cluster: Option<(String, String)>,
+    /// Setup's role names, in the version's install order (new servers only).
+    pub setup_roles: Vec<String>,
+    /// Where it is declared.
+    pub origin: Origin,
+}
+
+impl Server {
+    /// Whether it holds `role`.
+    #[must_use]
+    pub fn has(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+}
+
+/// Mailbox or public folder database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DatabaseKind {
+    /// Mailbox database.
+    Mailbox,
+    /// Public folder database.
+    PublicFolder,
+}
+
+/// A database.
+#[derive(Debug, Clone, Serialize)]
+pub struct Database {
+    /// Its name.
+    pub name: String,
+    /// Mailbox or public folder.
+    pub kind: DatabaseKind,
+    /// Its server.
+    pub server: String,
+    /// The server's version.
+    pub version: String,
+    /// Whether this plan creates it (its server is new).
+    pub create: bool,
+    /// Database file path.
+    pub edb: Option<String>,
+    /// Log folder.
+    pub logs: Option<String>,
+    /// Storage group (2007).
+    pub storage_group: Option<String>,
+    /// For a new mailbox database: the public folder database it uses (a new one on its server, if any).
+    pub public_folder_database: Option<String>,
+    /// Where it is declared.
+    pub origin: Origin,
+}
+
+/// A certificate.
+#[derive(Debug, Clone, Serialize)]
+pub struct Certificate {
+    /// The server the request is made on (the first named).
+    pub request_on: String,
+    /// Version of that server.
+    pub request_version: String,
+    /// Every server it is installed on, with its version.
+    pub install_on: Vec<(String, String)>,
+    /// Host names, primary first.
+    pub names: Vec<String>,
+    /// Subject; default `CN=<first name>`.
+    pub subject: String,
+    /// Friendly name.
+    pub friendly_name: String,
+    /// Services on the new servers (`IIS`, `SMTP`).
+    pub services: Vec<String>,
+    /// Where it is declared.
+    pub origin: Origin,
+}
+
+/// Outlook Anywhere settings.
+#[derive(Debug, Clone, Serialize)]
+pub struct OutlookAnywhere {
+    /// External host name.
+    pub host: String,
+    /// `Basic` or `Ntlm`.
+    pub auth: String,
+    /// SSL offloading.
+    pub ssl_offloading: bool,
+    /// IIS authentication methods.
+    pub iis_auth: Vec<String>,
+    /// Where it is declared.
+    pub origin: Origin,
+}
+
+/// Client access settings of one server.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClientAccess {
+    /// The Client Access server.
+    pub server: String,
+    /// Its version.
+    pub version: String,
+    /// Outlook Anywhere.
+    pub outlook_anywhere: Option<OutlookAnywhere>,
+    /// OAB to generate on this server, with its origin.
+    pub offline_address_book: Option<(String, Origin)>,
+    /// Host name of the internal virtual directory URLs.
+    pub internal_host: String,
+    /// Host name of the external virtual directory URLs.
+    pub external_host: String,
+    /// Host name of the Autodiscover service connection point.
+    pub autodiscover_host: String,
+    /// Whether the server is new (post-install settings apply).
+    pub new: bool,
+    /// Where it is declared.
+    pub origin: Origin,
+}
+
+/// Mail flow settings of one server.
+#[derive(Debug, Clone, Serialize)]
+pub struct MailFlow {
+    /// The transport server.
+    pub server: String,
+    /// Its version.
+    pub version: String,
+    /// Accept anonymous internet mail on its default receive connector.
+    pub inbound_anonymous: Option<Origin>,
+    /// Send connectors whose source becomes this server.
+    pub send_connectors: Vec<(String, Origin)>,
+    /// Where it is declared.
+    pub origin: Origin,
+}
+
+/// A batch of mailbox moves.
+#[derive(Debug, Clone, Serialize)]
+pub struct MoveBatch {
+    /// Batch name (`-BatchName`).
+    pub name: String,
+    /// Target database.
+    pub target_database: String,
+    /// Target server and its version (the shell that runs the moves).
+    pub target_server: String,
+    /// Target version.
+    pub version: String,
+    /// Single mailboxes.
+    pub mailboxes: Vec<String>,
+    /// Every mailbox on these servers.
+    pub from_servers: Vec<String>,
+    /// Every mailbox in these databases.
+    pub from_databases: Vec<String>,
+    /// CSV files of mailboxes.
+    pub csv: Vec<CsvFile>,
+    /// `-BadItemLimit`.
+    pub bad_item_limit: u32,
+    /// `-AcceptLargeDataLoss`.
+    pub accept_large_data_loss: bool,
+    /// `-SuspendWhenReadyToComplete`.
+    pub suspend_when_ready: bool,
+    /// Where it is declared.
+    pub origin: Origin,
+}
+
+/// A CSV file of mailboxes, read at compile time and copied next to the scripts.
+#[derive(Debug, Clone, Serialize)]
+pub struct CsvFile {
+    /// The path as written in the plan.
+    pub source: String,
+    /// Its file name in the output folder.
+    pub output: String,
+    /// The column holding the mailbox identity.
+    pub column: String,
+    /// Number of data rows.
+    pub rows: usize,
+    /// The file's text, copied into the output.
+    #[serde(skip)]
+    pub contents: String,
+}
+
+/// Moving public folder replicas from one server to another.
+#[derive(Debug, Clone, Serialize)]
+pub struct PublicFolderMove {
+    /// The old server.
+    pub from: String,
+    /// The new server.
+    pub to: String,
+    /// The version whose shell moves them.
+    pub version: String,
+    /// Where it is declared.
+    pub origin: Origin,
+}
+
+/// Validation checks on one server.
+#[derive(Debug, Clone, Serialize)]
+pub struct Validation {
+    /// The server.
+    pub server: String,
+    /// Its version.
+    pub version: String,
+    /// Checks that run as cmdlets.
+    pub checks: Vec<String>,
+    /// Whether the runbook lists the Remote Connectivity Analyzer.
+    pub remote_connectivity_analyzer: bool,
+    /// Where it is declared.
+    pub origin: Origin,
+}
+
+/// Decommissioning one server.
+#[derive(Debug, Clone, Serialize)]
+pub struct Decommission {
+    /// The server.
+    pub server: String,
+    /// Its version (the shell that removes its databases).
+    pub version: String,
+    /// Whether it has the Mailbox role (databases to remove).
+    pub mailbox: bool,
+    /// Where it is declared.
+    pub origin: Origin,
+}
+
+/// A step for a person.
+#[derive(Debug, Clone, Serialize)]
+pub struct ManualStep {
+    /// What to do.
+    pub text: String,
+    /// The phase it follows (`None`: at the end).
+    pub after: Option<String>,
+    /// Where it is declared.
+    pub origin: Origin,
+}

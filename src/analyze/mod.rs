@@ -1,1 +1,91 @@
-//! stub
+//! Analysis: AST → validated IR, or diagnostics.
+//!
+//! Resolves names, decides defaults, and checks the plan against the version specs and the
+//! migration rules. It keeps going after an error so one run reports everything it can; the
+//! IR is returned only when no error was found.
+
+mod csv;
+mod items;
+mod names;
+mod topology;
+mod versions;
+
+use crate::diag::{Code, Diagnostic, Diagnostics};
+use crate::ir;
+use crate::source::{SourceFile, Span};
+use crate::specs::Specs;
+use crate::syntax::ast;
+
+pub use csv::FileLoader;
+
+/// Checks `plan` and builds its IR. `loader` reads files the plan names (CSV), relative to
+/// the plan's folder.
+#[must_use]
+pub fn analyze(
+    plan: &ast::Plan,
+    file: &SourceFile,
+    specs: &Specs,
+    loader: &dyn FileLoader,
+) -> (Option<ir::Plan>, Diagnostics) {
+    let mut cx = Cx {
+        file,
+        specs,
+        loader,
+        diags: Diagnostics::new(),
+    };
+    let ir = build(&mut cx, plan);
+    let mut diags = cx.diags;
+    diags.sort();
+    if diags.has_errors() {
+        (None, diags)
+    } else {
+        (ir, diags)
+    }
+}
+
+/// Shared state of one analysis run.
+pub(crate) struct Cx<'a> {
+    pub file: &'a SourceFile,
+    pub specs: &'a Specs,
+    pub loader: &'a dyn FileLoader,
+    pub diags: Diagnostics,
+}
+
+impl Cx<'_> {
+    /// Records a diagnostic.
+    pub fn report(&mut self, diagnostic: Diagnostic) {
+        self.diags.push(diagnostic);
+    }
+
+    /// Where a statement starting at `span` came from: its line and first line of text.
+    pub fn origin(&self, span: Span) -> ir::Origin {
+        const MAX: usize = 160;
+        let line = self.file.line_col(span.start).line;
+        let text = self.file.line_text(line).trim();
+        let text = if text.chars().count() > MAX {
+            let cut: String = text.chars().take(MAX).collect();
+            format!("{cut}…")
+        } else {
+            text.to_owned()
+        };
+        ir::Origin { line, text }
+    }
+
+    /// Reports E0501 for a construct exgen recognises but does not generate yet.
+    pub fn not_generated(&mut self, span: Span, what: &str) {
+        self.report(
+            Diagnostic::new(Code::E0501, span, format!("{what} is not generated yet"))
+                .with_label("recognised, but exgen cannot generate it in this version")
+                .with_help(
+                    "remove it from the plan and do this step by hand, or wait for a later exgen",
+                ),
+        );
+    }
+}
+
+fn build(cx: &mut Cx<'_>, plan: &ast::Plan) -> Option<ir::Plan> {
+    let symbols = names::collect(cx, plan);
+    let versions = versions::check(cx, plan, &symbols)?;
+    let topology = topology::check(cx, plan, &symbols, &versions);
+    items::build(cx, plan, &symbols, versions, topology)
+}

@@ -1,0 +1,181 @@
+//! The symbol table: servers, sites, databases and namespaces, with duplicate and undefined
+//! names reported (Windows names compare case-insensitively).
+
+use super::Cx;
+use crate::diag::suggest::did_you_mean;
+use crate::diag::{Code, Diagnostic};
+use crate::source::Span;
+use crate::syntax::ast;
+use indexmap::IndexMap;
+
+/// Everything a plan names, in plan order.
+pub(super) struct Symbols<'p> {
+    pub servers: IndexMap<String, ServerSym<'p>>,
+    pub sites: Vec<&'p ast::Site>,
+    pub databases: IndexMap<String, &'p ast::Database>,
+    pub namespaces: IndexMap<String, &'p ast::Namespace>,
+}
+
+/// A server and the site it is in.
+pub(super) struct ServerSym<'p> {
+    pub server: &'p ast::Server,
+    pub site: &'p ast::Site,
+}
+
+/// Namespace kinds a plan may declare.
+pub(super) const NAMESPACE_KINDS: &[&str] = &["primary", "autodiscover", "legacy"];
+
+pub(super) fn collect<'p>(cx: &mut Cx<'_>, plan: &'p ast::Plan) -> Symbols<'p> {
+    let mut symbols = Symbols {
+        servers: IndexMap::new(),
+        sites: Vec::new(),
+        databases: IndexMap::new(),
+        namespaces: IndexMap::new(),
+    };
+    let mut site_names: IndexMap<String, Span> = IndexMap::new();
+    for item in &plan.items {
+        match &item.kind {
+            ast::ItemKind::Site(site) => {
+                unique(cx, &mut site_names, &site.name.node, site.name.span, "site");
+                symbols.sites.push(site);
+                for server in &site.servers {
+                    let key = server.name.to_lowercase();
+                    if let Some(first) = symbols.servers.get(&key) {
+                        duplicate(
+                            cx,
+                            "server",
+                            &server.name.node,
+                            server.name.span,
+                            first.server.name.span,
+                        );
+                    } else {
+                        symbols.servers.insert(key, ServerSym { server, site });
+                    }
+                }
+            }
+            ast::ItemKind::Database(db) => {
+                let key = db.name.to_lowercase();
+                if let Some(first) = symbols.databases.get(&key) {
+                    duplicate(cx, "database", &db.name.node, db.name.span, first.name.span);
+                } else {
+                    symbols.databases.insert(key, db);
+                }
+            }
+            ast::ItemKind::Namespaces(list) => {
+                for ns in list {
+                    let key = ns.kind.to_lowercase();
+                    if !NAMESPACE_KINDS.contains(&key.as_str()) {
+                        let mut d = Diagnostic::new(
+                            Code::E0107,
+                            ns.kind.span,
+                            format!("unknown namespace kind `{}`", ns.kind.node),
+                        )
+                        .with_label("not a namespace kind");
+                        d = d.with_help(match did_you_mean(&ns.kind, NAMESPACE_KINDS) {
+                            Some(s) => format!("did you mean `{s}`?"),
+                            None => "namespace kinds are `primary`, `autodiscover` and `legacy`"
+                                .to_owned(),
+                        });
+                        cx.report(d);
+                    } else if let Some(first) = symbols.namespaces.get(&key) {
+                        duplicate(
+                            cx,
+                            "namespace",
+                            &ns.kind.node,
+                            ns.kind.span,
+                            first.kind.span,
+                        );
+                    } else {
+                        symbols.namespaces.insert(key, ns);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    symbols
+}
+
+fn unique(cx: &mut Cx<'_>, seen: &mut IndexMap<String, Span>, name: &str, span: Span, what: &str) {
+    let key = name.to_lowercase();
+    if let Some(first) = seen.get(&key) {
+        duplicate(cx, what, name, span, *first);
+    } else {
+        seen.insert(key, span);
+    }
+}
+
+/// Reports E0201 for a name defined twice.
+pub(super) fn duplicate(cx: &mut Cx<'_>, what: &str, name: &str, span: Span, first: Span) {
+    cx.report(
+        Diagnostic::new(
+            Code::E0201,
+            span,
+            format!("{what} `{name}` is defined twice"),
+        )
+        .with_label("defined again here")
+        .with_related(first, "first defined here")
+        .with_help(format!(
+            "give each {what} its own name, or remove one of them"
+        )),
+    );
+}
+
+impl<'p> Symbols<'p> {
+    /// The server named `name`, or E0202 with a suggestion.
+    pub fn server(&self, cx: &mut Cx<'_>, name: &ast::Text) -> Option<&ServerSym<'p>> {
+        if let Some(sym) = self.servers.get(&name.to_lowercase()) {
+            return Some(sym);
+        }
+        let names: Vec<&str> = self
+            .servers
+            .values()
+            .map(|s| s.server.name.node.as_str())
+            .collect();
+        let mut d = Diagnostic::new(
+            Code::E0202,
+            name.span,
+            format!("undefined server `{}`", name.node),
+        )
+        .with_label("no server of this name is declared");
+        d = d.with_help(match did_you_mean(&name.node, &names) {
+            Some(s) => format!("did you mean `{s}`?"),
+            None => {
+                "declare it in a `site` block: `server NAME { exchange ...; roles ... }`".to_owned()
+            }
+        });
+        cx.report(d);
+        None
+    }
+
+    /// The database named `name`, or E0203 with a suggestion.
+    pub fn database(&self, cx: &mut Cx<'_>, name: &ast::Text) -> Option<&'p ast::Database> {
+        if let Some(db) = self.databases.get(&name.to_lowercase()) {
+            return Some(db);
+        }
+        let names: Vec<&str> = self
+            .databases
+            .values()
+            .map(|d| d.name.node.as_str())
+            .collect();
+        let mut d = Diagnostic::new(
+            Code::E0203,
+            name.span,
+            format!("undefined database `{}`", name.node),
+        )
+        .with_label("no database of this name is declared");
+        d = d.with_help(match did_you_mean(&name.node, &names) {
+            Some(s) => format!("did you mean `{s}`?"),
+            None => {
+                "declare it: `database NAME on SERVER { edb \"...\"; logs \"...\" }`".to_owned()
+            }
+        });
+        cx.report(d);
+        None
+    }
+
+    /// The host of a declared namespace kind.
+    pub fn namespace(&self, kind: &str) -> Option<&'p ast::Namespace> {
+        self.namespaces.get(kind).copied()
+    }
+}

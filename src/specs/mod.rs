@@ -1,0 +1,532 @@
+//! Version knowledge as data: `specs/<version>.yaml`, embedded in the binary.
+//!
+//! Each spec describes one Exchange version: its update levels and builds, which older
+//! versions it coexists with (declared on the newer version only), roles and install order,
+//! setup switches, how its shell is loaded and which PowerShell it runs, supported operating
+//! systems, and the phases a plan targeting it is carried out in. Rust code reads these
+//! tables; it holds no version literals of its own.
+
+use indexmap::IndexMap;
+use serde::{Deserialize, Deserializer, Serialize};
+use std::cmp::Ordering;
+use std::fmt;
+use std::sync::OnceLock;
+
+/// The spec files, embedded at build time. Adding a version means adding a line here and a file.
+const SPEC_FILES: &[(&str, &str)] = &[
+    ("2007.yaml", include_str!("../../specs/2007.yaml")),
+    ("2010.yaml", include_str!("../../specs/2010.yaml")),
+];
+
+/// Versions exgen recognises by name, in release order, including those it has no spec for yet.
+const KNOWN_VERSIONS: &str = include_str!("../../specs/versions.yaml");
+
+/// All version specs, in release order.
+#[derive(Debug)]
+pub struct Specs {
+    known: Vec<KnownVersion>,
+    functional_levels: Vec<String>,
+    versions: Vec<VersionSpec>,
+}
+
+/// A version exgen recognises by name, with or without a spec.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct KnownVersion {
+    /// Its name in plans and in `# Exchange:` headers: `2007`, `SE`.
+    pub name: String,
+    /// Its product name.
+    pub product: String,
+}
+
+#[derive(Deserialize)]
+struct KnownFile {
+    versions: Vec<KnownVersion>,
+    functional_levels: Vec<String>,
+}
+
+impl Specs {
+    /// The embedded specs, parsed once. Panics only if an embedded file is malformed, which
+    /// the test suite rules out.
+    #[must_use]
+    pub fn embedded() -> &'static Specs {
+        static SPECS: OnceLock<Specs> = OnceLock::new();
+        SPECS.get_or_init(|| {
+            Specs::parse(KNOWN_VERSIONS, SPEC_FILES)
+                .unwrap_or_else(|e| panic!("embedded specs: {e}"))
+        })
+    }
+
+    /// Parses the version list and spec files given as `(file name, text)`.
+    ///
+    /// # Errors
+    /// A file that does not match the schema, naming the file.
+    pub fn parse(known: &str, files: &[(&str, &str)]) -> Result<Specs, String> {
+        let known: KnownFile =
+            serde_yaml_ng::from_str(known).map_err(|e| format!("versions.yaml: {e}"))?;
+        let mut versions = Vec::new();
+        for (name, text) in files {
+            let spec: VersionSpec =
+                serde_yaml_ng::from_str(text).map_err(|e| format!("{name}: {e}"))?;
+            versions.push(spec);
+        }
+        let order = |v: &str| {
+            known
+                .versions
+                .iter()
+                .position(|k| k.name.eq_ignore_ascii_case(v))
+        };
+        versions.sort_by_key(|v| order(&v.version));
+        Ok(Specs {
+            known: known.versions,
+            functional_levels: known.functional_levels,
+            versions,
+        })
+    }
+
+    /// Every version exgen recognises, in release order.
+    #[must_use]
+    pub fn known(&self) -> &[KnownVersion] {
+        &self.known
+    }
+
+    /// Canonical name of a version as written in a plan (`se` → `SE`), if recognised.
+    #[must_use]
+    pub fn canonical(&self, written: &str) -> Option<&str> {
+        self.known
+            .iter()
+            .find(|k| k.name.eq_ignore_ascii_case(written))
+            .map(|k| k.name.as_str())
+    }
+
+    /// Release order of a recognised version (0 = oldest).
+    #[must_use]
+    pub fn rank(&self, version: &str) -> Option<usize> {
+        self.known
+            .iter()
+            .position(|k| k.name.eq_ignore_ascii_case(version))
+    }
+
+    /// Rank of a forest functional level as written (`2008r2`), lowest = 0.
+    #[must_use]
+    pub fn functional_level_rank(&self, level: &str) -> Option<usize> {
+        self.functional_levels
+            .iter()
+            .position(|l| l.eq_ignore_ascii_case(level))
+    }
+
+    /// The forest functional levels exgen knows, lowest first.
+    #[must_use]
+    pub fn functional_levels(&self) -> &[String] {
+        &self.functional_levels
+    }
+
+    /// The spec of `version`, if exgen has one.
+    #[must_use]
+    pub fn get(&self, version: &str) -> Option<&VersionSpec> {
+        self.versions
+            .iter()
+            .find(|v| v.version.eq_ignore_ascii_case(version))
+    }
+
+    /// All specs, oldest first.
+    #[must_use]
+    pub fn all(&self) -> &[VersionSpec] {
+        &self.versions
+    }
+}
+
+/// Everything exgen knows about one Exchange version.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct VersionSpec {
+    /// `2007`, `2010`, ...
+    pub version: String,
+    /// `Exchange Server 2010`
+    pub name: String,
+    /// Major number of `AdminDisplayVersion` (`Version 14.x`).
+    pub major: u32,
+    /// Update levels with their builds, oldest first.
+    pub updates: Vec<Update>,
+    /// Older versions this one can be installed beside, with the level each must be at.
+    #[serde(default)]
+    pub coexistence: Vec<Coexistence>,
+    /// Older versions that block installing this one.
+    #[serde(default)]
+    pub blocked: Vec<Blocked>,
+    /// Roles, co-location and order.
+    pub roles: Roles,
+    /// Setup program and switches.
+    pub setup: Setup,
+    /// How the Management Shell is loaded and which PowerShell it runs.
+    pub shell: Shell,
+    /// The forest functional level this version needs.
+    pub forest_functional_level: Fact<String>,
+    /// Whether every site with Exchange servers needs a global catalog.
+    #[serde(default)]
+    pub global_catalog_per_site: Option<Fact<bool>>,
+    /// Operating systems a new server of this version may run.
+    pub os: Vec<OsRule>,
+    /// Older versions whose client access needs a legacy namespace while they coexist with this one.
+    #[serde(default)]
+    pub legacy_namespace_for: Vec<String>,
+    /// In-place upgrades this version supports, by older version and minimum level.
+    #[serde(default)]
+    pub in_place_upgrade_from: Vec<Coexistence>,
+    /// Validation checks a plan may ask for on a server of this version.
+    #[serde(default)]
+    pub validation_checks: Vec<String>,
+    /// Phases of a plan that targets this version, in order (empty: not a target yet).
+    #[serde(default)]
+    pub phases: Vec<PhaseSpec>,
+}
+
+/// How sure the sources are about a fact (exchange-facts.md tags).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Default)]
+pub enum Confidence {
+    /// Microsoft documentation.
+    #[default]
+    D,
+    /// Third-party sources only.
+    #[serde(rename = "3P")]
+    ThirdParty,
+    /// Unverified: may only ever produce a warning.
+    #[serde(rename = "?")]
+    Unverified,
+}
+
+/// A value with its confidence and source.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Fact<T> {
+    /// The value.
+    #[serde(alias = "minimum", alias = "required", alias = "path")]
+    pub value: T,
+    /// How sure.
+    #[serde(default)]
+    pub confidence: Confidence,
+    /// Where it comes from.
+    #[serde(default)]
+    pub source: String,
+}
+
+/// One update level: `sp3 ru10` with build `8.3.298.3`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Update {
+    /// Its name as written in plans.
+    pub name: Level,
+    /// Its build number.
+    pub build: Build,
+}
+
+/// `with: "2007", minimum: { level: sp2 }`
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Coexistence {
+    /// The older version.
+    pub with: String,
+    /// The level its servers must be at.
+    pub minimum: Minimum,
+    /// How sure.
+    #[serde(default)]
+    pub confidence: Confidence,
+    /// Where it comes from.
+    #[serde(default)]
+    pub source: String,
+}
+
+/// A minimum update level of an older version.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Minimum {
+    /// The level, such as `sp2`.
+    pub level: Level,
+}
+
+/// An older version that cannot coexist with this one.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Blocked {
+    /// The older version.
+    pub with: String,
+    /// How sure.
+    #[serde(default)]
+    pub confidence: Confidence,
+    /// Where it comes from.
+    #[serde(default)]
+    pub source: String,
+}
+
+/// Roles of a version.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Roles {
+    /// Roles the version has, by plan keyword.
+    pub available: Vec<String>,
+    /// Order servers are installed in, by their first role in this list.
+    pub install_order: Vec<String>,
+    /// Roles that must be alone on their server.
+    #[serde(default)]
+    pub alone: Vec<String>,
+    /// Roles a Mailbox server needs of its own version in its site.
+    #[serde(default)]
+    pub mailbox_needs_in_site: Vec<String>,
+}
+
+/// Setup program and switches.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Setup {
+    /// `setup.com` or `Setup.exe`.
+    pub program: String,
+    /// The PowerShell a plain (non-Exchange) script on a new server can rely on.
+    pub powershell: String,
+    /// Switches for /PrepareLegacyExchangePermissions.
+    pub prepare_legacy_permissions: Vec<String>,
+    /// Switches for /PrepareSchema.
+    pub prepare_schema: Vec<String>,
+    /// Switches for /PrepareAD.
+    pub prepare_ad: Vec<String>,
+    /// Switches for an install.
+    pub install: Vec<String>,
+    /// Prefix of the roles switch, the role names follow comma-separated.
+    pub roles_switch: String,
+    /// License switches added to every run.
+    pub license: Vec<String>,
+    /// Setup's name for each role keyword.
+    pub role_names: IndexMap<String, String>,
+    /// Registry key that exists once this version is installed.
+    pub installed_key: Fact<String>,
+    /// Schema version (rangeUpper of ms-Exch-Schema-Version-Pt) per base level.
+    #[serde(default)]
+    pub schema_version: IndexMap<String, u32>,
+}
+
+/// The Management Shell.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Shell {
+    /// Its name in script headers.
+    pub label: String,
+    /// The Windows PowerShell version it runs on.
+    pub powershell: String,
+    /// `snapin` (local snap-in, 2007) or `remote` (remote PowerShell, 2010+).
+    pub kind: String,
+    /// The snap-in, for `snapin` shells.
+    #[serde(default)]
+    pub snapin: Option<String>,
+    /// The console file, for `snapin` shells.
+    #[serde(default)]
+    pub console_file: Option<String>,
+    /// A piece of `$env:ExchangeInstallPath` that only this version has, for `remote` shells.
+    #[serde(default)]
+    pub install_path_marker: Option<String>,
+    /// PowerShell expression for the folder of Exchange's bundled scripts.
+    pub scripts_dir: String,
+}
+
+/// An operating system a new server may run: matched by words in the plan's `os` text.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct OsRule {
+    /// How it is named in messages.
+    pub label: String,
+    /// Words that must all appear.
+    pub all: Vec<String>,
+    /// Words that must not appear.
+    #[serde(default)]
+    pub none: Vec<String>,
+    /// Of which at least one must appear (when not empty).
+    #[serde(default)]
+    pub any: Vec<String>,
+    /// The Exchange update level this OS needs.
+    #[serde(default)]
+    pub minimum: Option<Level>,
+    /// How sure.
+    #[serde(default)]
+    pub confidence: Confidence,
+}
+
+impl OsRule {
+    /// Whether the plan's OS text names this OS.
+    #[must_use]
+    pub fn matches(&self, os: &str) -> bool {
+        let words: Vec<String> = os
+            .split(|c: char| !(c.is_alphanumeric() || c == '-'))
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect();
+        let has = |w: &String| words.iter().any(|x| x == &w.to_lowercase());
+        self.all.iter().all(has)
+            && !self.none.iter().any(has)
+            && (self.any.is_empty() || self.any.iter().any(has))
+    }
+}
+
+/// One phase of a plan targeting a version.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PhaseSpec {
+    /// Slug used in file names: `client-access`.
+    pub id: String,
+    /// Title in headers and the runbook.
+    pub title: String,
+    /// Step kinds in this phase, in order.
+    pub steps: Vec<String>,
+}
+
+impl VersionSpec {
+    /// The update entry named `level` exactly.
+    #[must_use]
+    pub fn update(&self, level: &Level) -> Option<&Update> {
+        self.updates.iter().find(|u| &u.name == level)
+    }
+
+    /// Whether `level`'s base (`sp3` of `sp3 ru12`) is a known level of this version.
+    #[must_use]
+    pub fn knows_base(&self, level: &Level) -> bool {
+        self.updates.iter().any(|u| u.name.base == level.base)
+    }
+
+    /// The build of the highest listed update at or below `level` (for display and runtime checks).
+    #[must_use]
+    pub fn build_at(&self, level: &Level) -> Option<&Build> {
+        self.updates
+            .iter()
+            .filter(|u| u.name <= *level)
+            .max_by(|a, b| a.name.cmp(&b.name))
+            .map(|u| &u.build)
+    }
+
+    /// The coexistence entry for an older version.
+    #[must_use]
+    pub fn coexists_with(&self, older: &str) -> Option<&Coexistence> {
+        self.coexistence
+            .iter()
+            .find(|c| c.with.eq_ignore_ascii_case(older))
+    }
+
+    /// The blocked entry for an older version.
+    #[must_use]
+    pub fn blocks(&self, older: &str) -> Option<&Blocked> {
+        self.blocked
+            .iter()
+            .find(|c| c.with.eq_ignore_ascii_case(older))
+    }
+}
+
+/// An update level: a base (`rtm`, `sp3`, `cu14`) and an optional rollup (`ru10`).
+/// Ordered by base kind and number, then rollup.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Level {
+    /// `rtm`, `spN` or `cuN`.
+    pub base: String,
+    /// The rollup number, 0 when none.
+    pub rollup: u32,
+}
+
+impl Level {
+    /// Parses `sp3`, `sp3 ru10`, `cu14`, `rtm` (case-insensitive).
+    #[must_use]
+    pub fn parse(text: &str) -> Option<Level> {
+        let mut words = text.split_whitespace().map(str::to_ascii_lowercase);
+        let base = words.next()?;
+        Self::base_key(&base)?;
+        let rollup = match words.next() {
+            None => 0,
+            Some(ru) => ru.strip_prefix("ru")?.parse().ok()?,
+        };
+        if words.next().is_some() {
+            return None;
+        }
+        Some(Level { base, rollup })
+    }
+
+    fn base_key(base: &str) -> Option<(u8, u32)> {
+        if base == "rtm" {
+            return Some((0, 0));
+        }
+        let (kind, n) = if let Some(n) = base.strip_prefix("sp") {
+            (1, n)
+        } else {
+            (1, base.strip_prefix("cu")?)
+        };
+        if n.is_empty() || !n.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        Some((kind, n.parse().ok()?))
+    }
+}
+
+impl Ord for Level {
+    fn cmp(&self, other: &Self) -> Ordering {
+        (Self::base_key(&self.base), self.rollup).cmp(&(Self::base_key(&other.base), other.rollup))
+    }
+}
+
+impl PartialOrd for Level {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl fmt::Display for Level {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let base = self.base.to_ascii_uppercase();
+        if self.rollup == 0 {
+            write!(f, "{base}")
+        } else {
+            write!(f, "{base} RU{}", self.rollup)
+        }
+    }
+}
+
+impl Serialize for Level {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Level {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        Level::parse(&text)
+            .ok_or_else(|| serde::de::Error::custom(format!("bad update level `{text}`")))
+    }
+}
+
+/// A build number such as `8.2.176.2`, compared part by part as numbers (never as text).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Build(pub Vec<u32>);
+
+impl Build {
+    /// Parses dot-separated numbers.
+    #[must_use]
+    pub fn parse(text: &str) -> Option<Build> {
+        let parts: Option<Vec<u32>> = text.trim().split('.').map(|p| p.parse().ok()).collect();
+        parts.filter(|p| !p.is_empty()).map(Build)
+    }
+}
+
+impl fmt::Display for Build {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let parts: Vec<String> = self.0.iter().map(u32::to_string).collect();
+        f.write_str(&parts.join("."))
+    }
+}
+
+impl Serialize for Build {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Build {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        Build::parse(&text).ok_or_else(|| serde::de::Error::custom(format!("bad build `{text}`")))
+    }
+}
+
+#[cfg(test)]
+mod tests;
