@@ -6,6 +6,7 @@
 
 mod code;
 pub mod render;
+pub mod suggest;
 
 pub use code::Code;
 
