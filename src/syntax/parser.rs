@@ -159,12 +159,16 @@ fn syntax_error(text: &str, error: &pest::error::Error<Rule>) -> Diagnostic {
         ErrorVariant::CustomError { message } => message.clone(),
     };
     let (found, width) = found_at(text, at);
-    Diagnostic::new(
+    let diagnostic = Diagnostic::new(
         Code::E0100,
         Span::new(at, at + width),
         format!("expected {expected}, found {found}"),
     )
-    .with_label(format!("expected {expected}"))
+    .with_label(format!("expected {expected}"));
+    if found == "`{`" {
+        return diagnostic.with_help("a block's `{` goes on the line of its keyword");
+    }
+    diagnostic
 }
 
 /// Joins friendly rule names: "a, b or c".
@@ -189,19 +193,17 @@ pub fn rule_name(rule: Rule) -> &'static str {
         Rule::WHITESPACE => "a space",
         Rule::COMMENT => "a comment",
         Rule::statement_list | Rule::statement => "a statement",
-        Rule::argument => "an argument",
         Rule::word_start | Rule::word_char => "a letter or digit",
         Rule::file => "a plan",
         Rule::block => "a block",
         Rule::keyword => "a keyword",
-        Rule::string => "a string",
+        // Every kind of argument is possible wherever one is, so name them together.
+        Rule::argument | Rule::string | Rule::time | Rule::build | Rule::number | Rule::word => {
+            "an argument"
+        }
         Rule::string_inner => "the text of a string",
-        Rule::time => "a time such as `02:00`",
-        Rule::build => "a build number",
-        Rule::number => "a number",
-        Rule::word => "a word or name",
         Rule::comma => "`,`",
-        Rule::sep => "`;` or a new line",
+        Rule::sep => "a new line",
         Rule::open => "`{`",
         Rule::close => "`}`",
     }

@@ -15,7 +15,11 @@ pub const MAX_DEPTH: usize = 32;
 pub fn scan(text: &str) -> Diagnostics {
     let bytes = text.as_bytes();
     let mut diags = Diagnostics::new();
-    let mut open: Vec<usize> = Vec::new();
+    // Each open `{` with the indentation of its line. A `}` that starts a line indented
+    // differently from its `{` hints that an earlier block was left open: that `{` is the
+    // likely culprit when braces do not balance.
+    let mut open: Vec<(usize, usize)> = Vec::new();
+    let mut suspect: Option<usize> = None;
     let mut i = 0;
     while i < bytes.len() {
         match bytes[i] {
@@ -26,11 +30,18 @@ pub fn scan(text: &str) -> Diagnostics {
                     diags.push(too_deep(i));
                     return diags;
                 }
-                open.push(i);
+                open.push((i, indent(bytes, i).0));
                 i += 1;
             }
             b'}' => {
-                if open.pop().is_none() {
+                let popped = open.pop();
+                if let (Some((start, want)), (have, true)) = (popped, indent(bytes, i))
+                    && want != have
+                    && suspect.is_none()
+                {
+                    suspect = Some(start);
+                }
+                if popped.is_none() {
                     diags.push(
                         Diagnostic::new(Code::E0102, Span::new(i, i + 1), "unmatched `}`")
                             .with_label("no `{` is open here")
@@ -44,10 +55,24 @@ pub fn scan(text: &str) -> Diagnostics {
     }
     // A string left open swallows the rest of its line, braces included: counting those
     // braces would only add noise.
-    if let (Some(&start), false) = (open.last(), diags.has_errors()) {
-        diags.push(unclosed(start, open.len()));
+    if let (Some(&(innermost, _)), false) = (open.last(), diags.has_errors()) {
+        diags.push(unclosed(suspect.unwrap_or(innermost), open.len()));
     }
     diags
+}
+
+/// The indentation (in bytes) of the line holding `i`, and whether only indentation
+/// comes before `i` on that line.
+fn indent(bytes: &[u8], i: usize) -> (usize, bool) {
+    let start = bytes[..i]
+        .iter()
+        .rposition(|&b| b == b'\n' || b == b'\r')
+        .map_or(0, |n| n + 1);
+    let width = bytes[start..i]
+        .iter()
+        .take_while(|&&b| b == b' ' || b == b'\t')
+        .count();
+    (width, start + width == i)
 }
 
 /// Index of the line break ending the line that holds `i` (or the text's end).
