@@ -705,3 +705,20 @@ mod prop {
         }
     }
 }
+
+#[test]
+fn every_exm_example_in_the_language_reference_parses() {
+    let doc = include_str!("../../docs/language.md");
+    let mut count = 0;
+    for (i, block) in doc.split("```exm\n").skip(1).enumerate() {
+        let example = block.split("```").next().unwrap_or("");
+        let (plan, diags) = parse(&SourceFile::new("language.md", example));
+        assert!(
+            plan.is_some(),
+            "example {i} fails:\n{example}\n{}",
+            render(example, &diags)
+        );
+        count += 1;
+    }
+    assert!(count >= 15, "only {count} examples found");
+}
