@@ -204,10 +204,7 @@ pub fn build_validate(b: &mut Builder, stmt: &Stmt) -> Option<ItemKind> {
     let mut checks = Vec::new();
     for check in stmt.block.iter().flat_map(|block| &block.stmts) {
         b.no_block(check);
-        let mut args = Args::new(
-            check,
-            "CHECK (one check per statement, such as `service-health`)",
-        );
+        let mut args = Args::new(check, "validate on SERVER { CHECK; CHECK ... }");
         if args.finish(b) {
             checks.push(Text::new(check.key(), check.keyword_span));
         }
