@@ -1,0 +1,297 @@
+//! Builders for what the organization is made of: organization, target, media, forests,
+//! namespaces, sites and servers, databases and certificates.
+
+use super::args::{self, Args};
+use super::ast::{
+    CertName, Certificate, Cluster, Database, DatabaseKind, Forest, ItemKind, Namespace,
+    Organization, Server, Site,
+};
+use super::build::{Builder, Seen, build_version};
+use super::parser::{ArgKind, Stmt};
+use super::schema::{self, BlockKind};
+use crate::source::Spanned;
+
+/// `organization "Contoso" [mode native|mixed]`
+pub fn build_organization(b: &mut Builder, stmt: &Stmt) -> Option<ItemKind> {
+    let mut args = Args::new(stmt, "organization \"Name\" [mode native|mixed]");
+    let name = args.name(b, "the organization's name");
+    let mode = if args.eat("mode").is_some() {
+        args.choice(b, "`native` or `mixed`", schema::MODES)
+    } else {
+        None
+    };
+    let ok = args.finish(b);
+    b.no_block(stmt);
+    ok.then_some(ItemKind::Organization(Organization { name: name?, mode }))
+}
+
+/// `target exchange 2010 sp3`
+pub fn build_target(b: &mut Builder, stmt: &Stmt) -> Option<ItemKind> {
+    let mut args = Args::new(stmt, "target exchange VERSION [UPDATE]");
+    let version = build_version(b, &mut args, None);
+    b.no_block(stmt);
+    version.map(ItemKind::Target)
+}
+
+/// `media "\\fs01\media\Exchange2010SP3"`
+pub fn build_media(b: &mut Builder, stmt: &Stmt) -> Option<ItemKind> {
+    let mut args = Args::new(stmt, "media \"\\\\server\\share\\folder\"");
+    let path = args.string(b, "the setup media's path as a string");
+    let ok = args.finish(b);
+    b.no_block(stmt);
+    ok.then_some(ItemKind::Media(path?))
+}
+
+/// `forest "contoso.com" { functional-level 2003; domain "contoso.com" }`
+pub fn build_forest(b: &mut Builder, stmt: &Stmt) -> Option<ItemKind> {
+    let mut args = Args::new(stmt, "forest \"contoso.com\" { ... }");
+    let name = args.name(b, "the forest's root domain");
+    let ok = args.finish(b);
+    let mut forest = Forest {
+        name: args::blank(name),
+        functional_level: None,
+        domains: Vec::new(),
+    };
+    let mut seen = Seen::default();
+    for (key, child) in b.children(stmt, BlockKind::Forest) {
+        b.no_block(child);
+        let mut args = Args::new(child, "functional-level LEVEL | domain \"name\"");
+        match key.as_str() {
+            "functional-level" if seen.first(b, child) => {
+                forest.functional_level = args.value(b, "a functional level such as `2003`");
+            }
+            "domain" => forest.domains.extend(args.name(b, "a domain name")),
+            _ => continue,
+        }
+        args.finish(b);
+    }
+    ok.then_some(ItemKind::Forest(forest))
+}
+
+/// `namespaces { primary "mail.contoso.com"; autodiscover "..."; legacy "..." }`
+pub fn build_namespaces(b: &mut Builder, stmt: &Stmt) -> Option<ItemKind> {
+    let mut args = Args::new(stmt, "namespaces { primary \"host\" ... }");
+    let ok = args.finish(b);
+    let mut seen = Seen::default();
+    let mut namespaces = Vec::new();
+    for (key, child) in b.children(stmt, BlockKind::Namespaces) {
+        b.no_block(child);
+        if !seen.first(b, child) {
+            continue;
+        }
+        let mut args = Args::new(child, "primary|autodiscover|legacy \"host name\"");
+        let host = args.name(b, "a host name");
+        if let (Some(host), true) = (host, args.finish(b)) {
+            let kind = Spanned::new(key, child.keyword_span);
+            namespaces.push(Namespace { kind, host });
+        }
+    }
+    ok.then_some(ItemKind::Namespaces(namespaces))
+}
+
+/// `site "HQ" [internet-facing] { server ... }`
+pub fn build_site(b: &mut Builder, stmt: &Stmt) -> Option<ItemKind> {
+    let mut args = Args::new(stmt, "site NAME [internet-facing] { server ... }");
+    let name = args.name(b, "the site's name");
+    let internet_facing = args.eat("internet-facing");
+    let ok = args.finish(b);
+    let servers = b
+        .children(stmt, BlockKind::Site)
+        .into_iter()
+        .filter_map(|(_, child)| build_server(b, child))
+        .collect();
+    ok.then_some(ItemKind::Site(Site {
+        name: name?,
+        internet_facing,
+        servers,
+    }))
+}
+
+/// `server NAME { exchange ...; os "..."; roles ...; new; fqdn "..."; cluster ...; upgrade-to ... }`
+fn build_server(b: &mut Builder, stmt: &Stmt) -> Option<Server> {
+    let mut args = Args::new(stmt, "server NAME { exchange VERSION; roles ... }");
+    let name = args.name(b, "the server's name");
+    let ok = args.finish(b);
+    let mut server = Server {
+        name: args::blank(name),
+        exchange: None,
+        os: None,
+        roles: Vec::new(),
+        new: None,
+        fqdn: None,
+        cluster: None,
+        upgrade_to: None,
+        span: stmt.span,
+    };
+    let mut seen = Seen::default();
+    for (key, child) in b.children(stmt, BlockKind::Server) {
+        b.no_block(child);
+        if seen.first(b, child) {
+            server_setting(b, &mut server, &key, child);
+        }
+    }
+    if ok && !seen.has("exchange") {
+        let message = format!("server `{}` has no `exchange` version", server.name.node);
+        b.missing(
+            stmt,
+            message,
+            "add `exchange VERSION UPDATE` (such as `exchange 2010 sp3`) to its block",
+        );
+    }
+    ok.then_some(server)
+}
+
+/// One statement of a server block.
+fn server_setting(b: &mut Builder, server: &mut Server, key: &str, stmt: &Stmt) {
+    let mut args = Args::new(stmt, usage_of_server(key));
+    match key {
+        "exchange" => server.exchange = build_version(b, &mut args, Some(stmt.keyword_span)),
+        "os" => server.os = args.string(b, "the operating system as a string"),
+        "roles" => {
+            server.roles = args::roles(b, &mut args);
+            if server.roles.is_empty() {
+                args.reject(b, "a role");
+            }
+        }
+        "new" => server.new = Some(stmt.keyword_span),
+        "fqdn" => server.fqdn = args.name(b, "the server's fully qualified name"),
+        "cluster" => {
+            let kind = args.choice(b, "`ccr`, `scc` or `dag`", schema::CLUSTER_KINDS);
+            let name = args.name(b, "the cluster's name");
+            if let (Some(kind), Some(name)) = (kind, name) {
+                server.cluster = Some(Cluster { kind, name });
+            }
+        }
+        "upgrade-to" => server.upgrade_to = build_version(b, &mut args, None),
+        _ => {}
+    }
+    args.finish(b);
+}
+
+fn usage_of_server(key: &str) -> &'static str {
+    match key {
+        "exchange" => "exchange VERSION [UPDATE ...]",
+        "os" => "os \"Windows Server 2008 R2\"",
+        "roles" => "roles cas hub mailbox um edge",
+        "new" => "new",
+        "fqdn" => "fqdn \"host.contoso.com\"",
+        "cluster" => "cluster ccr|scc|dag NAME",
+        _ => "upgrade-to exchange VERSION [UPDATE ...]",
+    }
+}
+
+/// `database NAME on SERVER [{ ... }]` and `public-folder-database NAME on SERVER [{ ... }]`
+pub fn build_database(b: &mut Builder, stmt: &Stmt) -> Option<ItemKind> {
+    let kind = if stmt.key() == "database" {
+        DatabaseKind::Mailbox
+    } else {
+        DatabaseKind::PublicFolder
+    };
+    let mut args = Args::new(
+        stmt,
+        "database NAME on SERVER [{ edb \"...\"; logs \"...\" }]",
+    );
+    let name = args.name(b, "the database's name");
+    args.keyword(b, "on");
+    let server = args.name(b, "a server name");
+    let ok = args.finish(b);
+    let mut paths = [None, None, None];
+    let mut seen = Seen::default();
+    for (key, child) in b.children(stmt, BlockKind::Database) {
+        b.no_block(child);
+        if !seen.first(b, child) {
+            continue;
+        }
+        let mut args = Args::new(child, "edb|logs|storage-group \"...\"");
+        let slot = ["edb", "logs", "storage-group"]
+            .iter()
+            .position(|k| *k == key);
+        let value = args.name(b, "a path or name as a string");
+        if let (Some(slot), true) = (slot, args.finish(b)) {
+            paths[slot] = value;
+        }
+    }
+    let [edb, logs, storage_group] = paths;
+    ok.then_some(ItemKind::Database(Database {
+        kind,
+        name: name?,
+        server: server?,
+        edb,
+        logs,
+        storage_group,
+    }))
+}
+
+/// `certificate on SERVER [SERVER ...] { names ...; subject "..."; friendly-name "..."; services ... }`
+pub fn build_certificate(b: &mut Builder, stmt: &Stmt) -> Option<ItemKind> {
+    let mut args = Args::new(stmt, "certificate on SERVER [SERVER ...] { names ... }");
+    args.keyword(b, "on");
+    let mut servers = Vec::new();
+    loop {
+        servers.extend(args.name(b, "a server name"));
+        if !args.more() {
+            break;
+        }
+    }
+    let ok = args.finish(b);
+    let mut cert = Certificate {
+        servers,
+        names: Vec::new(),
+        subject: None,
+        friendly_name: None,
+        services: Vec::new(),
+    };
+    let mut seen = Seen::default();
+    for (key, child) in b.children(stmt, BlockKind::Certificate) {
+        b.no_block(child);
+        if seen.first(b, child) {
+            certificate_setting(b, &mut cert, &key, child);
+        }
+    }
+    if !seen.has("names") {
+        b.missing(
+            stmt,
+            "the certificate has no `names`".to_owned(),
+            "add `names primary autodiscover legacy` (namespace kinds, or host names as strings)",
+        );
+    }
+    ok.then_some(ItemKind::Certificate(cert))
+}
+
+fn certificate_setting(b: &mut Builder, cert: &mut Certificate, key: &str, stmt: &Stmt) {
+    let usage = match key {
+        "names" => "names primary|autodiscover|legacy|\"host\" ...",
+        "subject" => "subject \"CN=mail.contoso.com, O=Contoso\"",
+        "friendly-name" => "friendly-name \"Exchange SAN\"",
+        _ => "services iis smtp ...",
+    };
+    let mut args = Args::new(stmt, usage);
+    match key {
+        "names" => {
+            while let Some(arg) = args.peek() {
+                let name = if arg.kind == ArgKind::String {
+                    args.string(b, "a host name").map(CertName::Host)
+                } else {
+                    let what = "a namespace kind or a host name as a string";
+                    args.choice(b, what, schema::NAMESPACE_KINDS)
+                        .map(CertName::Namespace)
+                };
+                cert.names.extend(name);
+            }
+            if cert.names.is_empty() {
+                args.reject(b, "a namespace kind or a host name");
+            }
+        }
+        "subject" => cert.subject = args.string(b, "the subject as a string"),
+        "friendly-name" => cert.friendly_name = args.name(b, "the friendly name"),
+        "services" => {
+            cert.services =
+                args::words(b, &mut args, "a certificate service", schema::CERT_SERVICES);
+            if cert.services.is_empty() {
+                args.reject(b, "a certificate service");
+            }
+        }
+        _ => {}
+    }
+    args.finish(b);
+}
