@@ -18,6 +18,8 @@ pub struct Plan {
     pub organization: Organization,
     /// The version the plan installs.
     pub target: VersionLevel,
+    /// Where the target is declared.
+    pub target_origin: Origin,
     /// Versions of the existing servers (what the plan upgrades from), oldest first.
     pub sources: Vec<String>,
     /// Where setup runs from.
@@ -59,6 +61,9 @@ pub struct Origin {
     pub line: usize,
     /// The statement's first line, trimmed.
     pub text: String,
+    /// The statement's span, for diagnostics found after analysis.
+    #[serde(skip)]
+    pub span: crate::source::Span,
 }
 
 /// The Exchange organization.
@@ -96,11 +101,20 @@ pub struct Forest {
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Namespaces {
     /// The name clients use for everything (`mail.contoso.com`).
-    pub primary: Option<String>,
+    pub primary: Option<Namespace>,
     /// The Autodiscover name.
-    pub autodiscover: Option<String>,
+    pub autodiscover: Option<Namespace>,
     /// The name the older servers are reached by during coexistence.
-    pub legacy: Option<String>,
+    pub legacy: Option<Namespace>,
+}
+
+/// One namespace.
+#[derive(Debug, Clone, Serialize)]
+pub struct Namespace {
+    /// Its host name.
+    pub host: String,
+    /// Where it is declared.
+    pub origin: Origin,
 }
 
 /// An Active Directory site.

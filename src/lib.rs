@@ -20,3 +20,35 @@ pub mod source;
 pub mod specs;
 pub mod syntax;
 pub mod validate;
+
+pub use analyze::FileLoader;
+
+use diag::Diagnostics;
+use output::OutputFile;
+use source::SourceFile;
+use specs::Specs;
+
+/// Parses and analyzes a plan: the IR when it has no errors, and every diagnostic found.
+#[must_use]
+pub fn check(file: &SourceFile, loader: &dyn FileLoader) -> (Option<ir::Plan>, Diagnostics) {
+    let (ast, mut diagnostics) = syntax::parse(file);
+    let Some(ast) = ast else { return (None, diagnostics) };
+    let (ir, more) = analyze::analyze(&ast, file, Specs::embedded(), loader);
+    diagnostics.extend(more);
+    (ir, diagnostics)
+}
+
+/// Compiles a plan to the files of its output folder (nothing is written here: see
+/// [`output::write`]). `None` when the plan has errors.
+#[must_use]
+pub fn compile(file: &SourceFile, loader: &dyn FileLoader) -> (Option<Vec<OutputFile>>, Diagnostics) {
+    let (ir, mut diagnostics) = check(file, loader);
+    let Some(ir) = ir else { return (None, diagnostics) };
+    match lower::lower(&ir, Specs::embedded()) {
+        Ok(files) => (Some(files), diagnostics),
+        Err(errors) => {
+            diagnostics.extend(errors);
+            (None, diagnostics)
+        }
+    }
+}

@@ -110,13 +110,14 @@ pub(super) fn build(
             mode: None,
         },
         target: versions.target.clone(),
+        target_origin: cx.origin(target_item(plan)),
         sources: versions.sources.clone(),
         media: None,
         forests: Vec::new(),
         namespaces: ir::Namespaces {
-            primary: b.namespace("primary"),
-            autodiscover: b.namespace("autodiscover"),
-            legacy: b.namespace("legacy"),
+            primary: namespace_ir(cx, &b, "primary"),
+            autodiscover: namespace_ir(cx, &b, "autodiscover"),
+            legacy: namespace_ir(cx, &b, "legacy"),
         },
         sites: Vec::new(),
         servers: Vec::new(),
@@ -172,6 +173,15 @@ pub(super) fn build(
     certificate_coverage(cx, &b, plan, &out);
     media(cx, plan, &out);
     Some(out)
+}
+
+fn namespace_ir(cx: &Cx<'_>, b: &Builder<'_, '_, '_>, kind: &str) -> Option<ir::Namespace> {
+    let ns = b.symbols.namespace(kind)?;
+    Some(ir::Namespace { host: ns.host.node.clone(), origin: cx.origin(ns.kind.span.to(ns.host.span)) })
+}
+
+fn target_item(plan: &ast::Plan) -> Span {
+    plan.items.iter().find(|i| matches!(i.kind, ast::ItemKind::Target(_))).map_or(plan.title.span, |i| i.span)
 }
 
 fn servers(cx: &mut Cx<'_>, b: &Builder<'_, '_, '_>, out: &mut ir::Plan) {

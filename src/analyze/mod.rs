@@ -68,7 +68,7 @@ impl Cx<'_> {
         } else {
             text.to_owned()
         };
-        ir::Origin { line, text }
+        ir::Origin { line, text, span }
     }
 
     /// Reports E0501 for a construct exgen recognises but does not generate yet.

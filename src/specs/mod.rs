@@ -25,7 +25,7 @@ const KNOWN_VERSIONS: &str = include_str!("../../specs/versions.yaml");
 #[derive(Debug)]
 pub struct Specs {
     known: Vec<KnownVersion>,
-    functional_levels: Vec<String>,
+    functional_levels: Vec<FunctionalLevel>,
     versions: Vec<VersionSpec>,
 }
 
@@ -41,7 +41,17 @@ pub struct KnownVersion {
 #[derive(Deserialize)]
 struct KnownFile {
     versions: Vec<KnownVersion>,
-    functional_levels: Vec<String>,
+    functional_levels: Vec<FunctionalLevel>,
+}
+
+/// A forest functional level.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct FunctionalLevel {
+    /// As plans write it: `2003`, `2008r2`.
+    pub level: String,
+    /// Its `ForestMode` name at run time: `Windows2003Forest`.
+    pub forest_mode: String,
 }
 
 impl Specs {
@@ -111,12 +121,12 @@ impl Specs {
     pub fn functional_level_rank(&self, level: &str) -> Option<usize> {
         self.functional_levels
             .iter()
-            .position(|l| l.eq_ignore_ascii_case(level))
+            .position(|l| l.level.eq_ignore_ascii_case(level))
     }
 
     /// The forest functional levels exgen knows, lowest first.
     #[must_use]
-    pub fn functional_levels(&self) -> &[String] {
+    pub fn functional_levels(&self) -> &[FunctionalLevel] {
         &self.functional_levels
     }
 
@@ -175,6 +185,9 @@ pub struct VersionSpec {
     /// Validation checks a plan may ask for on a server of this version.
     #[serde(default)]
     pub validation_checks: Vec<String>,
+    /// Virtual directories of the Client Access role, by cmdlet noun.
+    #[serde(default)]
+    pub virtual_directories: Vec<VirtualDirectory>,
     /// Phases of a plan that targets this version, in order (empty: not a target yet).
     #[serde(default)]
     pub phases: Vec<PhaseSpec>,
@@ -363,6 +376,25 @@ impl OsRule {
     }
 }
 
+/// A virtual directory: `Get-/Set-<noun>` and the URL path it serves.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct VirtualDirectory {
+    /// The cmdlet noun: `OwaVirtualDirectory`.
+    pub noun: String,
+    /// Its name in IIS (`owa`), to pick it among others the same cmdlet returns.
+    pub name: String,
+    /// URL path: `/owa`.
+    pub path: String,
+    /// Whether its external URL moves to the legacy namespace while a newer version takes the
+    /// primary one.
+    #[serde(default)]
+    pub legacy: bool,
+    /// Where the fact comes from.
+    #[serde(default)]
+    pub source: String,
+}
+
 /// One phase of a plan targeting a version.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -373,6 +405,9 @@ pub struct PhaseSpec {
     pub title: String,
     /// Step kinds in this phase, in order.
     pub steps: Vec<String>,
+    /// `server`: one script per server, run on that server.
+    #[serde(default)]
+    pub per: Option<String>,
 }
 
 impl VersionSpec {

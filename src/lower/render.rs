@@ -1,0 +1,152 @@
+//! Rendering: scripts and the runbook through the embedded minijinja templates.
+//!
+//! Templates are strict (an undefined value is an error) and escape centrally: every
+//! `{{ value }}` in a `.ps1` template becomes a PowerShell single-quoted literal
+//! ([`escape::ps_literal`]), every `{{ value }}` in a `.md` template escaped Markdown, unless
+//! a filter marks it safe: `comment` (a `#` comment), `code` (Markdown code span), `list`
+//! (comma-separated literals), `bool` (`$true`/`$false`). Templates mark nothing else safe.
+
+use super::escape;
+use super::phases::Script;
+use super::steps::Shell;
+use crate::ir;
+use crate::specs::Specs;
+use minijinja::value::{Serde, Value, ValueKind};
+use minijinja::{AutoEscape, Environment, Error, ErrorKind, UndefinedBehavior};
+
+include!(concat!(env!("OUT_DIR"), "/templates.rs"));
+
+/// The template folder every version falls back to.
+const COMMON: &str = "common";
+
+/// The generator's name and version, as written in headers.
+pub(super) const GENERATOR: &str = concat!("exgen ", env!("CARGO_PKG_VERSION"));
+
+pub(super) struct Renderer {
+    env: Environment<'static>,
+}
+
+impl Renderer {
+    pub fn new() -> Renderer {
+        let mut env = Environment::new();
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        let syntax = minijinja::syntax::SyntaxConfig::builder()
+            .trim_blocks(true)
+            .lstrip_blocks(true)
+            .keep_trailing_newline(true)
+            .build()
+            .expect("default delimiters are valid");
+        env.set_syntax(syntax);
+        env.set_auto_escape_callback(|name| {
+            if name.ends_with(".ps1.j2") || name.ends_with("macros.j2") {
+                AutoEscape::Custom("ps1".into())
+            } else if name.ends_with(".md.j2") {
+                AutoEscape::Custom("md".into())
+            } else {
+                AutoEscape::None
+            }
+        });
+        env.set_formatter(format);
+        env.add_filter("comment", |v: &str| Value::from_safe_string(escape::ps_comment(v)));
+        env.add_filter("code", |v: &str| Value::from_safe_string(escape::markdown_code(v)));
+        env.add_filter("list", list);
+        env.add_filter("bool", |v: bool| Value::from_safe_string(if v { "$true" } else { "$false" }.to_owned()));
+        for (name, source) in TEMPLATES {
+            env.add_template(name, source).unwrap_or_else(|e| panic!("template {name}: {e:#}"));
+        }
+        Renderer { env }
+    }
+
+    /// The template for step `kind` run in `shell`: the version's own, else the common one.
+    pub fn find(&self, kind: &str, shell: &Shell) -> Option<String> {
+        let name = |folder: &str| format!("{folder}/{kind}.ps1.j2");
+        [name(shell.version()), name(COMMON)].into_iter().find(|n| self.env.get_template(n).is_ok())
+    }
+
+    fn skeleton(&self, shell: &Shell) -> Result<String, Error> {
+        let file = match shell {
+            Shell::Exchange(_) => "shell.ps1.j2",
+            Shell::Setup(_) => "setup.ps1.j2",
+        };
+        [format!("{}/{file}", shell.version()), format!("{COMMON}/{file}")]
+            .into_iter()
+            .find(|n| self.env.get_template(n).is_ok())
+            .ok_or_else(|| Error::new(ErrorKind::TemplateNotFound, format!("no {file} for Exchange {}", shell.version())))
+    }
+
+    /// One script: each step rendered by its template, wrapped in the shell's skeleton.
+    pub fn script(&self, plan: &ir::Plan, specs: &Specs, script: &Script, total: usize) -> Result<String, Error> {
+        let spec = specs.get(script.shell.version());
+        let common = minijinja::context! {
+            plan => Serde(plan),
+            script => Serde(script),
+            total => total,
+            generator => GENERATOR,
+            spec => Serde(spec),
+            target_spec => Serde(specs.get(&plan.target.version)),
+        };
+        let mut bodies = Vec::new();
+        for step in &script.steps {
+            let name = self.find(step.kind, &step.shell).ok_or_else(|| {
+                Error::new(ErrorKind::TemplateNotFound, format!("no template for step {}", step.kind))
+            })?;
+            let ctx = minijinja::context! { origin => Serde(&step.origin), step => Serde(&step.context), ..common.clone() };
+            bodies.push(Value::from_safe_string(self.env.get_template(&name)?.render(ctx)?));
+        }
+        let ctx = minijinja::context! { steps => bodies, ..common };
+        self.env.get_template(&self.skeleton(&script.shell)?)?.render(ctx)
+    }
+
+    /// The runbook: every script and manual step in order.
+    pub fn runbook(&self, plan: &ir::Plan, specs: &Specs, scripts: &[Script]) -> Result<String, Error> {
+        let entries: Vec<Value> = scripts
+            .iter()
+            .map(|s| {
+                let steps: Vec<Value> = s
+                    .steps
+                    .iter()
+                    .map(|st| minijinja::context! { kind => st.kind, origin => Serde(&st.origin), step => Serde(&st.context) })
+                    .collect();
+                minijinja::context! { script => Serde(s), steps => steps, spec => Serde(specs.get(s.shell.version())) }
+            })
+            .collect();
+        let ctx = minijinja::context! {
+            plan => Serde(plan),
+            scripts => entries,
+            generator => GENERATOR,
+            target_spec => Serde(specs.get(&plan.target.version)),
+        };
+        let name = format!("{}/runbook.md.j2", plan.target.version);
+        let name = if self.env.get_template(&name).is_ok() { name } else { format!("{COMMON}/runbook.md.j2") };
+        self.env.get_template(&name)?.render(ctx)
+    }
+}
+
+/// The one formatter: values are escaped for the template's output context.
+fn format(out: &mut minijinja::Output<'_>, state: &mut minijinja::State<'_, '_>, value: &Value) -> Result<(), Error> {
+    if value.is_safe() {
+        return out.write_str(value.as_str().unwrap_or_default()).map_err(Error::from);
+    }
+    let text = match value.kind() {
+        ValueKind::Number => return write!(out, "{value}").map_err(Error::from),
+        ValueKind::String => value.as_str().unwrap_or_default().to_owned(),
+        ValueKind::Undefined | ValueKind::None => {
+            return Err(Error::new(ErrorKind::UndefinedError, "a missing value reached the output"));
+        }
+        other => {
+            return Err(Error::new(ErrorKind::InvalidOperation, format!("a {other} cannot be written directly; use a filter")));
+        }
+    };
+    let escaped = match state.auto_escape() {
+        AutoEscape::Custom(name) if name == "ps1" => escape::ps_literal(&text),
+        AutoEscape::Custom(name) if name == "md" => escape::markdown(&text),
+        _ => return Err(Error::new(ErrorKind::InvalidOperation, "no escaping is defined for this template")),
+    };
+    out.write_str(&escaped).map_err(Error::from)
+}
+
+/// `values|list`: comma-separated PowerShell literals (`'a','b'`).
+fn list(values: Vec<String>) -> Value {
+    let items: Vec<String> = values.iter().map(|v| escape::ps_literal(v)).collect();
+    Value::from_safe_string(items.join(","))
+}
