@@ -11,8 +11,9 @@ pub use json::json;
 use super::{Diagnostic, Diagnostics, Label, Severity};
 use crate::source::SourceFile;
 use annotate_snippets::renderer::DecorStyle;
-use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+use annotate_snippets::{Annotation, AnnotationKind, Group, Level, Renderer, Snippet};
 use excerpt::{Excerpt, clamp};
+use std::ops::Range;
 
 /// Width that source lines are trimmed to, around their labels.
 const TERM_WIDTH: usize = 140;
@@ -82,19 +83,7 @@ fn render_one(renderer: &Renderer, file: &SourceFile, diagnostic: &Diagnostic) -
     let excerpt = Excerpt::new(file, &spans);
     let annotations = labels(diagnostic)
         .zip(&spans)
-        .map(|((label, is_primary), span)| {
-            let kind = if is_primary {
-                AnnotationKind::Primary
-            } else {
-                AnnotationKind::Context
-            };
-            let annotation = kind.span(excerpt.map_range(span));
-            if label.message.is_empty() {
-                annotation
-            } else {
-                annotation.label(label.message.as_str())
-            }
-        });
+        .map(|((label, is_primary), span)| annotation(label, is_primary, excerpt.map_range(span)));
     let snippet = Snippet::source(excerpt.text.as_str())
         .line_start(excerpt.first_line)
         .path(file.name())
@@ -107,15 +96,28 @@ fn render_one(renderer: &Renderer, file: &SourceFile, diagnostic: &Diagnostic) -
         group = group.element(Level::HELP.message(help.as_str()));
     }
     let rendered = trim_line_ends(&renderer.render(&[group]));
-    if excerpt.cut {
-        let primary = spans[0].start;
-        let shown = excerpt.text[..excerpt.map(primary)]
-            .rsplit('\n')
-            .next()
-            .map_or(0, |line| line.chars().count());
-        fix_column(&rendered, shown + 1, file.line_col(primary).column)
+    if !excerpt.cut {
+        return rendered;
+    }
+    let primary = spans[0].start;
+    let shown = excerpt.text[..excerpt.map(primary)]
+        .rsplit('\n')
+        .next()
+        .map_or(0, |line| line.chars().count());
+    fix_column(&rendered, shown + 1, file.line_col(primary).column)
+}
+
+fn annotation<'a>(label: &'a Label, is_primary: bool, range: Range<usize>) -> Annotation<'a> {
+    let kind = if is_primary {
+        AnnotationKind::Primary
     } else {
-        rendered
+        AnnotationKind::Context
+    };
+    let annotation = kind.span(range);
+    if label.message.is_empty() {
+        annotation
+    } else {
+        annotation.label(label.message.as_str())
     }
 }
 
@@ -130,13 +132,19 @@ fn trim_line_ends(text: &str) -> String {
 /// `rendered` with the column of its ` --> file:line:col` header changed from `shown`, which
 /// annotate-snippets counted in a cut line, to `real`, the column in the file.
 fn fix_column(rendered: &str, shown: usize, real: usize) -> String {
-    let (first, rest) = rendered.split_once('\n').unwrap_or((rendered, ""));
-    let (header, rest) = rest.split_once('\n').unwrap_or((rest, ""));
     let suffix = format!(":{shown}");
-    match header.strip_suffix(&suffix) {
-        Some(stem) if header.contains("--> ") => format!("{first}\n{stem}:{real}\n{rest}"),
-        _ => rendered.to_owned(),
-    }
+    let mut fixed = false;
+    let lines: Vec<String> = rendered
+        .split('\n')
+        .map(|line| match line.strip_suffix(&suffix) {
+            Some(stem) if !fixed && line.contains("--> ") => {
+                fixed = true;
+                format!("{stem}:{real}")
+            }
+            _ => line.to_owned(),
+        })
+        .collect();
+    lines.join("\n")
 }
 
 /// The closing line: how many errors and warnings there were.
