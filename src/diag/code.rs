@@ -162,3 +162,71 @@ impl Serialize for Code {
         serializer.serialize_str(self.as_str())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_explanation_has_a_short_summary_and_the_fixed_sections() {
+        for &code in Code::ALL {
+            let text = code.explanation();
+            let heading = format!("# {code}: ");
+            assert!(
+                text.starts_with(&heading),
+                "{code}: first line must start {heading:?}"
+            );
+            let summary = code.summary();
+            assert!(
+                !summary.is_empty() && summary.len() <= 70,
+                "{code}: summary {summary:?}"
+            );
+            assert!(
+                !summary.ends_with('.'),
+                "{code}: summary ends with a period"
+            );
+            assert!(
+                text.contains("\n## How to fix\n"),
+                "{code}: no `## How to fix`"
+            );
+            if code != Code::E9001 {
+                assert!(text.contains("\n```exm\n"), "{code}: no exm example");
+            }
+        }
+    }
+
+    #[test]
+    fn examples_are_complete_plans_with_balanced_blocks() {
+        for &code in Code::ALL {
+            let blocks = code.explanation().split("```exm\n").skip(1);
+            for (i, block) in blocks.enumerate() {
+                let block = block.split("```").next().unwrap_or("");
+                // E0105 is about a file without a plan; E0102 about unbalanced braces.
+                if !(code == Code::E0105 && i == 0) {
+                    assert!(
+                        block.starts_with("plan \""),
+                        "{code}: example {i} is not a plan"
+                    );
+                }
+                if !(code == Code::E0102 && i == 0) {
+                    let (open, close) = (block.matches('{').count(), block.matches('}').count());
+                    assert_eq!(open, close, "{code}: example {i} has unbalanced braces");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_explanation_file_belongs_to_a_code() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/codes");
+        for entry in std::fs::read_dir(dir).expect("docs/codes exists") {
+            let name = entry.expect("readable entry").file_name();
+            let name = name.to_string_lossy();
+            let stem = name.strip_suffix(".md").expect("only .md files");
+            assert!(
+                Code::parse(stem).is_some(),
+                "docs/codes/{name} has no Code variant"
+            );
+        }
+    }
+}

@@ -1,1 +1,180 @@
-//! stub
+//! Renders [`Diagnostics`] for people (rustc-style terminal text) and for tools (JSON lines).
+//!
+//! Takes the plan's [`SourceFile`] and its diagnostics and returns a `String`. Lines and
+//! columns are computed here from byte spans, which are clamped first, so no input panics.
+
+mod excerpt;
+mod json;
+
+pub use json::json;
+
+use super::{Diagnostic, Diagnostics, Label, Severity};
+use crate::source::SourceFile;
+use annotate_snippets::renderer::DecorStyle;
+use annotate_snippets::{Annotation, AnnotationKind, Group, Level, Renderer, Snippet};
+use excerpt::{Excerpt, clamp};
+use std::ops::Range;
+
+/// Width that source lines are trimmed to, around their labels.
+const TERM_WIDTH: usize = 140;
+
+/// Renders every diagnostic rustc-style, then a summary line; empty when there are none.
+///
+/// With `color` false the text is plain, deterministic and free of ANSI escapes.
+#[must_use]
+pub fn terminal(file: &SourceFile, diagnostics: &Diagnostics, color: bool) -> String {
+    if diagnostics.is_empty() {
+        return String::new();
+    }
+    let renderer = renderer(color);
+    let mut out = String::new();
+    for diagnostic in diagnostics.iter() {
+        out.push_str(&render_one(&renderer, file, diagnostic));
+        out.push_str("\n\n");
+    }
+    out.push_str(&renderer.render(&[summary(file.name(), diagnostics)]));
+    out.push('\n');
+    out
+}
+
+/// Whether terminal output should be coloured: `NO_COLOR` (set and non-empty) turns colour
+/// off, `CLICOLOR_FORCE` (set, non-empty and not `0`) turns it on; otherwise colour when
+/// stderr is a terminal.
+#[must_use]
+pub fn use_color() -> bool {
+    use std::io::IsTerminal;
+    let set = |name| std::env::var_os(name).is_some_and(|v| !v.is_empty() && v != "0");
+    if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
+        false
+    } else {
+        set("CLICOLOR_FORCE") || std::io::stderr().is_terminal()
+    }
+}
+
+fn renderer(color: bool) -> Renderer {
+    let renderer = if color {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
+    renderer
+        .decor_style(DecorStyle::Ascii)
+        .term_width(TERM_WIDTH)
+}
+
+/// The primary label first, then the related ones, each with whether it is the primary.
+fn labels(diagnostic: &Diagnostic) -> impl Iterator<Item = (&Label, bool)> {
+    std::iter::once((&diagnostic.primary, true))
+        .chain(diagnostic.related.iter().map(|l| (l, false)))
+}
+
+fn level(severity: Severity) -> Level<'static> {
+    match severity {
+        Severity::Error => Level::ERROR,
+        Severity::Warning => Level::WARNING,
+    }
+}
+
+/// One diagnostic, without a trailing newline.
+fn render_one(renderer: &Renderer, file: &SourceFile, diagnostic: &Diagnostic) -> String {
+    let spans: Vec<_> = labels(diagnostic)
+        .map(|(l, _)| clamp(file, l.span))
+        .collect();
+    let excerpt = Excerpt::new(file, &spans);
+    let annotations = labels(diagnostic)
+        .zip(&spans)
+        .map(|((label, is_primary), span)| annotation(label, is_primary, excerpt.map_range(span)));
+    let snippet = Snippet::source(excerpt.text.as_str())
+        .line_start(excerpt.first_line)
+        .path(file.name())
+        .annotations(annotations);
+    let mut group = level(diagnostic.severity())
+        .primary_title(diagnostic.message.as_str())
+        .id(diagnostic.code.as_str())
+        .element(snippet);
+    if let Some(help) = &diagnostic.help {
+        group = group.element(Level::HELP.message(help.as_str()));
+    }
+    let rendered = trim_line_ends(&renderer.render(&[group]));
+    if !excerpt.cut {
+        return rendered;
+    }
+    let primary = spans[0].start;
+    let shown = excerpt.text[..excerpt.map(primary)]
+        .rsplit('\n')
+        .next()
+        .map_or(0, |line| line.chars().count());
+    fix_column(&rendered, shown + 1, file.line_col(primary).column)
+}
+
+fn annotation<'a>(label: &'a Label, is_primary: bool, range: Range<usize>) -> Annotation<'a> {
+    let kind = if is_primary {
+        AnnotationKind::Primary
+    } else {
+        AnnotationKind::Context
+    };
+    let annotation = kind.span(range);
+    if label.message.is_empty() {
+        annotation
+    } else {
+        annotation.label(label.message.as_str())
+    }
+}
+
+/// `text` without spaces at the ends of its lines (stand-ins and trailing blanks in the plan).
+fn trim_line_ends(text: &str) -> String {
+    text.split('\n')
+        .map(|line| line.trim_end_matches(' '))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// `rendered` with the column of its ` --> file:line:col` header changed from `shown`, which
+/// annotate-snippets counted in a cut line, to `real`, the column in the file.
+fn fix_column(rendered: &str, shown: usize, real: usize) -> String {
+    let suffix = format!(":{shown}");
+    let mut fixed = false;
+    let lines: Vec<String> = rendered
+        .split('\n')
+        .map(|line| match line.strip_suffix(&suffix) {
+            Some(stem) if !fixed && line.contains("--> ") => {
+                fixed = true;
+                format!("{stem}:{real}")
+            }
+            _ => line.to_owned(),
+        })
+        .collect();
+    lines.join("\n")
+}
+
+/// The closing line: how many errors and warnings there were.
+fn summary(name: &str, diagnostics: &Diagnostics) -> Group<'static> {
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    let warnings = diagnostics.iter().count() - errors;
+    let warned = plural(warnings, "warning");
+    let title = if errors == 0 {
+        Level::WARNING.primary_title(format!("`{name}` generated {warned}"))
+    } else {
+        let errored = plural(errors, "error");
+        let emitted = if warnings > 0 {
+            format!("; {warned} emitted")
+        } else {
+            String::new()
+        };
+        Level::ERROR.primary_title(format!(
+            "could not compile `{name}` due to {errored}{emitted}"
+        ))
+    };
+    Group::with_title(title)
+}
+
+fn plural(count: usize, noun: &str) -> String {
+    if count == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{count} {noun}s")
+    }
+}
+
+#[cfg(test)]
+mod tests;
