@@ -10,11 +10,22 @@ fn main() {
     let mut files = Vec::new();
     collect(&root, &mut files);
     files.sort();
-    let mut out = String::from("/// Every template, by its path below `templates/` ('/'-separated).\npub const TEMPLATES: &[(&str, &str)] = &[\n");
+    let mut out = String::from(
+        "/// Every template, by its path below `templates/` ('/'-separated).\npub const TEMPLATES: &[(&str, &str)] = &[\n",
+    );
     for path in files {
         let name = path.strip_prefix(&root).expect("below templates/");
-        let name: Vec<String> = name.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
-        writeln!(out, "    ({:?}, include_str!({:?})),", name.join("/"), path.display().to_string()).expect("write to string");
+        let name: Vec<String> = name
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        writeln!(
+            out,
+            "    ({:?}, include_str!({:?})),",
+            name.join("/"),
+            path.display().to_string()
+        )
+        .expect("write to string");
         println!("cargo:rerun-if-changed={}", path.display());
     }
     out.push_str("];\n");
@@ -23,7 +34,9 @@ fn main() {
 }
 
 fn collect(dir: &Path, files: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {

@@ -32,7 +32,9 @@ use specs::Specs;
 #[must_use]
 pub fn check(file: &SourceFile, loader: &dyn FileLoader) -> (Option<ir::Plan>, Diagnostics) {
     let (ast, mut diagnostics) = syntax::parse(file);
-    let Some(ast) = ast else { return (None, diagnostics) };
+    let Some(ast) = ast else {
+        return (None, diagnostics);
+    };
     let (ir, more) = analyze::analyze(&ast, file, Specs::embedded(), loader);
     diagnostics.extend(more);
     (ir, diagnostics)
@@ -41,9 +43,14 @@ pub fn check(file: &SourceFile, loader: &dyn FileLoader) -> (Option<ir::Plan>, D
 /// Compiles a plan to the files of its output folder (nothing is written here: see
 /// [`output::write`]). `None` when the plan has errors.
 #[must_use]
-pub fn compile(file: &SourceFile, loader: &dyn FileLoader) -> (Option<Vec<OutputFile>>, Diagnostics) {
+pub fn compile(
+    file: &SourceFile,
+    loader: &dyn FileLoader,
+) -> (Option<Vec<OutputFile>>, Diagnostics) {
     let (ir, mut diagnostics) = check(file, loader);
-    let Some(ir) = ir else { return (None, diagnostics) };
+    let Some(ir) = ir else {
+        return (None, diagnostics);
+    };
     match lower::lower(&ir, Specs::embedded()) {
         Ok(files) => (Some(files), diagnostics),
         Err(errors) => {

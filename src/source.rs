@@ -87,16 +87,23 @@ impl SourceFile {
     /// Decodes a plan read from disk. Text that is not UTF-8, or holds NUL bytes (a binary
     /// file), is still indexed (lossily) so the returned E0104 diagnostic can point into it.
     #[must_use]
-    pub fn from_bytes(name: impl Into<String>, bytes: &[u8]) -> (Self, Option<crate::diag::Diagnostic>) {
+    pub fn from_bytes(
+        name: impl Into<String>,
+        bytes: &[u8],
+    ) -> (Self, Option<crate::diag::Diagnostic>) {
         use crate::diag::{Code, Diagnostic};
         let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
         match std::str::from_utf8(bytes) {
             Ok(text) => {
                 let file = Self::new(name, text);
                 let diagnostic = text.find('\0').map(|at| {
-                    Diagnostic::new(Code::E0104, Span::new(at, at + 1), "the plan holds a NUL byte: this is not a text file")
-                        .with_label("NUL byte")
-                        .with_help("a plan is UTF-8 text; check that this is the right file")
+                    Diagnostic::new(
+                        Code::E0104,
+                        Span::new(at, at + 1),
+                        "the plan holds a NUL byte: this is not a text file",
+                    )
+                    .with_label("NUL byte")
+                    .with_help("a plan is UTF-8 text; check that this is the right file")
                 });
                 (file, diagnostic)
             }
@@ -104,9 +111,18 @@ impl SourceFile {
                 let at = e.valid_up_to();
                 let len = e.error_len().unwrap_or(bytes.len() - at);
                 let file = Self::new(name, String::from_utf8_lossy(bytes).into_owned());
-                let diagnostic = Diagnostic::new(Code::E0104, Span::new(at, at + 1), format!("the plan is not UTF-8 text: byte 0x{:02X} at offset {at}", bytes[at]))
-                    .with_label(format!("{len} byte(s) that are not UTF-8"))
-                    .with_help("save the plan as UTF-8 (it may be in a legacy code page, or not a text file)");
+                let diagnostic = Diagnostic::new(
+                    Code::E0104,
+                    Span::new(at, at + 1),
+                    format!(
+                        "the plan is not UTF-8 text: byte 0x{:02X} at offset {at}",
+                        bytes[at]
+                    ),
+                )
+                .with_label(format!("{len} byte(s) that are not UTF-8"))
+                .with_help(
+                    "save the plan as UTF-8 (it may be in a legacy code page, or not a text file)",
+                );
                 (file, Some(diagnostic))
             }
         }

@@ -177,11 +177,17 @@ pub(super) fn build(
 
 fn namespace_ir(cx: &Cx<'_>, b: &Builder<'_, '_, '_>, kind: &str) -> Option<ir::Namespace> {
     let ns = b.symbols.namespace(kind)?;
-    Some(ir::Namespace { host: ns.host.node.clone(), origin: cx.origin(ns.kind.span.to(ns.host.span)) })
+    Some(ir::Namespace {
+        host: ns.host.node.clone(),
+        origin: cx.origin(ns.kind.span.to(ns.host.span)),
+    })
 }
 
 fn target_item(plan: &ast::Plan) -> Span {
-    plan.items.iter().find(|i| matches!(i.kind, ast::ItemKind::Target(_))).map_or(plan.title.span, |i| i.span)
+    plan.items
+        .iter()
+        .find(|i| matches!(i.kind, ast::ItemKind::Target(_)))
+        .map_or(plan.title.span, |i| i.span)
 }
 
 fn servers(cx: &mut Cx<'_>, b: &Builder<'_, '_, '_>, out: &mut ir::Plan) {

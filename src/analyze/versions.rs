@@ -517,7 +517,12 @@ fn forest_level(cx: &mut Cx<'_>, plan: &ast::Plan, spec: &VersionSpec) {
                 .with_label("not a functional level")
                 .with_help(format!(
                     "functional levels: {}",
-                    specs.functional_levels().iter().map(|l| l.level.as_str()).collect::<Vec<_>>().join(", ")
+                    specs
+                        .functional_levels()
+                        .iter()
+                        .map(|l| l.level.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 )),
             );
             continue;

@@ -32,20 +32,33 @@ pub fn lower(plan: &ir::Plan, specs: &Specs) -> Result<Vec<OutputFile>, Diagnost
     let mut diags = Diagnostics::new();
     for script in &scripts {
         match env.script(plan, specs, script, scripts.len()) {
-            Ok(text) => files.push(OutputFile { path: script.file.clone(), contents: text }),
+            Ok(text) => files.push(OutputFile {
+                path: script.file.clone(),
+                contents: text,
+            }),
             Err(e) => diags.push(internal(&e)),
         }
     }
     for batch in &plan.moves {
         for csv in &batch.csv {
-            files.push(OutputFile { path: csv.output.clone(), contents: csv.contents.clone() });
+            files.push(OutputFile {
+                path: csv.output.clone(),
+                contents: csv.contents.clone(),
+            });
         }
     }
     match env.runbook(plan, specs, &scripts) {
-        Ok(text) => files.push(OutputFile { path: "runbook.md".to_owned(), contents: text }),
+        Ok(text) => files.push(OutputFile {
+            path: "runbook.md".to_owned(),
+            contents: text,
+        }),
         Err(e) => diags.push(internal(&e)),
     }
-    if diags.is_empty() { Ok(files) } else { Err(diags) }
+    if diags.is_empty() {
+        Ok(files)
+    } else {
+        Err(diags)
+    }
 }
 
 fn internal(error: &minijinja::Error) -> Diagnostic {
@@ -55,9 +68,13 @@ fn internal(error: &minijinja::Error) -> Diagnostic {
         detail = format!("{detail}: {e}");
         source = e.source();
     }
-    Diagnostic::new(Code::E9001, Span::default(), format!("template failed: {detail}"))
-        .with_label("while generating the scripts for this plan")
-        .with_help("this is a bug in exgen: please report it with the plan")
+    Diagnostic::new(
+        Code::E9001,
+        Span::default(),
+        format!("template failed: {detail}"),
+    )
+    .with_label("while generating the scripts for this plan")
+    .with_help("this is a bug in exgen: please report it with the plan")
 }
 
 /// The step kinds lowering can produce, each a template name (`<kind>.ps1.j2`).

@@ -32,20 +32,34 @@ pub struct Script {
 }
 
 /// Orders `steps` into scripts. E0501 for a step that has no template for its shell.
-pub(super) fn arrange(plan: &ir::Plan, specs: &Specs, steps: Vec<Step>) -> Result<Vec<Script>, Diagnostics> {
-    let Some(spec) = specs.get(&plan.target.version) else { return Ok(Vec::new()) };
+pub(super) fn arrange(
+    plan: &ir::Plan,
+    specs: &Specs,
+    steps: Vec<Step>,
+) -> Result<Vec<Script>, Diagnostics> {
+    let Some(spec) = specs.get(&plan.target.version) else {
+        return Ok(Vec::new());
+    };
     let renderer = Renderer::new();
     let mut diags = Diagnostics::new();
     for step in &steps {
         if renderer.find(step.kind, &step.shell).is_none() {
             let what = match &step.shell {
-                Shell::Exchange(v) => format!("step `{}` in the Exchange {v} Management Shell", step.kind),
+                Shell::Exchange(v) => {
+                    format!("step `{}` in the Exchange {v} Management Shell", step.kind)
+                }
                 Shell::Setup(v) => format!("step `{}` for Exchange {v} setup", step.kind),
             };
             diags.push(
-                Diagnostic::new(Code::E0501, step.origin.span, format!("{what} is not generated yet"))
-                    .with_label("needs this step")
-                    .with_help("do this step by hand and remove it from the plan, or wait for a later exgen"),
+                Diagnostic::new(
+                    Code::E0501,
+                    step.origin.span,
+                    format!("{what} is not generated yet"),
+                )
+                .with_label("needs this step")
+                .with_help(
+                    "do this step by hand and remove it from the plan, or wait for a later exgen",
+                ),
             );
         }
     }
@@ -57,8 +71,15 @@ pub(super) fn arrange(plan: &ir::Plan, specs: &Specs, steps: Vec<Step>) -> Resul
         let mut groups: Vec<(Shell, Option<String>, Vec<Step>)> = Vec::new();
         for kind in &phase.steps {
             for step in steps.iter().filter(|s| s.kind == kind) {
-                let run_on = if phase.per.as_deref() == Some("server") { step.run_on.clone() } else { None };
-                match groups.iter_mut().find(|(sh, on, _)| *sh == step.shell && *on == run_on) {
+                let run_on = if phase.per.as_deref() == Some("server") {
+                    step.run_on.clone()
+                } else {
+                    None
+                };
+                match groups
+                    .iter_mut()
+                    .find(|(sh, on, _)| *sh == step.shell && *on == run_on)
+                {
                     Some((_, _, list)) => list.push(step.clone()),
                     None => groups.push((step.shell.clone(), run_on, vec![step.clone()])),
                 }
@@ -98,7 +119,11 @@ fn slug(text: &str) -> String {
         }
     }
     let out = out.trim_matches('-').to_owned();
-    if out.is_empty() { "server".to_owned() } else { out }
+    if out.is_empty() {
+        "server".to_owned()
+    } else {
+        out
+    }
 }
 
 #[cfg(test)]

@@ -47,12 +47,22 @@ impl Renderer {
             }
         });
         env.set_formatter(format);
-        env.add_filter("comment", |v: &str| Value::from_safe_string(escape::ps_comment(v)));
-        env.add_filter("code", |v: &str| Value::from_safe_string(escape::markdown_code(v)));
+        env.add_filter("comment", |v: &str| {
+            Value::from_safe_string(escape::ps_comment(v))
+        });
+        env.add_filter("code", |v: &str| {
+            Value::from_safe_string(escape::markdown_code(v))
+        });
         env.add_filter("list", list);
-        env.add_filter("bool", |v: bool| Value::from_safe_string(if v { "$true" } else { "$false" }.to_owned()));
+        env.add_filter("bool", |v: bool| {
+            Value::from_safe_string(if v { "$true" } else { "$false" }.to_owned())
+        });
+        env.add_filter("cmdlet", cmdlet);
+        env.add_filter("block", block);
+        env.add_filter("verbatim", verbatim);
         for (name, source) in TEMPLATES {
-            env.add_template(name, source).unwrap_or_else(|e| panic!("template {name}: {e:#}"));
+            env.add_template(name, source)
+                .unwrap_or_else(|e| panic!("template {name}: {e:#}"));
         }
         Renderer { env }
     }
@@ -60,7 +70,9 @@ impl Renderer {
     /// The template for step `kind` run in `shell`: the version's own, else the common one.
     pub fn find(&self, kind: &str, shell: &Shell) -> Option<String> {
         let name = |folder: &str| format!("{folder}/{kind}.ps1.j2");
-        [name(shell.version()), name(COMMON)].into_iter().find(|n| self.env.get_template(n).is_ok())
+        [name(shell.version()), name(COMMON)]
+            .into_iter()
+            .find(|n| self.env.get_template(n).is_ok())
     }
 
     fn skeleton(&self, shell: &Shell) -> Result<String, Error> {
@@ -68,14 +80,28 @@ impl Renderer {
             Shell::Exchange(_) => "shell.ps1.j2",
             Shell::Setup(_) => "setup.ps1.j2",
         };
-        [format!("{}/{file}", shell.version()), format!("{COMMON}/{file}")]
-            .into_iter()
-            .find(|n| self.env.get_template(n).is_ok())
-            .ok_or_else(|| Error::new(ErrorKind::TemplateNotFound, format!("no {file} for Exchange {}", shell.version())))
+        [
+            format!("{}/{file}", shell.version()),
+            format!("{COMMON}/{file}"),
+        ]
+        .into_iter()
+        .find(|n| self.env.get_template(n).is_ok())
+        .ok_or_else(|| {
+            Error::new(
+                ErrorKind::TemplateNotFound,
+                format!("no {file} for Exchange {}", shell.version()),
+            )
+        })
     }
 
     /// One script: each step rendered by its template, wrapped in the shell's skeleton.
-    pub fn script(&self, plan: &ir::Plan, specs: &Specs, script: &Script, total: usize) -> Result<String, Error> {
+    pub fn script(
+        &self,
+        plan: &ir::Plan,
+        specs: &Specs,
+        script: &Script,
+        total: usize,
+    ) -> Result<String, Error> {
         let spec = specs.get(script.shell.version());
         let common = minijinja::context! {
             plan => Serde(plan),
@@ -88,26 +114,59 @@ impl Renderer {
         let mut bodies = Vec::new();
         for step in &script.steps {
             let name = self.find(step.kind, &step.shell).ok_or_else(|| {
-                Error::new(ErrorKind::TemplateNotFound, format!("no template for step {}", step.kind))
+                Error::new(
+                    ErrorKind::TemplateNotFound,
+                    format!("no template for step {}", step.kind),
+                )
             })?;
             let ctx = minijinja::context! { origin => Serde(&step.origin), step => Serde(&step.context), ..common.clone() };
-            bodies.push(Value::from_safe_string(self.env.get_template(&name)?.render(ctx)?));
+            let cite = format!(
+                "# {}:{}  {}\n",
+                escape::ps_comment(&plan.file),
+                step.origin.line,
+                escape::ps_comment(&step.origin.text)
+            );
+            let body = self.env.get_template(&name)?.render(ctx)?;
+            bodies.push(Value::from_safe_string(cite + body.trim_end() + "\n"));
         }
         let ctx = minijinja::context! { steps => bodies, ..common };
-        self.env.get_template(&self.skeleton(&script.shell)?)?.render(ctx)
+        self.env
+            .get_template(&self.skeleton(&script.shell)?)?
+            .render(ctx)
     }
 
     /// The runbook: every script and manual step in order.
-    pub fn runbook(&self, plan: &ir::Plan, specs: &Specs, scripts: &[Script]) -> Result<String, Error> {
+    pub fn runbook(
+        &self,
+        plan: &ir::Plan,
+        specs: &Specs,
+        scripts: &[Script],
+    ) -> Result<String, Error> {
+        let last_of_phase = |i: usize| {
+            scripts[i + 1..]
+                .iter()
+                .all(|later| later.phase != scripts[i].phase)
+        };
         let entries: Vec<Value> = scripts
             .iter()
-            .map(|s| {
+            .enumerate()
+            .map(|(i, s)| {
+                let manual: Vec<&ir::ManualStep> = if last_of_phase(i) {
+                    plan.manual.iter().filter(|m| m.after.as_deref() == Some(s.phase.as_str())).collect()
+                } else {
+                    Vec::new()
+                };
                 let steps: Vec<Value> = s
                     .steps
                     .iter()
                     .map(|st| minijinja::context! { kind => st.kind, origin => Serde(&st.origin), step => Serde(&st.context) })
                     .collect();
-                minijinja::context! { script => Serde(s), steps => steps, spec => Serde(specs.get(s.shell.version())) }
+                minijinja::context! {
+                    script => Serde(s),
+                    steps => steps,
+                    manual => Serde(manual),
+                    spec => Serde(specs.get(s.shell.version())),
+                }
             })
             .collect();
         let ctx = minijinja::context! {
@@ -117,32 +176,110 @@ impl Renderer {
             target_spec => Serde(specs.get(&plan.target.version)),
         };
         let name = format!("{}/runbook.md.j2", plan.target.version);
-        let name = if self.env.get_template(&name).is_ok() { name } else { format!("{COMMON}/runbook.md.j2") };
+        let name = if self.env.get_template(&name).is_ok() {
+            name
+        } else {
+            format!("{COMMON}/runbook.md.j2")
+        };
         self.env.get_template(&name)?.render(ctx)
     }
 }
 
 /// The one formatter: values are escaped for the template's output context.
-fn format(out: &mut minijinja::Output<'_>, state: &mut minijinja::State<'_, '_>, value: &Value) -> Result<(), Error> {
+fn format(
+    out: &mut minijinja::Output<'_>,
+    state: &mut minijinja::State<'_, '_>,
+    value: &Value,
+) -> Result<(), Error> {
     if value.is_safe() {
-        return out.write_str(value.as_str().unwrap_or_default()).map_err(Error::from);
+        return out
+            .write_str(value.as_str().unwrap_or_default())
+            .map_err(Error::from);
     }
     let text = match value.kind() {
         ValueKind::Number => return write!(out, "{value}").map_err(Error::from),
         ValueKind::String => value.as_str().unwrap_or_default().to_owned(),
         ValueKind::Undefined | ValueKind::None => {
-            return Err(Error::new(ErrorKind::UndefinedError, "a missing value reached the output"));
+            return Err(Error::new(
+                ErrorKind::UndefinedError,
+                "a missing value reached the output",
+            ));
         }
         other => {
-            return Err(Error::new(ErrorKind::InvalidOperation, format!("a {other} cannot be written directly; use a filter")));
+            return Err(Error::new(
+                ErrorKind::InvalidOperation,
+                format!("a {other} cannot be written directly; use a filter"),
+            ));
         }
     };
     let escaped = match state.auto_escape() {
         AutoEscape::Custom(name) if name == "ps1" => escape::ps_literal(&text),
         AutoEscape::Custom(name) if name == "md" => escape::markdown(&text),
-        _ => return Err(Error::new(ErrorKind::InvalidOperation, "no escaping is defined for this template")),
+        _ => {
+            return Err(Error::new(
+                ErrorKind::InvalidOperation,
+                "no escaping is defined for this template",
+            ));
+        }
     };
     out.write_str(&escaped).map_err(Error::from)
+}
+
+/// `"Get-" ~ noun|cmdlet`: a cmdlet name from the specs, checked to be a plain `Verb-Noun`.
+fn cmdlet(name: &str) -> Result<Value, Error> {
+    let ok = name.split_once('-').is_some_and(|(verb, noun)| {
+        !verb.is_empty()
+            && !noun.is_empty()
+            && verb.chars().all(|c| c.is_ascii_alphabetic())
+            && noun.chars().all(|c| c.is_ascii_alphanumeric())
+    });
+    if ok {
+        Ok(Value::from_safe_string(name.to_owned()))
+    } else {
+        Err(Error::new(
+            ErrorKind::InvalidOperation,
+            format!("`{name}` is not a cmdlet name"),
+        ))
+    }
+}
+
+/// `body|block(4)`: indents every non-empty line of an already rendered (safe) block.
+fn block(body: &Value, width: usize) -> Result<Value, Error> {
+    if !body.is_safe() {
+        return Err(Error::new(
+            ErrorKind::InvalidOperation,
+            "block() indents rendered code only",
+        ));
+    }
+    let pad = " ".repeat(width);
+    let text = body.as_str().unwrap_or_default();
+    let lines: Vec<String> = text
+        .lines()
+        .map(|l| {
+            if l.trim().is_empty() {
+                String::new()
+            } else {
+                format!("{pad}{l}")
+            }
+        })
+        .collect();
+    Ok(Value::from_safe_string(lines.join("\n")))
+}
+
+/// `name|verbatim`: a generated name (file name, version, slug) shown as is in a code block;
+/// refuses anything that could end the block or the line.
+fn verbatim(text: &str) -> Result<Value, Error> {
+    if text
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "-._ ".contains(c))
+    {
+        Ok(Value::from_safe_string(text.to_owned()))
+    } else {
+        Err(Error::new(
+            ErrorKind::InvalidOperation,
+            format!("`{text}` cannot be shown verbatim"),
+        ))
+    }
 }
 
 /// `values|list`: comma-separated PowerShell literals (`'a','b'`).

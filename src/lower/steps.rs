@@ -80,9 +80,22 @@ impl Steps<'_> {
         self.push_on(kind, shell, None, origin, context);
     }
 
-    fn push_on(&mut self, kind: &'static str, shell: Shell, run_on: Option<String>, origin: &Origin, context: Value) {
+    fn push_on(
+        &mut self,
+        kind: &'static str,
+        shell: Shell,
+        run_on: Option<String>,
+        origin: &Origin,
+        context: Value,
+    ) {
         debug_assert!(KINDS.contains(&kind), "unknown step kind {kind}");
-        self.out.push(Step { kind, shell, run_on, origin: origin.clone(), context });
+        self.out.push(Step {
+            kind,
+            shell,
+            run_on,
+            origin: origin.clone(),
+            context,
+        });
     }
 
     fn exchange(version: &str) -> Shell {
@@ -94,15 +107,25 @@ impl Steps<'_> {
     }
 
     fn server(&self, name: &str) -> Option<&ir::Server> {
-        self.plan.servers.iter().find(|s| s.name.eq_ignore_ascii_case(name))
+        self.plan
+            .servers
+            .iter()
+            .find(|s| s.name.eq_ignore_ascii_case(name))
     }
 }
 
 /// Every step of the plan, in IR order within each kind.
 #[must_use]
 pub fn build(plan: &ir::Plan, specs: &Specs) -> Vec<Step> {
-    let Some(target) = specs.get(&plan.target.version) else { return Vec::new() };
-    let mut s = Steps { plan, specs, target, out: Vec::new() };
+    let Some(target) = specs.get(&plan.target.version) else {
+        return Vec::new();
+    };
+    let mut s = Steps {
+        plan,
+        specs,
+        target,
+        out: Vec::new(),
+    };
     preflight(&mut s);
     prepare(&mut s);
     install(&mut s);
@@ -120,7 +143,15 @@ pub fn build(plan: &ir::Plan, specs: &Specs) -> Vec<Step> {
 
 /// R01, R02: checks run in the shell of the newest existing version that has one.
 fn preflight(s: &mut Steps<'_>) {
-    let Some(shell_version) = s.plan.sources.iter().rev().find(|v| s.specs.get(v).is_some()) else { return };
+    let Some(shell_version) = s
+        .plan
+        .sources
+        .iter()
+        .rev()
+        .find(|v| s.specs.get(v).is_some())
+    else {
+        return;
+    };
     let minimums: Vec<Value> = s
         .plan
         .sources
@@ -144,8 +175,17 @@ fn preflight(s: &mut Steps<'_>) {
         .collect();
     let ffl = &s.target.forest_functional_level;
     let min_rank = s.specs.functional_level_rank(&ffl.value).unwrap_or(0);
-    let below: Vec<&str> = s.specs.functional_levels()[..min_rank].iter().map(|l| l.forest_mode.as_str()).collect();
-    let sites: Vec<&str> = s.plan.sites.iter().filter(|x| !x.servers.is_empty()).map(|x| x.name.as_str()).collect();
+    let below: Vec<&str> = s.specs.functional_levels()[..min_rank]
+        .iter()
+        .map(|l| l.forest_mode.as_str())
+        .collect();
+    let sites: Vec<&str> = s
+        .plan
+        .sites
+        .iter()
+        .filter(|x| !x.servers.is_empty())
+        .map(|x| x.name.as_str())
+        .collect();
     let context = json!({
         "target": s.plan.target,
         "minimums": minimums,
@@ -154,7 +194,12 @@ fn preflight(s: &mut Steps<'_>) {
         "global_catalog_sites": if s.target.global_catalog_per_site.as_ref().is_some_and(|f| f.value) { sites } else { Vec::new() },
     });
     let origin = s.plan.target_origin.clone();
-    s.push("preflight", Steps::exchange(shell_version), &origin, context);
+    s.push(
+        "preflight",
+        Steps::exchange(shell_version),
+        &origin,
+        context,
+    );
 }
 
 /// R07: schema and AD preparation from the media (no legacy permissions for 2007 organizations).
@@ -175,7 +220,13 @@ fn prepare(s: &mut Steps<'_>) {
     let shell = s.setup();
     s.push("prepare_schema", shell.clone(), &origin, context.clone());
     let mut context = context;
-    context["switches"] = json!(setup.prepare_ad.iter().chain(&setup.license).collect::<Vec<_>>());
+    context["switches"] = json!(
+        setup
+            .prepare_ad
+            .iter()
+            .chain(&setup.license)
+            .collect::<Vec<_>>()
+    );
     s.push("prepare_ad", shell, &origin, context);
 }
 
@@ -183,9 +234,16 @@ fn prepare(s: &mut Steps<'_>) {
 fn install(s: &mut Steps<'_>) {
     let setup = &s.target.setup;
     for name in &s.plan.install_order {
-        let Some(server) = s.server(name) else { continue };
+        let Some(server) = s.server(name) else {
+            continue;
+        };
         let roles = format!("{}{}", setup.roles_switch, server.setup_roles.join(","));
-        let switches: Vec<&String> = setup.install.iter().chain(std::iter::once(&roles)).chain(&setup.license).collect();
+        let switches: Vec<&String> = setup
+            .install
+            .iter()
+            .chain(std::iter::once(&roles))
+            .chain(&setup.license)
+            .collect();
         let context = json!({
             "server": server.name,
             "os": server.os,
@@ -209,7 +267,9 @@ fn url(host: &str, path: &str) -> String {
 /// Post-install URLs (Autodiscover SCP, virtual directories), Outlook Anywhere and OAB.
 fn client_access(s: &mut Steps<'_>) {
     for ca in &s.plan.client_access {
-        let Some(spec) = s.specs.get(&ca.version) else { continue };
+        let Some(spec) = s.specs.get(&ca.version) else {
+            continue;
+        };
         let vdirs: Vec<Value> = spec
             .virtual_directories
             .iter()
@@ -223,10 +283,20 @@ fn client_access(s: &mut Steps<'_>) {
         });
         s.push("post_install", shell.clone(), &ca.origin, context);
         if let Some(oa) = &ca.outlook_anywhere {
-            s.push("outlook_anywhere", shell.clone(), &oa.origin, json!({ "server": ca.server, "oa": oa }));
+            s.push(
+                "outlook_anywhere",
+                shell.clone(),
+                &oa.origin,
+                json!({ "server": ca.server, "oa": oa }),
+            );
         }
         if let Some((oab, origin)) = &ca.offline_address_book {
-            s.push("offline_address_book", shell.clone(), origin, json!({ "server": ca.server, "oab": oab }));
+            s.push(
+                "offline_address_book",
+                shell.clone(),
+                origin,
+                json!({ "server": ca.server, "oab": oab }),
+            );
         }
     }
 }
@@ -236,26 +306,45 @@ fn databases(s: &mut Steps<'_>) {
     let mut dbs: Vec<&ir::Database> = s.plan.databases.iter().filter(|d| d.create).collect();
     dbs.sort_by_key(|d| d.kind != ir::DatabaseKind::PublicFolder);
     for db in dbs {
-        s.push("databases", Steps::exchange(&db.version), &db.origin, json!({ "db": db }));
+        s.push(
+            "databases",
+            Steps::exchange(&db.version),
+            &db.origin,
+            json!({ "db": db }),
+        );
     }
 }
 
 /// R09: older Client Access servers answer on the legacy name.
 fn legacy_urls(s: &mut Steps<'_>) {
-    let Some(legacy) = &s.plan.namespaces.legacy else { return };
+    let Some(legacy) = &s.plan.namespaces.legacy else {
+        return;
+    };
     for server in s.plan.servers.iter().filter(|x| !x.new && x.has(Role::Cas)) {
-        if !s.target.legacy_namespace_for.contains(&server.exchange.version) {
+        if !s
+            .target
+            .legacy_namespace_for
+            .contains(&server.exchange.version)
+        {
             continue;
         }
-        let Some(spec) = s.specs.get(&server.exchange.version) else { continue };
+        let Some(spec) = s.specs.get(&server.exchange.version) else {
+            continue;
+        };
         let vdirs: Vec<Value> = spec
             .virtual_directories
             .iter()
             .filter(|v| v.legacy)
             .map(|v| json!({ "noun": v.noun, "name": v.name, "external": url(&legacy.host, &v.path), "source": v.source }))
             .collect();
-        let context = json!({ "server": server.name, "legacy": legacy.host, "virtual_directories": vdirs });
-        s.push("legacy_urls", Steps::exchange(&server.exchange.version), &legacy.origin, context);
+        let context =
+            json!({ "server": server.name, "legacy": legacy.host, "virtual_directories": vdirs });
+        s.push(
+            "legacy_urls",
+            Steps::exchange(&server.exchange.version),
+            &legacy.origin,
+            context,
+        );
     }
 }
 
@@ -267,17 +356,42 @@ fn certificates(s: &mut Steps<'_>) {
             "server": cert.request_on, "subject": cert.subject, "names": cert.names,
             "friendly_name": cert.friendly_name, "exportable": exported,
         });
-        s.push("certificate_request", Steps::exchange(&cert.request_version), &cert.origin, request);
-        let same: Vec<&String> = cert.install_on.iter().filter(|(_, v)| *v == cert.request_version).map(|(n, _)| n).collect();
-        let others: Vec<&(String, String)> = cert.install_on.iter().filter(|(_, v)| *v != cert.request_version).collect();
+        s.push(
+            "certificate_request",
+            Steps::exchange(&cert.request_version),
+            &cert.origin,
+            request,
+        );
+        let same: Vec<&String> = cert
+            .install_on
+            .iter()
+            .filter(|(_, v)| *v == cert.request_version)
+            .map(|(n, _)| n)
+            .collect();
+        let others: Vec<&(String, String)> = cert
+            .install_on
+            .iter()
+            .filter(|(_, v)| *v != cert.request_version)
+            .collect();
         let install = json!({
             "server": cert.request_on, "also": same.iter().skip(1).collect::<Vec<_>>(),
-            "services": cert.services, "export": !others.is_empty(),
+            "services": cert.services, "export": !others.is_empty() || same.len() > 1,
         });
-        s.push("certificate_install", Steps::exchange(&cert.request_version), &cert.origin, install);
+        s.push(
+            "certificate_install",
+            Steps::exchange(&cert.request_version),
+            &cert.origin,
+            install,
+        );
         for (server, version) in others {
             let context = json!({ "server": server, "services": ["IIS"] });
-            s.push_on("certificate_legacy", Steps::exchange(version), Some(server.clone()), &cert.origin, context);
+            s.push_on(
+                "certificate_legacy",
+                Steps::exchange(version),
+                Some(server.clone()),
+                &cert.origin,
+                context,
+            );
         }
     }
 }
@@ -287,17 +401,32 @@ fn mail_flow(s: &mut Steps<'_>) {
     for mf in &s.plan.mail_flow {
         let shell = Steps::exchange(&mf.version);
         if let Some(origin) = &mf.inbound_anonymous {
-            s.push("inbound_anonymous", shell.clone(), origin, json!({ "server": mf.server }));
+            s.push(
+                "inbound_anonymous",
+                shell.clone(),
+                origin,
+                json!({ "server": mf.server }),
+            );
         }
         for (connector, origin) in &mf.send_connectors {
-            s.push("send_connector", shell.clone(), origin, json!({ "server": mf.server, "connector": connector }));
+            s.push(
+                "send_connector",
+                shell.clone(),
+                origin,
+                json!({ "server": mf.server, "connector": connector }),
+            );
         }
     }
 }
 
 fn validations(s: &mut Steps<'_>) {
     for v in &s.plan.validations {
-        s.push("validate", Steps::exchange(&v.version), &v.origin, json!({ "v": v }));
+        s.push(
+            "validate",
+            Steps::exchange(&v.version),
+            &v.origin,
+            json!({ "v": v }),
+        );
     }
 }
 
@@ -305,17 +434,31 @@ fn validations(s: &mut Steps<'_>) {
 fn moves(s: &mut Steps<'_>) {
     for batch in &s.plan.moves {
         let shell = Steps::exchange(&batch.version);
-        s.push("move_mailboxes", shell.clone(), &batch.origin, json!({ "batch": batch }));
-        s.push("move_status", shell.clone(), &batch.origin, json!({ "batch": batch }));
-        s.push("move_clear", shell, &batch.origin, json!({ "batch": batch }));
+        s.push(
+            "move_mailboxes",
+            shell.clone(),
+            &batch.origin,
+            json!({ "batch": batch }),
+        );
+        s.push(
+            "move_status",
+            shell.clone(),
+            &batch.origin,
+            json!({ "batch": batch }),
+        );
+        s.push(
+            "move_clear",
+            shell,
+            &batch.origin,
+            json!({ "batch": batch }),
+        );
     }
 }
 
 /// R16: replicas move with the version's bundled script, then are watched.
 fn public_folders(s: &mut Steps<'_>) {
     for pf in &s.plan.public_folders {
-        let Some(spec) = s.specs.get(&pf.version) else { continue };
-        let context = json!({ "from": pf.from, "to": pf.to, "scripts_dir": spec.shell.scripts_dir });
+        let context = json!({ "from": pf.from, "to": pf.to });
         let shell = Steps::exchange(&pf.version);
         s.push("public_folders", shell.clone(), &pf.origin, context.clone());
         s.push("public_folders_status", shell, &pf.origin, context);
@@ -326,6 +469,11 @@ fn public_folders(s: &mut Steps<'_>) {
 fn decommission(s: &mut Steps<'_>) {
     for d in &s.plan.decommission {
         let context = json!({ "server": d.server, "mailbox": d.mailbox, "version": d.version });
-        s.push("decommission", Steps::exchange(&d.version), &d.origin, context);
+        s.push(
+            "decommission",
+            Steps::exchange(&d.version),
+            &d.origin,
+            context,
+        );
     }
 }

@@ -334,8 +334,6 @@ pub struct Shell {
     /// A piece of `$env:ExchangeInstallPath` that only this version has, for `remote` shells.
     #[serde(default)]
     pub install_path_marker: Option<String>,
-    /// PowerShell expression for the folder of Exchange's bundled scripts.
-    pub scripts_dir: String,
 }
 
 /// An operating system a new server may run: matched by words in the plan's `os` text.
