@@ -733,7 +733,7 @@ fn mailbox_move(
                         limit.node
                     ),
                 )
-                .with_label("items above this are dropped silently")
+                .with_label("each skipped item is lost")
                 .with_help("keep 0 (the default) unless a move has failed on bad items"),
             );
         }
@@ -936,6 +936,9 @@ fn manual(
 /// still serve clients.
 fn namespace_rules(cx: &mut Cx<'_>, b: &Builder<'_, '_, '_>, plan: &ast::Plan, out: &ir::Plan) {
     let spec = b.versions.spec;
+    if b.versions.servers.len() != b.symbols.servers.len() {
+        return; // a server's version did not resolve (reported); which legacy names apply is unknown
+    }
     let legacy_cas: Vec<&ir::Server> = out
         .servers
         .iter()

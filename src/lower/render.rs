@@ -111,6 +111,19 @@ impl Renderer {
             spec => Serde(spec),
             target_spec => Serde(specs.get(&plan.target.version)),
         };
+        let mut helpers = Vec::new();
+        let mut kinds: Vec<&str> = Vec::new();
+        for step in &script.steps {
+            if kinds.contains(&step.kind) {
+                continue;
+            }
+            kinds.push(step.kind);
+            let name = format!("{}/{}.helpers.ps1.j2", script.shell.version(), step.kind);
+            if let Ok(template) = self.env.get_template(&name) {
+                let body = template.render(common.clone())?;
+                helpers.push(Value::from_safe_string(body.trim_end().to_owned()));
+            }
+        }
         let mut bodies = Vec::new();
         for step in &script.steps {
             let name = self.find(step.kind, &step.shell).ok_or_else(|| {
@@ -129,7 +142,7 @@ impl Renderer {
             let body = self.env.get_template(&name)?.render(ctx)?;
             bodies.push(Value::from_safe_string(cite + body.trim_end() + "\n"));
         }
-        let ctx = minijinja::context! { steps => bodies, ..common };
+        let ctx = minijinja::context! { helpers => helpers, steps => bodies, ..common };
         self.env
             .get_template(&self.skeleton(&script.shell)?)?
             .render(ctx)
@@ -169,9 +182,12 @@ impl Renderer {
                 }
             })
             .collect();
+        let at_end: Vec<&ir::ManualStep> =
+            plan.manual.iter().filter(|m| m.after.is_none()).collect();
         let ctx = minijinja::context! {
             plan => Serde(plan),
             scripts => entries,
+            manual_at_end => Serde(at_end),
             generator => GENERATOR,
             target_spec => Serde(specs.get(&plan.target.version)),
         };

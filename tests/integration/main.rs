@@ -1,1 +1,6 @@
 //! Integration tests: one binary, one module per concern.
+
+mod common;
+mod compile;
+mod diagnostics;
+mod encoding;
