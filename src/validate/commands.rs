@@ -348,8 +348,14 @@ fn check_params(ctx: &mut Ctx<'_>, cmdlet: &Cmdlet, version: &str, elements: Nod
         }
         let raw = ctx.param_text(el);
         let name = raw.trim_start_matches('-').trim_end_matches(':');
-        if name.is_empty() || raw.starts_with("--") {
-            continue; // '-' / '--' / '--%'
+        if raw.starts_with("--") {
+            // `--` ends the parameters (and `--%` stops parsing): what follows is arguments.
+            // ps-check goes on checking them; tree-sitter-powershell 0.26.4, which it was
+            // written against, does not parse `--` as a parameter at all.
+            break;
+        }
+        if name.is_empty() {
+            continue; // '-'
         }
         let at = el.start_byte();
         let key = name.to_lowercase();

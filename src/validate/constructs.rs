@@ -31,8 +31,8 @@ enum Scan {
     Code,
     #[serde(rename = "code+strings")]
     CodeAndStrings,
-    #[serde(rename = "comments")]
-    Comments,
+    #[serde(rename = "block-comments")]
+    BlockComments,
 }
 
 #[derive(Deserialize)]
@@ -46,6 +46,14 @@ struct Entry {
     scan: Scan,
     before: Option<String>,
     after: Option<String>,
+    /// Examples in which the construct must be found (checked by the unit tests).
+    #[serde(default)]
+    #[cfg_attr(not(test), allow(dead_code))]
+    flags: Vec<String>,
+    /// Near misses in which it must not be found (checked by the unit tests).
+    #[serde(default)]
+    #[cfg_attr(not(test), allow(dead_code))]
+    passes: Vec<String>,
 }
 
 /// One construct, compiled.
@@ -105,6 +113,7 @@ enum Class {
     Code,
     Str,
     Comment,
+    BlockComment,
 }
 
 fn is_sq(c: char) -> bool {
@@ -176,7 +185,7 @@ fn classify(text: &str) -> Vec<Class> {
                 }
                 if text[i..].starts_with("<#") {
                     let end = text[i + 2..].find("#>").map_or(n, |p| i + 2 + p + 2);
-                    set(&mut class, i, end, Class::Comment);
+                    set(&mut class, i, end, Class::BlockComment);
                     i = end;
                     continue;
                 }
@@ -376,14 +385,14 @@ pub(crate) fn check(text: &str, powershell: &str) -> Vec<Finding> {
     let class = classify(text);
     let code = view(text, &class, &[Class::Code]);
     let code_strings = view(text, &class, &[Class::Code, Class::Str]);
-    let comments = view(text, &class, &[Class::Comment]);
+    let comments = view(text, &class, &[Class::BlockComment]);
     let lines = Lines::new(text.as_bytes());
     let mut findings = Vec::new();
     for c in table.iter().filter(|c| c.since > target) {
         let data = match c.scan {
             Scan::Code => &code,
             Scan::CodeAndStrings => &code_strings,
-            Scan::Comments => &comments,
+            Scan::BlockComments => &comments,
         };
         for off in find(c, data) {
             let (line, column) = lines.pos(off);
@@ -416,6 +425,31 @@ mod tests {
             .into_iter()
             .map(|f| format!("{}:{} {}", f.line, f.column, f.message))
             .collect()
+    }
+
+    #[test]
+    fn every_example_in_the_table_behaves() {
+        let spec: Spec = serde_yaml_ng::from_str(YAML).unwrap();
+        let mut wrong = Vec::new();
+        for e in &spec.constructs {
+            let found = |text: &str| {
+                check(text, "1.0")
+                    .iter()
+                    .any(|f| f.message.starts_with(&format!("{} needs", e.name)))
+            };
+            assert!(!e.flags.is_empty(), "{}: no example", e.name);
+            for text in &e.flags {
+                if !found(text) {
+                    wrong.push(format!("{}: not found in {text:?}", e.name));
+                }
+            }
+            for text in &e.passes {
+                if found(text) {
+                    wrong.push(format!("{}: wrongly found in {text:?}", e.name));
+                }
+            }
+        }
+        assert!(wrong.is_empty(), "{wrong:#?}");
     }
 
     #[test]

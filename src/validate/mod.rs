@@ -194,3 +194,6 @@ pub fn decode_script(bytes: &[u8]) -> String {
         Err(_) => bytes.iter().map(|&b| text::cp1252(b)).collect(),
     }
 }
+
+#[cfg(test)]
+mod tests;
