@@ -4,7 +4,9 @@
 //!
 //! Ported from `shared/tools/ps-check` (`check_file` and what it calls) with the same
 //! messages. Differences: the text comes in as a string (the caller decodes the file, see
-//! [`super::decode_script`]), and `none` is accepted as a version (syntax only, like 2007).
+//! [`super::decode_script`]), `none` is accepted as a version (syntax only, like 2007), and
+//! parameters after `--` are not checked (they are arguments). ps-check's counters of the
+//! mandatory check (`tally`) and its per-run summary line are left out.
 
 use std::collections::HashSet;
 use std::sync::OnceLock;
@@ -350,8 +352,8 @@ fn check_params(ctx: &mut Ctx<'_>, cmdlet: &Cmdlet, version: &str, elements: Nod
         let name = raw.trim_start_matches('-').trim_end_matches(':');
         if raw.starts_with("--") {
             // `--` ends the parameters (and `--%` stops parsing): what follows is arguments.
-            // ps-check goes on checking them; tree-sitter-powershell 0.26.4, which it was
-            // written against, does not parse `--` as a parameter at all.
+            // Deliberate difference: ps-check goes on checking them (with 0.26.4, the
+            // grammar it was written against, `--` is a syntax error, so it never mattered).
             break;
         }
         if name.is_empty() {
