@@ -35,7 +35,11 @@ fn main() {
             let file = SourceFile::new(name.clone(), text.clone());
             let (files, _) = exgen::compile(&file, &loader);
             times.push(start.elapsed());
-            bytes = files.expect("example compiles").iter().map(|f| f.contents.len()).sum();
+            bytes = files
+                .expect("example compiles")
+                .iter()
+                .map(|f| f.contents.len())
+                .sum();
         }
         times.sort();
         println!(

@@ -83,11 +83,29 @@ pub(crate) fn children<'t>(n: Node<'t>) -> Vec<Node<'t>> {
 // --- byte-length preserving rewrites -------------------------------------------------
 
 /// Typographic quotes anywhere and dashes after a blank become two blanks and the ASCII
-/// character (all are `E2 80 xx` in UTF-8).
+/// character (all are `E2 80 xx` in UTF-8). A run of typographic single quotes becomes the
+/// ASCII quotes first and the blanks after, so a doubled quote inside a string (`’’`, an
+/// escaped quote to PowerShell) stays doubled (`''`) instead of ending the string.
 fn mask_typographic(src: &[u8]) -> Vec<u8> {
+    let single = |j: usize| {
+        j + 2 < src.len()
+            && src[j] == 0xe2
+            && src[j + 1] == 0x80
+            && (0x98..=0x9b).contains(&src[j + 2])
+    };
     let mut out = src.to_vec();
     let mut i = 0;
     while i + 2 < src.len() {
+        if single(i) {
+            let mut run = 0;
+            while single(i + 3 * run) {
+                run += 1;
+            }
+            out[i..i + run].fill(b'\'');
+            out[i + run..i + 3 * run].fill(b' ');
+            i += 3 * run;
+            continue;
+        }
         if src[i] == 0xe2 && src[i + 1] == 0x80 {
             let ascii = match src[i + 2] {
                 0x9c..=0x9e => Some(b'"'),
@@ -540,6 +558,22 @@ pub(crate) fn describe_issue(lines: &Lines<'_>, data: &[u8], issue: &Issue<'_>) 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn doubled_typographic_quotes_stay_doubled() {
+        let src = "'O\u{2019}\u{2019}Brien'".as_bytes();
+        let out = mask_typographic(src);
+        assert_eq!(out.len(), src.len());
+        assert_eq!(String::from_utf8_lossy(&out), "'O''    Brien'");
+        let text = format!("Get-Mailbox -Identity {}", String::from_utf8_lossy(src));
+        let findings = crate::validate::check_script(&text, "2010", true);
+        assert!(
+            findings
+                .iter()
+                .all(|f| f.severity == crate::validate::Severity::Warning),
+            "{findings:?}"
+        );
+    }
 
     #[test]
     fn masks_keep_lengths() {
