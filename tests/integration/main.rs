@@ -3,5 +3,6 @@
 mod common;
 mod compile;
 mod diagnostics;
+mod docs;
 mod encoding;
 mod validation;
