@@ -15,6 +15,7 @@ pub(super) fn compile(args: &CompileArgs) -> anyhow::Result<u8> {
         Some(dir) => dir.clone(),
         None => default_out(&args.plan)?,
     };
+    refuse_plan_folder(&args.plan, &out)?;
     let (files, diagnostics) = match &plan.encoding {
         Some(encoding) => (None, encoding.clone().into()),
         None => crate::compile(&plan.file, &plan.loader),
@@ -153,6 +154,24 @@ fn default_out(plan: &Path) -> anyhow::Result<PathBuf> {
             plan.display()
         ),
     }
+}
+
+/// Refuses an output folder that holds the plan: replacing it, with --force, would delete
+/// the plan itself.
+fn refuse_plan_folder(plan: &Path, out: &Path) -> anyhow::Result<()> {
+    // A folder that does not exist yet cannot hold the plan.
+    let (Ok(plan_at), Ok(out_at)) = (std::fs::canonicalize(plan), std::fs::canonicalize(out))
+    else {
+        return Ok(());
+    };
+    if plan_at.starts_with(&out_at) {
+        bail!(
+            "cannot use `{}` as the output folder: it holds the plan `{}`; choose another folder",
+            out.display(),
+            plan.display()
+        );
+    }
+    Ok(())
 }
 
 fn plural(count: usize, noun: &str) -> String {

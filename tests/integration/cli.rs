@@ -266,6 +266,30 @@ fn compile_refuses_a_folder_exgen_did_not_write() {
     );
 }
 
+#[test]
+fn compile_never_replaces_the_folder_holding_the_plan() {
+    let dir = plan_folder();
+    let plan = relative(&["plans", "design-sketch.exm"]);
+    for out in ["plans", "."] {
+        let run = exgen(
+            dir.path(),
+            [
+                "compile".as_ref(),
+                plan.as_os_str(),
+                "--force".as_ref(),
+                "-o".as_ref(),
+                out.as_ref(),
+            ],
+        );
+        assert_eq!(run.code, Some(2), "-o {out}: {}", run.stderr);
+        assert!(run.stderr.contains("holds the plan"), "{}", run.stderr);
+    }
+    assert_eq!(
+        entries(&dir.path().join("plans")),
+        ["design-sketch.exm", "waves"]
+    );
+}
+
 fn count_files(dir: &Path) -> usize {
     std::fs::read_dir(dir)
         .expect("folder readable")
