@@ -1,8 +1,12 @@
 //! Integration tests: one binary, one module per concern.
 
+mod bad_input;
+mod cli;
 mod common;
 mod compile;
 mod diagnostics;
 mod docs;
 mod encoding;
+mod fuzz;
+mod support;
 mod validation;

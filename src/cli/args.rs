@@ -1,0 +1,108 @@
+//! The command line's grammar, as clap derive types.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+const EXIT_CODES: &str = "\
+Exit status:
+  0  success (warnings allowed)
+  1  the plan has errors (see the diagnostics)
+  2  usage error, unreadable plan file, or output folder refused or not writable
+
+`exgen explain CODE` explains a diagnostic; docs/cli.md documents these commands.";
+
+/// Compiles Exchange Server migration plans (.exm) into Exchange Management Shell scripts.
+#[derive(Debug, Parser)]
+#[command(name = "exgen", version, after_help = EXIT_CODES)]
+pub(super) struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub(super) enum Command {
+    /// Compile a plan into its output folder: one script per phase and a runbook.
+    Compile(CompileArgs),
+    /// Check a plan and report its diagnostics; write nothing.
+    Check(CheckArgs),
+    /// Print the plan's checked intermediate representation (IR).
+    Ir(IrArgs),
+    /// Explain a diagnostic code, such as E0202.
+    Explain(ExplainArgs),
+}
+
+#[derive(Debug, Args)]
+pub(super) struct CompileArgs {
+    /// The plan file, such as `plans/contoso.exm`.
+    pub plan: PathBuf,
+    /// Output folder; by default a folder named after the plan, next to it:
+    /// `plans/contoso.exm` is compiled into `plans/contoso`.
+    ///
+    /// exgen replaces only a folder it wrote (it keeps a manifest there): an existing folder
+    /// must be empty or hold exactly the unedited files of an earlier run.
+    #[arg(short, long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Replace the output folder even if it holds files exgen did not write, or edited ones.
+    #[arg(long)]
+    pub force: bool,
+    #[command(flatten)]
+    pub messages: MessageArgs,
+}
+
+#[derive(Debug, Args)]
+pub(super) struct CheckArgs {
+    /// The plan file.
+    pub plan: PathBuf,
+    #[command(flatten)]
+    pub messages: MessageArgs,
+}
+
+#[derive(Debug, Args)]
+pub(super) struct MessageArgs {
+    /// How to report diagnostics: `human` (rustc-style, to stderr) or `json` (one JSON object
+    /// per line, to stdout).
+    #[arg(long, value_enum, value_name = "FMT", default_value_t = MessageFormat::Human)]
+    pub message_format: MessageFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(super) enum MessageFormat {
+    /// Text for people, on stderr, coloured on a terminal (NO_COLOR turns colour off).
+    Human,
+    /// JSON lines for tools, on stdout.
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub(super) struct IrArgs {
+    /// The plan file.
+    pub plan: PathBuf,
+    /// Format of the IR on stdout.
+    #[arg(long, value_enum, value_name = "FMT", default_value_t = IrFormat::Yaml)]
+    pub format: IrFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(super) enum IrFormat {
+    /// YAML.
+    Yaml,
+    /// JSON, pretty-printed.
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub(super) struct ExplainArgs {
+    /// The code, such as E0202 (case does not matter; the E may be left out).
+    pub code: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Cli;
+    use clap::CommandFactory as _;
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

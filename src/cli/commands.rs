@@ -1,0 +1,215 @@
+//! The commands: each reads the plan, reports its diagnostics and returns an exit code.
+
+use super::args::{CheckArgs, CompileArgs, ExplainArgs, IrArgs, IrFormat, MessageFormat};
+use super::loader::{Plan, read_plan};
+use super::{FAILURE, PLAN_ERRORS, eprint_str, print_str};
+use crate::diag::{Code, Diagnostics, render, suggest};
+use crate::output;
+use anyhow::{Context as _, bail};
+use std::path::{Path, PathBuf};
+
+/// `exgen compile`: writes the output folder only when the plan has no errors.
+pub(super) fn compile(args: &CompileArgs) -> anyhow::Result<u8> {
+    let plan = read_plan(&args.plan)?;
+    let out = match &args.out {
+        Some(dir) => dir.clone(),
+        None => default_out(&args.plan)?,
+    };
+    refuse_plan_folder(&args.plan, &out)?;
+    let (files, diagnostics) = match &plan.encoding {
+        Some(encoding) => (None, encoding.clone().into()),
+        None => crate::compile(&plan.file, &plan.loader),
+    };
+    let format = args.messages.message_format;
+    report(&plan, &diagnostics, format)?;
+    let Some(files) = files.filter(|_| !diagnostics.has_errors()) else {
+        return Ok(PLAN_ERRORS);
+    };
+    // OutputError's message already includes its cause; anyhow's chain would repeat it.
+    output::write(&out, &files, args.force).map_err(|error| anyhow::anyhow!("{error}"))?;
+    let wrote = format!(
+        "wrote {} to {}\n",
+        plural(files.len(), "file"),
+        out.display()
+    );
+    // With JSON messages, stdout carries only JSON lines.
+    match format {
+        MessageFormat::Human => print_str(&wrote)?,
+        MessageFormat::Json => eprint_str(&wrote),
+    }
+    Ok(0)
+}
+
+/// `exgen check`: diagnostics only.
+pub(super) fn check(args: &CheckArgs) -> anyhow::Result<u8> {
+    let plan = read_plan(&args.plan)?;
+    let (_, diagnostics) = check_plan(&plan);
+    report(&plan, &diagnostics, args.messages.message_format)?;
+    Ok(if diagnostics.has_errors() {
+        PLAN_ERRORS
+    } else {
+        0
+    })
+}
+
+/// `exgen ir`: the IR on stdout, diagnostics on stderr.
+pub(super) fn ir(args: &IrArgs) -> anyhow::Result<u8> {
+    let plan = read_plan(&args.plan)?;
+    let (ir, diagnostics) = check_plan(&plan);
+    report(&plan, &diagnostics, MessageFormat::Human)?;
+    let Some(ir) = ir.filter(|_| !diagnostics.has_errors()) else {
+        return Ok(PLAN_ERRORS);
+    };
+    let text = match args.format {
+        IrFormat::Yaml => serde_yaml_ng::to_string(&ir).context("cannot print the IR as YAML")?,
+        IrFormat::Json => {
+            serde_json::to_string_pretty(&ir).context("cannot print the IR as JSON")? + "\n"
+        }
+    };
+    print_str(&text)?;
+    Ok(0)
+}
+
+/// `exgen explain`: the long explanation of a code, or the nearest known code.
+pub(super) fn explain(args: &ExplainArgs) -> anyhow::Result<u8> {
+    let word = args.code.trim();
+    // `0202` means `E0202`: every error code starts with E.
+    let word = if word.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("E{word}")
+    } else {
+        word.to_owned()
+    };
+    if let Some(code) = Code::parse(&word) {
+        let text = code.explanation();
+        print_str(text)?;
+        if !text.ends_with('\n') {
+            print_str("\n")?;
+        }
+        return Ok(0);
+    }
+    eprint_str(&format!(
+        "error: unknown diagnostic code `{}`; {}\n",
+        args.code,
+        nearest_codes(&word)
+    ));
+    Ok(FAILURE)
+}
+
+/// What to suggest for an unknown code: the closest code when one is a plausible typo, else
+/// the codes of its family (`E02xx`), else all of them.
+fn nearest_codes(word: &str) -> String {
+    let known: Vec<&str> = Code::ALL.iter().map(|code| code.as_str()).collect();
+    if let Some(code) = suggest::did_you_mean(word, &known) {
+        return format!("did you mean `{code}`?");
+    }
+    let family: Vec<&str> = match word.get(..3) {
+        Some(prefix) => known
+            .iter()
+            .copied()
+            .filter(|code| code[..3].eq_ignore_ascii_case(prefix))
+            .collect(),
+        None => Vec::new(),
+    };
+    if family.is_empty() {
+        format!("the codes are {}", known.join(", "))
+    } else {
+        format!("the nearest codes are {}", family.join(", "))
+    }
+}
+
+/// The IR and diagnostics of a plan; a plan that is not text gets only its E0104, since
+/// parsing the lossy text would bury it under noise.
+fn check_plan(plan: &Plan) -> (Option<crate::ir::Plan>, Diagnostics) {
+    match &plan.encoding {
+        Some(encoding) => (None, encoding.clone().into()),
+        None => crate::check(&plan.file, &plan.loader),
+    }
+}
+
+/// Prints diagnostics: human text to stderr (coloured on a terminal), or JSON lines to stdout.
+fn report(plan: &Plan, diagnostics: &Diagnostics, format: MessageFormat) -> anyhow::Result<()> {
+    if diagnostics.is_empty() {
+        return Ok(());
+    }
+    match format {
+        MessageFormat::Human => {
+            eprint_str(&render::terminal(
+                &plan.file,
+                diagnostics,
+                render::use_color(),
+            ));
+            Ok(())
+        }
+        MessageFormat::Json => print_str(&render::json(&plan.file, diagnostics)),
+    }
+}
+
+/// The output folder when none is given: the plan's path without its extension, so
+/// `plans/contoso.exm` is compiled into `plans/contoso`.
+fn default_out(plan: &Path) -> anyhow::Result<PathBuf> {
+    match (plan.file_stem(), plan.extension()) {
+        (Some(stem), Some(_)) => Ok(plan.with_file_name(stem)),
+        _ => bail!(
+            "cannot name an output folder after `{}`, which has no extension; pass --out DIR",
+            plan.display()
+        ),
+    }
+}
+
+/// Refuses an output folder that holds the plan: replacing it, with --force, would delete
+/// the plan itself.
+fn refuse_plan_folder(plan: &Path, out: &Path) -> anyhow::Result<()> {
+    // A folder that does not exist yet cannot hold the plan.
+    let (Ok(plan_at), Ok(out_at)) = (std::fs::canonicalize(plan), std::fs::canonicalize(out))
+    else {
+        return Ok(());
+    };
+    if plan_at.starts_with(&out_at) {
+        bail!(
+            "cannot use `{}` as the output folder: it holds the plan `{}`; choose another folder",
+            out.display(),
+            plan.display()
+        );
+    }
+    Ok(())
+}
+
+fn plural(count: usize, noun: &str) -> String {
+    if count == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{count} {noun}s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{default_out, nearest_codes};
+    use std::path::{Path, PathBuf};
+
+    #[test]
+    fn the_default_output_folder_is_the_plan_path_without_extension() {
+        let plan: PathBuf = ["plans", "contoso.exm"].iter().collect();
+        let expected: PathBuf = ["plans", "contoso"].iter().collect();
+        assert_eq!(default_out(&plan).ok(), Some(expected));
+        assert_eq!(
+            default_out(Path::new("contoso.exm")).ok(),
+            Some(PathBuf::from("contoso"))
+        );
+    }
+
+    #[test]
+    fn a_plan_without_extension_needs_an_explicit_folder() {
+        assert!(default_out(Path::new("contoso")).is_err());
+    }
+
+    #[test]
+    fn unknown_codes_get_the_closest_code_or_their_family() {
+        assert_eq!(nearest_codes("E0220"), "did you mean `E0202`?");
+        assert_eq!(
+            nearest_codes("E0299"),
+            "the nearest codes are E0201, E0202, E0203, E0204, E0205"
+        );
+        assert!(nearest_codes("Z").starts_with("the codes are E0100, "));
+    }
+}

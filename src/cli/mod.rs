@@ -1,0 +1,66 @@
+//! The `exgen` command line: arguments ([`args`]) → a command ([`commands`]) → an exit code.
+//!
+//! Exit codes: 0 success (warnings allowed), 1 the plan has errors, 2 usage or I/O error.
+//! Only this module uses `anyhow`; the library reports through [`crate::diag`].
+
+mod args;
+mod commands;
+mod loader;
+
+use args::{Cli, Command};
+use clap::Parser as _;
+use std::io::Write as _;
+use std::process::ExitCode;
+
+/// Exit code when the plan has errors.
+const PLAN_ERRORS: u8 = 1;
+/// Exit code for usage and I/O errors (the same code clap uses for usage errors).
+const FAILURE: u8 = 2;
+
+/// Parses the command line, runs the command and returns its exit code.
+#[must_use]
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            // clap prints help and version to stdout and usage errors to stderr; a closed
+            // stream is not worth a panic.
+            let _ = error.print();
+            return ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(FAILURE));
+        }
+    };
+    match run(cli.command) {
+        Ok(code) => ExitCode::from(code),
+        Err(error) => {
+            eprint_str(&format!("error: {error:#}\n"));
+            ExitCode::from(FAILURE)
+        }
+    }
+}
+
+fn run(command: Command) -> anyhow::Result<u8> {
+    match command {
+        Command::Compile(args) => commands::compile(&args),
+        Command::Check(args) => commands::check(&args),
+        Command::Ir(args) => commands::ir(&args),
+        Command::Explain(args) => commands::explain(&args),
+    }
+}
+
+/// Writes `text` to stdout. A reader that went away (`exgen ir plan.exm | head`) is not an
+/// error; any other failure is.
+fn print_str(text: &str) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(anyhow::Error::new(error).context("cannot write to standard output"))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Writes `text` to stderr; there is nowhere left to report a failure to, so it is ignored.
+fn eprint_str(text: &str) {
+    let mut err = std::io::stderr().lock();
+    let _ = err.write_all(text.as_bytes()).and_then(|()| err.flush());
+}

@@ -1,0 +1,301 @@
+//! The command line: help, version, explain, ir, exit codes and the output folder.
+
+use crate::support::{entries, exgen, repo, snapshot};
+use exgen::diag::Code;
+use std::path::{Path, PathBuf};
+
+/// The valid plan: docs/design.md's sketch made complete (see the comment at its top).
+const PLAN: &str = "tests/plans/cli/design-sketch.exm";
+
+/// A folder holding `plans/design-sketch.exm` and the CSV it names, to compile in.
+fn plan_folder() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let plans = dir.path().join("plans");
+    std::fs::create_dir_all(plans.join("waves")).expect("folders created");
+    std::fs::copy(repo(PLAN), plans.join("design-sketch.exm")).expect("plan copied");
+    std::fs::copy(
+        repo("tests/plans/cli/waves/design-sketch.csv"),
+        plans.join("waves").join("design-sketch.csv"),
+    )
+    .expect("CSV copied");
+    dir
+}
+
+fn relative(parts: &[&str]) -> PathBuf {
+    parts.iter().collect()
+}
+
+/// Whether `compile` failed only because steps have no templates yet (E0501 "not generated
+/// yet", E9001 template error), which is expected until the templates land.
+fn templates_pending(dir: &Path, plan: &Path) -> bool {
+    let plan = plan.to_str().expect("UTF-8 path");
+    let run = exgen(dir, ["check", plan]);
+    assert_eq!(run.code, Some(0), "the plan checks clean:\n{}", run.stderr);
+    let run = exgen(
+        dir,
+        ["compile", plan, "--message-format", "json", "-o", "probe"],
+    );
+    let codes: Vec<String> = run
+        .stdout
+        .lines()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .filter(|m| m["severity"] == "error")
+        .map(|m| m["code"].as_str().unwrap_or("").to_owned())
+        .collect();
+    let pending = !codes.is_empty() && codes.iter().all(|c| c == "E0501" || c == "E9001");
+    if pending {
+        eprintln!(
+            "templates pending ({} steps): checking that nothing is written",
+            codes.len()
+        );
+        assert_eq!(run.code, Some(1));
+    } else {
+        // A clean run wrote `probe`; the tests compile into their own folders.
+        let _ = std::fs::remove_dir_all(dir.join("probe"));
+    }
+    pending
+}
+
+#[test]
+fn help_states_commands_and_exit_codes() {
+    let run = exgen(Path::new("."), ["--help"]);
+    assert_eq!(run.code, Some(0));
+    snapshot!("cli@help", &run.stdout);
+}
+
+#[test]
+fn compile_help_states_the_default_output_folder() {
+    let run = exgen(Path::new("."), ["compile", "--help"]);
+    assert_eq!(run.code, Some(0));
+    assert!(
+        run.stdout
+            .contains("`plans/contoso.exm` is compiled into `plans/contoso`")
+    );
+    snapshot!("cli@compile-help", &run.stdout);
+}
+
+#[test]
+fn version_exits_0() {
+    let run = exgen(Path::new("."), ["--version"]);
+    assert_eq!(run.code, Some(0));
+    assert_eq!(run.stdout, format!("exgen {}\n", env!("CARGO_PKG_VERSION")));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    for args in [
+        &[][..],
+        &["frobnicate"][..],
+        &["check"][..],
+        &["check", "plan.exm", "--message-format", "xml"][..],
+        &["ir", "plan.exm", "--format", "toml"][..],
+    ] {
+        let run = exgen(Path::new("."), args);
+        assert_eq!(run.code, Some(2), "exgen {args:?}:\n{}", run.stderr);
+    }
+}
+
+#[test]
+fn an_unreadable_plan_is_an_io_error() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    for command in ["compile", "check", "ir"] {
+        let run = exgen(dir.path(), [command, "missing.exm"]);
+        assert_eq!(run.code, Some(2), "{command}");
+        assert!(
+            run.stderr.starts_with("error: cannot read `missing.exm`: "),
+            "{command}: {}",
+            run.stderr
+        );
+    }
+    assert!(entries(dir.path()).is_empty());
+}
+
+#[test]
+fn explain_prints_the_explanation() {
+    let run = exgen(Path::new("."), ["explain", "e0202"]);
+    assert_eq!(run.code, Some(0));
+    assert_eq!(run.stdout.trim_end(), Code::E0202.explanation().trim_end());
+    let run = exgen(Path::new("."), ["explain", "0202"]);
+    assert_eq!(run.code, Some(0));
+    assert!(run.stdout.starts_with("# E0202: "));
+}
+
+#[test]
+fn explain_suggests_the_nearest_code() {
+    let run = exgen(Path::new("."), ["explain", "E0220"]);
+    assert_eq!(run.code, Some(2));
+    assert_eq!(run.stdout, "");
+    snapshot!("cli@explain-unknown", &run.stderr);
+}
+
+#[test]
+fn ir_prints_json_and_yaml_that_parse_back_to_the_same_value() {
+    // Run elsewhere, with the plan's absolute path: the CSV is found next to the plan.
+    let cwd = tempfile::tempdir().expect("temporary folder");
+    let plan = repo(PLAN);
+    let json = exgen(
+        cwd.path(),
+        [
+            "ir".as_ref(),
+            plan.as_os_str(),
+            "--format".as_ref(),
+            "json".as_ref(),
+        ],
+    );
+    assert_eq!(json.code, Some(0), "{}", json.stderr);
+    let yaml = exgen(cwd.path(), ["ir".as_ref(), plan.as_os_str()]);
+    assert_eq!(yaml.code, Some(0), "{}", yaml.stderr);
+
+    let from_json: serde_json::Value = serde_json::from_str(&json.stdout).expect("IR is JSON");
+    let from_yaml: serde_yaml_ng::Value =
+        serde_yaml_ng::from_str(&yaml.stdout).expect("IR is YAML");
+    let from_yaml = serde_json::to_value(from_yaml).expect("YAML converts to JSON");
+    assert_eq!(from_json, from_yaml);
+    assert_eq!(from_json["title"], "Contoso: Exchange 2007 to 2010");
+    assert_eq!(
+        from_json["file"], "design-sketch.exm",
+        "no directory in the IR"
+    );
+    assert!(entries(cwd.path()).is_empty());
+}
+
+#[test]
+fn ir_of_a_bad_plan_prints_diagnostics_only() {
+    let run = exgen(&repo("tests/plans/bad"), ["ir", "undefined-server.exm"]);
+    assert_eq!(run.code, Some(1));
+    assert_eq!(run.stdout, "");
+    assert!(run.stderr.contains("error[E0202]"));
+}
+
+#[test]
+fn check_exits_0_with_warnings() {
+    let dir = plan_folder();
+    let plan = dir.path().join("plans").join("design-sketch.exm");
+    let text = std::fs::read_to_string(&plan).expect("plan readable");
+    let text = text.replace(
+        "from server MAIL2007",
+        "from server MAIL2007\n    bad-item-limit 10",
+    );
+    std::fs::write(&plan, text).expect("plan written");
+
+    let run = exgen(dir.path(), ["check", "plans/design-sketch.exm"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(run.stderr.contains("warning[W0401]"), "{}", run.stderr);
+    let run = exgen(
+        dir.path(),
+        [
+            "check",
+            "plans/design-sketch.exm",
+            "--message-format",
+            "json",
+        ],
+    );
+    assert_eq!(run.code, Some(0));
+    assert_eq!(run.stderr, "");
+    let message: serde_json::Value =
+        serde_json::from_str(run.stdout.trim()).expect("one JSON line");
+    assert_eq!(message["severity"], "warning");
+}
+
+#[test]
+fn a_plan_without_extension_needs_out() {
+    let dir = plan_folder();
+    std::fs::rename(
+        dir.path().join("plans/design-sketch.exm"),
+        dir.path().join("plans/sketch"),
+    )
+    .expect("renamed");
+    let run = exgen(dir.path(), ["compile", "plans/sketch"]);
+    assert_eq!(run.code, Some(2));
+    assert!(run.stderr.contains("pass --out DIR"), "{}", run.stderr);
+}
+
+#[test]
+fn compile_writes_the_folder_named_after_the_plan() {
+    let dir = plan_folder();
+    let plan = relative(&["plans", "design-sketch.exm"]);
+    let out = dir.path().join("plans").join("design-sketch");
+    if templates_pending(dir.path(), &plan) {
+        let run = exgen(dir.path(), ["compile".as_ref(), plan.as_os_str()]);
+        assert_eq!(run.code, Some(1));
+        assert_eq!(
+            entries(&dir.path().join("plans")),
+            ["design-sketch.exm", "waves"]
+        );
+        return;
+    }
+    let run = exgen(dir.path(), ["compile".as_ref(), plan.as_os_str()]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let written = count_files(&out) - 1; // the manifest
+    let shown = relative(&["plans", "design-sketch"]);
+    assert_eq!(
+        run.stdout,
+        format!("wrote {written} files to {}\n", shown.display())
+    );
+    assert!(out.join(".exgen-manifest").is_file());
+
+    // A second run replaces exgen's own folder.
+    let again = exgen(dir.path(), ["compile".as_ref(), plan.as_os_str()]);
+    assert_eq!(again.code, Some(0), "{}", again.stderr);
+    assert_eq!(again.stdout, run.stdout);
+}
+
+#[test]
+fn compile_refuses_a_folder_exgen_did_not_write() {
+    let dir = plan_folder();
+    let plan = relative(&["plans", "design-sketch.exm"]);
+    let out = dir.path().join("plans").join("design-sketch");
+    std::fs::create_dir(&out).expect("folder created");
+    std::fs::write(out.join("notes.txt"), "mine\n").expect("file written");
+    let pending = templates_pending(dir.path(), &plan);
+
+    let run = exgen(dir.path(), ["compile".as_ref(), plan.as_os_str()]);
+    if !pending {
+        assert_eq!(run.code, Some(2), "{}", run.stderr);
+        assert!(run.stderr.contains("exgen did not write"), "{}", run.stderr);
+    }
+    assert_eq!(run.stdout, "");
+    assert_eq!(entries(&out), ["notes.txt"]);
+    assert_eq!(
+        std::fs::read_to_string(out.join("notes.txt")).expect("still there"),
+        "mine\n"
+    );
+    assert_eq!(
+        entries(&dir.path().join("plans")),
+        ["design-sketch", "design-sketch.exm", "waves"]
+    );
+}
+
+#[test]
+fn compile_never_replaces_the_folder_holding_the_plan() {
+    let dir = plan_folder();
+    let plan = relative(&["plans", "design-sketch.exm"]);
+    for out in ["plans", "."] {
+        let run = exgen(
+            dir.path(),
+            [
+                "compile".as_ref(),
+                plan.as_os_str(),
+                "--force".as_ref(),
+                "-o".as_ref(),
+                out.as_ref(),
+            ],
+        );
+        assert_eq!(run.code, Some(2), "-o {out}: {}", run.stderr);
+        assert!(run.stderr.contains("holds the plan"), "{}", run.stderr);
+    }
+    assert_eq!(
+        entries(&dir.path().join("plans")),
+        ["design-sketch.exm", "waves"]
+    );
+}
+
+fn count_files(dir: &Path) -> usize {
+    std::fs::read_dir(dir)
+        .expect("folder readable")
+        .map(|entry| {
+            let path = entry.expect("entry").path();
+            if path.is_dir() { count_files(&path) } else { 1 }
+        })
+        .sum()
+}
