@@ -40,6 +40,8 @@ fn collect(dir: &Path, files: &mut Vec<PathBuf>) {
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {
+            // A new template in a subfolder must rerun this script.
+            println!("cargo:rerun-if-changed={}", path.display());
             collect(&path, files);
         } else if path.extension().is_some_and(|e| e == "j2") {
             files.push(path);

@@ -45,6 +45,18 @@ impl<'p> Builder<'p, '_, '_> {
         })
     }
 
+    /// The server named `name` if it is declared and its version resolved; reports nothing.
+    fn known_server(&self, name: &ast::Text) -> Option<Ref<'p>> {
+        let sym = self.symbols.servers.get(&name.to_lowercase())?;
+        let level = self.versions.servers.get(&name.to_lowercase())?;
+        Some(Ref {
+            name: sym.server.name.node.clone(),
+            version: level.version.clone(),
+            new: sym.server.new.is_some(),
+            server: sym.server,
+        })
+    }
+
     /// A server that this plan installs, holding `role` (E0404 otherwise).
     fn new_server(
         &self,
@@ -619,7 +631,8 @@ fn mailbox_move(
         );
         return;
     }
-    let Some(server) = b.server(cx, &db.server) else {
+    // The database's own statement reports an undefined server; say nothing more here.
+    let Some(server) = b.known_server(&db.server) else {
         return;
     };
     if !server.new {
