@@ -63,7 +63,12 @@ impl PlanLoader {
 
 impl FileLoader for PlanLoader {
     fn read(&self, path: &str) -> Result<Vec<u8>, String> {
-        std::fs::read(self.resolve(path)).map_err(|error| error.to_string())
+        // Plain words for the common cases, so messages read the same on Windows and Linux.
+        std::fs::read(self.resolve(path)).map_err(|error| match error.kind() {
+            std::io::ErrorKind::NotFound => "file not found".to_owned(),
+            std::io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
+            _ => error.to_string(),
+        })
     }
 }
 
