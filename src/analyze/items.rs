@@ -593,7 +593,20 @@ fn mail_flow(
     }
     let inbound_anonymous = match &mf.inbound {
         Some(ast::Inbound::Anonymous(at)) => Some(cx.origin(*at)),
-        _ => None,
+        // R13: with a gateway (or Edge) in front, nothing changes on the new server; the
+        // gateway is pointed at it by hand, so the runbook says so after the mail flow phase.
+        Some(ast::Inbound::Gateway(host)) => {
+            out.manual.push(ir::ManualStep {
+                text: format!(
+                    "Point the SMTP gateway {} at {} for inbound internet mail (R13)",
+                    host.node, server.name
+                ),
+                after: Some("mail-flow".to_owned()),
+                origin: cx.origin(host.span),
+            });
+            None
+        }
+        None => None,
     };
     out.mail_flow.push(ir::MailFlow {
         server: server.name.clone(),
@@ -1037,8 +1050,9 @@ fn certificate_coverage(
         return; // a certificate failed to resolve and was reported already
     }
     for (cert, item) in out.certificates.iter().zip(&certs) {
+        client_hosts(cx, cert, item, out);
         for (kind, host) in &in_use {
-            if !cert.names.iter().any(|n| n.eq_ignore_ascii_case(host)) {
+            if !cert.names.iter().any(|n| covers(n, host)) {
                 cx.report(
                     Diagnostic::new(
                         Code::E0601,
@@ -1051,6 +1065,59 @@ fn certificate_coverage(
             }
         }
     }
+}
+
+/// The host names clients reach a certificate's Client Access servers by (Outlook Anywhere,
+/// virtual directory URLs, Autodiscover) must be on it too, or clients see certificate errors.
+fn client_hosts(cx: &mut Cx<'_>, cert: &ir::Certificate, item: &ast::Item, out: &ir::Plan) {
+    let mut reported: Vec<String> = Vec::new();
+    for ca in out
+        .client_access
+        .iter()
+        .filter(|c| cert.install_on.iter().any(|(s, _)| *s == c.server))
+    {
+        let oa = ca
+            .outlook_anywhere
+            .as_ref()
+            .map(|o| (o.host.as_str(), "the Outlook Anywhere host"));
+        let hosts = [
+            (ca.internal_host.as_str(), "the internal URL host"),
+            (ca.external_host.as_str(), "the external URL host"),
+            (ca.autodiscover_host.as_str(), "the Autodiscover host"),
+        ];
+        for (host, what) in oa.into_iter().chain(hosts) {
+            if host.is_empty()
+                || cert.names.iter().any(|n| covers(n, host))
+                || reported.contains(&host.to_owned())
+            {
+                continue;
+            }
+            reported.push(host.to_owned());
+            cx.report(
+                Diagnostic::new(
+                    Code::E0601,
+                    item.keyword,
+                    format!(
+                        "the certificate does not cover `{host}`, {what} of `{}`",
+                        ca.server
+                    ),
+                )
+                .with_label("certificate")
+                .with_help(format!("add \"{host}\" to its `names` (R10)")),
+            );
+        }
+    }
+}
+
+/// Whether a certificate name covers a host: the same name, or a wildcard one level up.
+fn covers(name: &str, host: &str) -> bool {
+    if name.eq_ignore_ascii_case(host) {
+        return true;
+    }
+    name.strip_prefix("*.").is_some_and(|parent| {
+        host.split_once('.')
+            .is_some_and(|(label, rest)| !label.is_empty() && rest.eq_ignore_ascii_case(parent))
+    })
 }
 
 /// Setup needs its media when the plan installs servers.
@@ -1068,5 +1135,19 @@ fn media(cx: &mut Cx<'_>, plan: &ast::Plan, out: &ir::Plan) {
                 out.target.version, "setup"
             )),
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::covers;
+
+    #[test]
+    fn wildcards_cover_one_level() {
+        assert!(covers("mail.contoso.com", "MAIL.contoso.com"));
+        assert!(covers("*.contoso.com", "mail.contoso.com"));
+        assert!(!covers("*.contoso.com", "contoso.com"));
+        assert!(!covers("*.contoso.com", "a.b.contoso.com"));
+        assert!(!covers("*.contoso.com", "mail.contoso.net"));
     }
 }

@@ -1,4 +1,4 @@
-//! The `exgen` command line: arguments ([`args`]) → a command ([`commands`]) → an exit code.
+//! The `exgen` command line: arguments (`args`) → a command (`commands`) → an exit code.
 //!
 //! Exit codes: 0 success (warnings allowed), 1 the plan has errors, 2 usage or I/O error.
 //! Only this module uses `anyhow`; the library reports through [`crate::diag`].

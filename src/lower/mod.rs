@@ -1,7 +1,7 @@
 //! Lowering: IR → the files of the output folder.
 //!
-//! [`steps`] turns the IR into steps, each naming the shell that runs it; [`phases`] orders
-//! them into scripts by the target version's phase list (`specs/`); [`render`] renders each
+//! `steps` turns the IR into steps, each naming the shell that runs it; `phases` orders
+//! them into scripts by the target version's phase list (`specs/`); `render` renders each
 //! script and the runbook through the minijinja templates of `templates/`, where every plan
 //! value passes through [`escape`].
 

@@ -155,20 +155,25 @@ impl Renderer {
         specs: &Specs,
         scripts: &[Script],
     ) -> Result<String, Error> {
-        let last_of_phase = |i: usize| {
-            scripts[i + 1..]
+        // A manual step follows the last script of its phase or, when that phase has no
+        // script in this plan, the last script of an earlier phase.
+        let phase_rank = |id: &str| {
+            specs
+                .get(&plan.target.version)
+                .and_then(|t| t.phases.iter().position(|p| p.id == id))
+        };
+        let home = |m: &ir::ManualStep| -> Option<usize> {
+            let rank = phase_rank(m.after.as_deref()?)?;
+            scripts
                 .iter()
-                .all(|later| later.phase != scripts[i].phase)
+                .rposition(|s| phase_rank(&s.phase).is_some_and(|r| r <= rank))
         };
         let entries: Vec<Value> = scripts
             .iter()
             .enumerate()
             .map(|(i, s)| {
-                let manual: Vec<&ir::ManualStep> = if last_of_phase(i) {
-                    plan.manual.iter().filter(|m| m.after.as_deref() == Some(s.phase.as_str())).collect()
-                } else {
-                    Vec::new()
-                };
+                let manual: Vec<&ir::ManualStep> =
+                    plan.manual.iter().filter(|m| m.after.is_some() && home(m) == Some(i)).collect();
                 let steps: Vec<Value> = s
                     .steps
                     .iter()
@@ -182,8 +187,11 @@ impl Renderer {
                 }
             })
             .collect();
-        let at_end: Vec<&ir::ManualStep> =
-            plan.manual.iter().filter(|m| m.after.is_none()).collect();
+        let at_end: Vec<&ir::ManualStep> = plan
+            .manual
+            .iter()
+            .filter(|m| m.after.is_none() || home(m).is_none())
+            .collect();
         let ctx = minijinja::context! {
             plan => Serde(plan),
             scripts => entries,

@@ -56,7 +56,7 @@ impl Shell {
 /// One unit of work.
 #[derive(Debug, Clone)]
 pub struct Step {
-    /// Template kind, one of [`KINDS`].
+    /// Template kind, one of `KINDS`.
     pub kind: &'static str,
     /// The shell that runs it.
     pub shell: Shell,
@@ -337,8 +337,21 @@ fn legacy_urls(s: &mut Steps<'_>) {
             .filter(|v| v.legacy)
             .map(|v| json!({ "noun": v.noun, "name": v.name, "external": url(&legacy.host, &v.path), "source": v.source }))
             .collect();
-        let context =
-            json!({ "server": server.name, "legacy": legacy.host, "virtual_directories": vdirs });
+        let new_cas = s
+            .plan
+            .servers
+            .iter()
+            .find(|x| x.new && x.has(Role::Cas))
+            .map(|x| x.name.clone());
+        let current: Vec<&String> = [&s.plan.namespaces.primary, &s.plan.namespaces.autodiscover]
+            .into_iter()
+            .flatten()
+            .map(|n| &n.host)
+            .collect();
+        let context = json!({
+            "server": server.name, "legacy": legacy.host, "virtual_directories": vdirs,
+            "current_names": current, "new_cas": new_cas,
+        });
         s.push(
             "legacy_urls",
             Steps::exchange(&server.exchange.version),

@@ -1,9 +1,9 @@
 //! The syntax stage: plan text → typed [`ast::Plan`] with spans, or coded diagnostics
 //! (E0100–E0109).
 //!
-//! Three steps: a linear pre-scan for strings, braces and nesting depth ([`scan`]); a pest
-//! parse into generic `keyword argument* block?` statements ([`parser`]); and the schema
-//! layer that checks keywords and arguments and builds the AST ([`build`]).
+//! Three steps: a linear pre-scan for strings, braces and nesting depth (`scan`); a pest
+//! parse into generic `keyword argument* block?` statements (`parser`); and the schema
+//! layer that checks keywords and arguments and builds the AST (`build`).
 
 mod args;
 pub mod ast;

@@ -7,7 +7,7 @@
 //!   its known gaps), every Exchange cmdlet and parameter against Microsoft's documentation
 //!   for the target Exchange version (`specs/exchange-cmdlets.json`), and calls that would
 //!   stop at a prompt for a mandatory parameter. A port of the project's reference tool
-//!   `shared/tools/ps-check`; see [`syntax`] and [`commands`] for the details and the few
+//!   `shared/tools/ps-check`; see `syntax` and `commands` for the details and the few
 //!   deliberate differences.
 //! - [`check_constructs`]: language constructs newer than the PowerShell level the script's
 //!   shell runs (`specs/powershell.yaml`), e.g. `try`/`catch` in an Exchange 2007 script.
