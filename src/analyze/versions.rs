@@ -414,42 +414,16 @@ fn existing_server(
         return;
     }
     if let Some(blocked) = spec.blocks(&level.version) {
-        cx.report(
-            Diagnostic::new(
-                Code::E0303,
-                version_span(server),
-                format!(
-                    "Exchange {} cannot coexist with Exchange {}",
-                    target.version, level.version
-                ),
-            )
-            .with_label(format!(
-                "`{}` runs Exchange {}",
-                server.name.node, level.version
-            ))
-            .with_help(format!(
-                "remove Exchange {} first or upgrade through an interim version ({})",
-                level.version, blocked.source
-            )),
+        let help = format!(
+            "remove Exchange {} first or upgrade through an interim version ({})",
+            level.version, blocked.source
         );
+        cx.report(cannot_coexist(server, level, target, help));
         return;
     }
     let Some(coexist) = spec.coexists_with(&level.version) else {
-        cx.report(
-            Diagnostic::new(
-                Code::E0303,
-                version_span(server),
-                format!(
-                    "Exchange {} cannot coexist with Exchange {}",
-                    target.version, level.version
-                ),
-            )
-            .with_label(format!(
-                "`{}` runs Exchange {}",
-                server.name.node, level.version
-            ))
-            .with_help("upgrade through an interim version (facts §2.2)"),
-        );
+        let help = "upgrade through an interim version (facts §2.2)".to_owned();
+        cx.report(cannot_coexist(server, level, target, help));
         return;
     };
     if specs.get(&level.version).is_none() {
@@ -494,6 +468,28 @@ fn existing_server(
             )),
         );
     }
+}
+
+/// E0303 on a server whose version cannot share the organization with the target.
+fn cannot_coexist(
+    server: &ast::Server,
+    level: &VersionLevel,
+    target: &VersionLevel,
+    help: String,
+) -> Diagnostic {
+    Diagnostic::new(
+        Code::E0303,
+        version_span(server),
+        format!(
+            "Exchange {} cannot coexist with Exchange {}",
+            target.version, level.version
+        ),
+    )
+    .with_label(format!(
+        "`{}` runs Exchange {}",
+        server.name.node, level.version
+    ))
+    .with_help(help)
 }
 
 /// R01: the forest functional level the target needs.

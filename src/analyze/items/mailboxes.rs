@@ -1,0 +1,314 @@
+//! Databases, mailbox moves, public folders and decommissioning (R15, R16, R17).
+
+use super::Builder;
+use crate::analyze::Cx;
+use crate::analyze::csv;
+use crate::diag::{Code, Diagnostic};
+use crate::ir;
+use crate::source::Span;
+use crate::syntax::ast;
+
+pub(super) fn database(
+    cx: &mut Cx<'_>,
+    b: &Builder<'_, '_, '_>,
+    db: &ast::Database,
+    span: Span,
+    out: &mut ir::Plan,
+) {
+    let Some(server) = b.server(cx, &db.server) else {
+        return;
+    };
+    if server.new && !server.has("mailbox") {
+        cx.report(
+            Diagnostic::new(
+                Code::E0404,
+                db.server.span,
+                format!(
+                    "database `{}` is on `{}`, which has no `mailbox` role",
+                    db.name.node, server.name
+                ),
+            )
+            .with_label("not a Mailbox server")
+            .with_help("put databases on a server with `roles ... mailbox`"),
+        );
+        return;
+    }
+    out.databases.push(ir::Database {
+        name: db.name.node.clone(),
+        kind: match db.kind {
+            ast::DatabaseKind::Mailbox => ir::DatabaseKind::Mailbox,
+            ast::DatabaseKind::PublicFolder => ir::DatabaseKind::PublicFolder,
+        },
+        server: server.name.clone(),
+        version: server.version.clone(),
+        create: server.new,
+        edb: db.edb.as_ref().map(|t| t.node.clone()),
+        logs: db.logs.as_ref().map(|t| t.node.clone()),
+        storage_group: db.storage_group.as_ref().map(|t| t.node.clone()),
+        public_folder_database: None,
+        origin: cx.origin(span),
+    });
+}
+
+/// A new mailbox database uses the new public folder database on its own server, else the
+/// first new one in the plan.
+pub(super) fn public_folder_databases(out: &mut ir::Plan) {
+    let new_pf: Vec<(String, String)> = out
+        .databases
+        .iter()
+        .filter(|d| d.create && d.kind == ir::DatabaseKind::PublicFolder)
+        .map(|d| (d.server.clone(), d.name.clone()))
+        .collect();
+    for db in out
+        .databases
+        .iter_mut()
+        .filter(|d| d.create && d.kind == ir::DatabaseKind::Mailbox)
+    {
+        db.public_folder_database = new_pf
+            .iter()
+            .find(|(server, _)| server.eq_ignore_ascii_case(&db.server))
+            .or_else(|| new_pf.first())
+            .map(|(_, name)| name.clone());
+    }
+}
+
+pub(super) fn mailbox_move(
+    cx: &mut Cx<'_>,
+    b: &Builder<'_, '_, '_>,
+    mv: &ast::MailboxMove,
+    span: Span,
+    out: &mut ir::Plan,
+) {
+    let Some(db) = b.symbols.database(cx, &mv.target) else {
+        return;
+    };
+    if db.kind == ast::DatabaseKind::PublicFolder {
+        cx.report(
+            Diagnostic::new(
+                Code::E0205,
+                mv.target.span,
+                format!("`{}` is a public folder database", db.name.node),
+            )
+            .with_label("mailboxes cannot move here")
+            .with_related(db.name.span, "declared here")
+            .with_help("name a mailbox database (`database NAME on SERVER`)"),
+        );
+        return;
+    }
+    // The database's own statement reports an undefined server; say nothing more here.
+    let Some(server) = b.known_server(&db.server) else {
+        return;
+    };
+    if !server.new {
+        cx.report(
+            Diagnostic::new(
+                Code::E0404,
+                mv.target.span,
+                format!(
+                    "mailboxes move to `{}`, on `{}`, which this plan does not install",
+                    db.name.node, server.name
+                ),
+            )
+            .with_label("target database")
+            .with_help("move mailboxes to a database on a new server"),
+        );
+        return;
+    }
+    let mut batch = ir::MoveBatch {
+        name: mv
+            .batch
+            .as_ref()
+            .map_or_else(|| format!("exgen {}", db.name.node), |n| n.node.clone()),
+        target_database: db.name.node.clone(),
+        target_server: server.name.clone(),
+        version: server.version.clone(),
+        mailboxes: Vec::new(),
+        from_servers: Vec::new(),
+        from_databases: Vec::new(),
+        csv: Vec::new(),
+        bad_item_limit: mv.bad_item_limit.as_ref().map_or(0, |n| n.node),
+        accept_large_data_loss: mv.accept_large_data_loss.is_some(),
+        suspend_when_ready: mv.suspend_when_ready.is_some(),
+        origin: cx.origin(span),
+    };
+    if let Some(first) = out
+        .moves
+        .iter()
+        .find(|m| m.name.eq_ignore_ascii_case(&batch.name))
+    {
+        let line = first.origin.line;
+        let at = mv.batch.as_ref().map_or(mv.target.span, |n| n.span);
+        cx.report(
+            Diagnostic::new(
+                Code::E0201,
+                at,
+                format!("batch `{}` is defined twice", batch.name),
+            )
+            .with_label(format!("first defined on line {line}"))
+            .with_help("give each move block its own `batch \"name\"`"),
+        );
+    }
+    for source in &mv.sources {
+        match source {
+            ast::MoveSource::Mailbox(m) => batch.mailboxes.push(m.node.clone()),
+            ast::MoveSource::Server(s) => {
+                if let Some(r) = b.server(cx, s) {
+                    if r.new || !r.has("mailbox") {
+                        cx.report(
+                            Diagnostic::new(
+                                Code::E0404,
+                                s.span,
+                                format!("`{}` is not an existing Mailbox server", r.name),
+                            )
+                            .with_label("mailboxes are moved from here")
+                            .with_help("name an existing server with the `mailbox` role"),
+                        );
+                    } else {
+                        batch.from_servers.push(r.name);
+                    }
+                }
+            }
+            ast::MoveSource::Database(d) => {
+                // 2007 identities (`SERVER\SG\DB`) need not be declared; plain names must be.
+                if d.contains('\\') && b.symbols.databases.get(&d.to_lowercase()).is_none() {
+                    batch.from_databases.push(d.node.clone());
+                } else if let Some(db) = b.symbols.database(cx, d) {
+                    batch.from_databases.push(db.name.node.clone());
+                }
+            }
+            ast::MoveSource::Csv(path) => {
+                if let Some(mut file) = csv::load(cx, path) {
+                    let taken = out
+                        .moves
+                        .iter()
+                        .flat_map(|m| &m.csv)
+                        .chain(&batch.csv)
+                        .filter(|c| c.output.eq_ignore_ascii_case(&file.output))
+                        .count();
+                    if taken > 0 {
+                        file.output = format!("{}-{}", taken + 1, file.output);
+                    }
+                    batch.csv.push(file);
+                }
+            }
+        }
+    }
+    if let Some(limit) = &mv.bad_item_limit {
+        if limit.node >= 51 && mv.accept_large_data_loss.is_none() {
+            cx.report(
+                Diagnostic::new(Code::E0107, limit.span, format!("a bad-item limit of {} needs `accept-large-data-loss`", limit.node))
+                    .with_label("51 or more")
+                    .with_help("New-MoveRequest refuses -BadItemLimit 51 or more without -AcceptLargeDataLoss: add `accept-large-data-loss`, or lower the limit"),
+            );
+        } else if limit.node > 0 {
+            cx.report(
+                Diagnostic::new(
+                    Code::W0401,
+                    limit.span,
+                    format!(
+                        "up to {} corrupt items per mailbox will be skipped and lost",
+                        limit.node
+                    ),
+                )
+                .with_label("each skipped item is lost")
+                .with_help("keep 0 (the default) unless a move has failed on bad items"),
+            );
+        }
+    }
+    out.moves.push(batch);
+}
+
+pub(super) fn public_folders(
+    cx: &mut Cx<'_>,
+    b: &Builder<'_, '_, '_>,
+    pf: &ast::PublicFolders,
+    span: Span,
+    out: &mut ir::Plan,
+) {
+    let from = b.server(cx, &pf.from);
+    let to = b.new_server(cx, &pf.to, "mailbox", "public folder replicas are moved");
+    let (Some(from), Some(to)) = (from, to) else {
+        return;
+    };
+    if from.new || !from.has("mailbox") {
+        cx.report(
+            Diagnostic::new(
+                Code::E0404,
+                pf.from.span,
+                format!("`{}` is not an existing Mailbox server", from.name),
+            )
+            .with_label("replicas are moved from here")
+            .with_help("name the existing server whose public folder database holds the replicas"),
+        );
+        return;
+    }
+    out.public_folders.push(ir::PublicFolderMove {
+        from: from.name,
+        to: to.name,
+        version: to.version,
+        origin: cx.origin(span),
+    });
+}
+
+pub(super) fn decommission(
+    cx: &mut Cx<'_>,
+    b: &Builder<'_, '_, '_>,
+    list: &[ast::Text],
+    span: Span,
+    out: &mut ir::Plan,
+) {
+    for name in list {
+        let Some(server) = b.server(cx, name) else {
+            continue;
+        };
+        if server.new {
+            cx.report(
+                Diagnostic::new(
+                    Code::E0404,
+                    name.span,
+                    format!(
+                        "`{}` is installed by this plan and decommissioned by it",
+                        server.name
+                    ),
+                )
+                .with_label("a new server")
+                .with_help("decommission only existing servers"),
+            );
+            continue;
+        }
+        let mailbox = server.has("mailbox");
+        let moved = out.moves.iter().any(|m| {
+            m.from_servers
+                .iter()
+                .any(|s| s.eq_ignore_ascii_case(&server.name))
+                || m.from_databases
+                    .iter()
+                    .any(|d| database_on(b, d, &server.name))
+        });
+        if mailbox && !moved {
+            cx.report(
+                Diagnostic::new(Code::E0403, name.span, format!("`{}` is decommissioned, but no move takes its mailboxes", server.name))
+                    .with_label("still holds mailboxes")
+                    .with_related(server.server.name.span, "a Mailbox server")
+                    .with_help(format!("add `from server {}` to a `move mailboxes` block (the generated script also checks that it is empty)", server.name)),
+            );
+        }
+        out.decommission.push(ir::Decommission {
+            server: server.name,
+            version: server.version,
+            mailbox,
+            origin: cx.origin(span),
+        });
+    }
+}
+
+/// Whether database `name` (declared, or a `SERVER\SG\DB` identity) is on `server`.
+pub(super) fn database_on(b: &Builder<'_, '_, '_>, name: &str, server: &str) -> bool {
+    match b.symbols.databases.get(&name.to_lowercase()) {
+        Some(db) => db.server.eq_ignore_ascii_case(server),
+        None => name
+            .split('\\')
+            .next()
+            .is_some_and(|s| s.eq_ignore_ascii_case(server)),
+    }
+}

@@ -1,0 +1,394 @@
+//! The plan's steps: certificates, client access, mail flow, databases, moves, public
+//! folders, validation, decommissioning and manual steps, each checked and turned into IR.
+//! `client` holds client access, certificates and namespaces; `mailboxes` databases, moves,
+//! public folders and decommissioning.
+
+mod client;
+mod mailboxes;
+
+use client::{
+    certificate, certificate_coverage, client_access, mail_flow, namespace_rules,
+    post_install_defaults,
+};
+use mailboxes::{database, decommission, mailbox_move, public_folder_databases, public_folders};
+
+use super::Cx;
+use super::names::Symbols;
+use super::topology::Topology;
+use super::versions::Versions;
+use crate::diag::suggest::did_you_mean;
+use crate::diag::{Code, Diagnostic};
+use crate::ir;
+use crate::source::Span;
+use crate::syntax::ast;
+
+/// A server reference that resolved.
+struct Ref<'p> {
+    name: String,
+    version: String,
+    new: bool,
+    server: &'p ast::Server,
+}
+
+impl Ref<'_> {
+    fn has(&self, role: &str) -> bool {
+        self.server
+            .roles
+            .iter()
+            .any(|r| r.eq_ignore_ascii_case(role))
+    }
+}
+
+struct Builder<'p, 's, 'v> {
+    symbols: &'s Symbols<'p>,
+    versions: &'s Versions<'v>,
+}
+
+impl<'p> Builder<'p, '_, '_> {
+    fn server(&self, cx: &mut Cx<'_>, name: &ast::Text) -> Option<Ref<'p>> {
+        let sym = self.symbols.server(cx, name)?;
+        let level = self.versions.servers.get(&name.to_lowercase())?;
+        Some(Ref {
+            name: sym.server.name.node.clone(),
+            version: level.version.clone(),
+            new: sym.server.new.is_some(),
+            server: sym.server,
+        })
+    }
+
+    /// The server named `name` if it is declared and its version resolved; reports nothing.
+    fn known_server(&self, name: &ast::Text) -> Option<Ref<'p>> {
+        let sym = self.symbols.servers.get(&name.to_lowercase())?;
+        let level = self.versions.servers.get(&name.to_lowercase())?;
+        Some(Ref {
+            name: sym.server.name.node.clone(),
+            version: level.version.clone(),
+            new: sym.server.new.is_some(),
+            server: sym.server,
+        })
+    }
+
+    /// A server that this plan installs, holding `role` (E0404 otherwise).
+    fn new_server(
+        &self,
+        cx: &mut Cx<'_>,
+        name: &ast::Text,
+        role: &str,
+        what: &str,
+    ) -> Option<Ref<'p>> {
+        let r = self.server(cx, name)?;
+        if !r.new {
+            cx.report(
+                Diagnostic::new(
+                    Code::E0404,
+                    name.span,
+                    format!("{what} on `{}`, which this plan does not install", r.name),
+                )
+                .with_label("an existing server")
+                .with_related(r.server.name.span, "declared without `new`")
+                .with_help(format!(
+                    "name a new Exchange {} server here",
+                    self.versions.target.version
+                )),
+            );
+            return None;
+        }
+        if !r.has(role) {
+            cx.report(
+                Diagnostic::new(
+                    Code::E0404,
+                    name.span,
+                    format!("{what} on `{}`, which has no `{role}` role", r.name),
+                )
+                .with_label(format!("needs the `{role}` role"))
+                .with_related(r.server.name.span, "declared here")
+                .with_help(format!("name a server with `roles ... {role}`")),
+            );
+            return None;
+        }
+        Some(r)
+    }
+
+    fn namespace(&self, kind: &str) -> Option<String> {
+        self.symbols.namespace(kind).map(|ns| ns.host.node.clone())
+    }
+}
+
+pub(super) fn build(
+    cx: &mut Cx<'_>,
+    plan: &ast::Plan,
+    symbols: &Symbols<'_>,
+    versions: Versions<'_>,
+    topology: Topology,
+) -> Option<ir::Plan> {
+    let b = Builder {
+        symbols,
+        versions: &versions,
+    };
+    let mut out = ir::Plan {
+        title: plan.title.node.clone(),
+        file: cx.file.name().to_owned(),
+        organization: ir::Organization {
+            name: None,
+            mode: None,
+        },
+        target: versions.target.clone(),
+        target_origin: cx.origin(target_item(plan)),
+        sources: versions.sources.clone(),
+        media: None,
+        forests: Vec::new(),
+        namespaces: ir::Namespaces {
+            primary: namespace_ir(cx, &b, "primary"),
+            autodiscover: namespace_ir(cx, &b, "autodiscover"),
+            legacy: namespace_ir(cx, &b, "legacy"),
+        },
+        sites: Vec::new(),
+        servers: Vec::new(),
+        install_order: topology.install_order,
+        databases: Vec::new(),
+        certificates: Vec::new(),
+        client_access: Vec::new(),
+        mail_flow: Vec::new(),
+        moves: Vec::new(),
+        public_folders: Vec::new(),
+        validations: Vec::new(),
+        decommission: Vec::new(),
+        manual: Vec::new(),
+    };
+    servers(cx, &b, &mut out);
+    let mut decommissions = Vec::new();
+    for item in &plan.items {
+        match &item.kind {
+            ast::ItemKind::Organization(org) => {
+                out.organization = ir::Organization {
+                    name: Some(org.name.node.clone()),
+                    mode: org.mode.as_ref().map(|m| m.to_lowercase()),
+                };
+            }
+            ast::ItemKind::Media(media) => out.media = Some(media.node.clone()),
+            ast::ItemKind::Forest(forest) => out.forests.push(ir::Forest {
+                name: forest.name.node.clone(),
+                functional_level: forest.functional_level.as_ref().map(|l| l.to_lowercase()),
+                domains: forest.domains.iter().map(|d| d.node.clone()).collect(),
+            }),
+            ast::ItemKind::Database(db) => database(cx, &b, db, item.span, &mut out),
+            ast::ItemKind::Certificate(cert) => certificate(cx, &b, cert, item.span, &mut out),
+            ast::ItemKind::ClientAccess(ca) => client_access(cx, &b, ca, item.span, &mut out),
+            ast::ItemKind::MailFlow(mf) => mail_flow(cx, &b, mf, item.span, &mut out),
+            ast::ItemKind::Move(mv) => mailbox_move(cx, &b, mv, item.span, &mut out),
+            ast::ItemKind::PublicFolders(pf) => public_folders(cx, &b, pf, item.span, &mut out),
+            ast::ItemKind::Validate(v) => validate(cx, &b, v, item.span, &mut out),
+            ast::ItemKind::Decommission(list) => decommissions.push((list, item.span)),
+            ast::ItemKind::Manual(m) => manual(cx, &b, m, item.span, &mut out),
+            ast::ItemKind::GalSync(_) => {
+                cx.not_generated(item.keyword, "GALSync provisioning (`galsync`)")
+            }
+            ast::ItemKind::Target(_) | ast::ItemKind::Namespaces(_) | ast::ItemKind::Site(_) => {}
+        }
+    }
+    forests(cx, plan);
+    post_install_defaults(cx, &b, &mut out);
+    public_folder_databases(&mut out);
+    for (list, span) in decommissions {
+        decommission(cx, &b, list, span, &mut out);
+    }
+    namespace_rules(cx, &b, plan, &out);
+    certificate_coverage(cx, &b, plan, &out);
+    media(cx, plan, &out);
+    Some(out)
+}
+
+fn namespace_ir(cx: &Cx<'_>, b: &Builder<'_, '_, '_>, kind: &str) -> Option<ir::Namespace> {
+    let ns = b.symbols.namespace(kind)?;
+    Some(ir::Namespace {
+        host: ns.host.node.clone(),
+        origin: cx.origin(ns.kind.span.to(ns.host.span)),
+    })
+}
+
+fn target_item(plan: &ast::Plan) -> Span {
+    plan.items
+        .iter()
+        .find(|i| matches!(i.kind, ast::ItemKind::Target(_)))
+        .map_or(plan.title.span, |i| i.span)
+}
+
+fn servers(cx: &mut Cx<'_>, b: &Builder<'_, '_, '_>, out: &mut ir::Plan) {
+    let spec = b.versions.spec;
+    for site in &b.symbols.sites {
+        let mut names = Vec::new();
+        for server in &site.servers {
+            names.push(server.name.node.clone());
+            let Some(level) = b.versions.servers.get(&server.name.to_lowercase()) else {
+                continue;
+            };
+            if let Some(cluster) = &server.cluster {
+                cx.not_generated(cluster.kind.span, "a clustered server (`cluster`)");
+            }
+            let roles: Vec<ir::Role> = server
+                .roles
+                .iter()
+                .filter_map(|r| ir::Role::from_keyword(r))
+                .collect();
+            let setup_roles = if server.new.is_some() {
+                spec.roles
+                    .install_order
+                    .iter()
+                    .filter(|r| roles.iter().any(|x| x.keyword() == r.as_str()))
+                    .filter_map(|r| spec.setup.role_names.get(r).cloned())
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            out.servers.push(ir::Server {
+                name: server.name.node.clone(),
+                site: site.name.node.clone(),
+                exchange: level.clone(),
+                os: server.os.as_ref().map(|o| o.node.clone()),
+                roles,
+                new: server.new.is_some(),
+                fqdn: server.fqdn.as_ref().map(|f| f.node.clone()),
+                cluster: server
+                    .cluster
+                    .as_ref()
+                    .map(|c| (c.kind.to_lowercase(), c.name.node.clone())),
+                setup_roles,
+                origin: cx.origin(server.span),
+            });
+        }
+        out.sites.push(ir::Site {
+            name: site.name.node.clone(),
+            internet_facing: site.internet_facing.is_some(),
+            servers: names,
+        });
+    }
+}
+
+fn forests(cx: &mut Cx<'_>, plan: &ast::Plan) {
+    let forests: Vec<&ast::Item> = plan
+        .items
+        .iter()
+        .filter(|i| matches!(i.kind, ast::ItemKind::Forest(_)))
+        .collect();
+    for extra in forests.iter().skip(1) {
+        cx.not_generated(
+            extra.keyword,
+            "a plan with more than one forest (cross-forest migration)",
+        );
+    }
+}
+
+fn validate(
+    cx: &mut Cx<'_>,
+    b: &Builder<'_, '_, '_>,
+    v: &ast::Validate,
+    span: Span,
+    out: &mut ir::Plan,
+) {
+    let Some(server) = b.server(cx, &v.server) else {
+        return;
+    };
+    let Some(spec) = cx.specs.get(&server.version) else {
+        cx.not_generated(
+            v.server.span,
+            &format!("validation on an Exchange {} server", server.version),
+        );
+        return;
+    };
+    let known: Vec<&str> = spec.validation_checks.iter().map(String::as_str).collect();
+    let mut checks = Vec::new();
+    let mut rca = false;
+    for check in &v.checks {
+        let word = check.to_lowercase();
+        if !known.contains(&word.as_str()) {
+            let help = did_you_mean(&word, &known).map_or_else(
+                || {
+                    format!(
+                        "checks for Exchange {}: {}",
+                        server.version,
+                        known.join(", ")
+                    )
+                },
+                |s| format!("did you mean `{s}`?"),
+            );
+            cx.report(
+                Diagnostic::new(
+                    Code::E0107,
+                    check.span,
+                    format!("unknown check `{}`", check.node),
+                )
+                .with_label("not a validation check")
+                .with_help(help),
+            );
+        } else if word == "remote-connectivity-analyzer" {
+            rca = true;
+        } else {
+            checks.push(word);
+        }
+    }
+    out.validations.push(ir::Validation {
+        server: server.name,
+        version: server.version,
+        checks,
+        remote_connectivity_analyzer: rca,
+        origin: cx.origin(span),
+    });
+}
+
+fn manual(
+    cx: &mut Cx<'_>,
+    b: &Builder<'_, '_, '_>,
+    m: &ast::Manual,
+    span: Span,
+    out: &mut ir::Plan,
+) {
+    let phases: Vec<&str> = b
+        .versions
+        .spec
+        .phases
+        .iter()
+        .map(|p| p.id.as_str())
+        .collect();
+    if let Some(after) = &m.after
+        && !phases.contains(&after.to_lowercase().as_str())
+    {
+        let help = did_you_mean(&after.to_lowercase(), &phases).map_or_else(
+            || format!("phases: {}", phases.join(", ")),
+            |s| format!("did you mean `{s}`?"),
+        );
+        cx.report(
+            Diagnostic::new(
+                Code::E0107,
+                after.span,
+                format!("unknown phase `{}`", after.node),
+            )
+            .with_label("not a phase")
+            .with_help(help),
+        );
+        return;
+    }
+    out.manual.push(ir::ManualStep {
+        text: m.text.node.clone(),
+        after: m.after.as_ref().map(|a| a.to_lowercase()),
+        origin: cx.origin(span),
+    });
+}
+
+/// R09 and facts §6.3: a legacy namespace exactly while servers of a version that needs one
+/// still serve clients.
+fn media(cx: &mut Cx<'_>, plan: &ast::Plan, out: &ir::Plan) {
+    if out.media.is_none() && !out.install_order.is_empty() {
+        cx.report(
+            Diagnostic::new(
+                Code::E0109,
+                plan.title.span,
+                "the plan installs servers but names no `media`",
+            )
+            .with_label("where is setup?")
+            .with_help(format!(
+                "add `media \"\\\\server\\share\\Exchange{}\"`: the folder holding {}",
+                out.target.version, "setup"
+            )),
+        );
+    }
+}
