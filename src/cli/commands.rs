@@ -3,6 +3,7 @@
 use super::args::{CheckArgs, CompileArgs, ExplainArgs, IrArgs, IrFormat, MessageFormat};
 use super::loader::{Plan, read_plan};
 use super::{FAILURE, PLAN_ERRORS, eprint_str, print_str};
+use crate::diag::render::plural;
 use crate::diag::{Code, Diagnostics, render, suggest};
 use crate::output;
 use anyhow::{Context as _, bail};
@@ -172,14 +173,6 @@ fn refuse_plan_folder(plan: &Path, out: &Path) -> anyhow::Result<()> {
         );
     }
     Ok(())
-}
-
-fn plural(count: usize, noun: &str) -> String {
-    if count == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{count} {noun}s")
-    }
 }
 
 #[cfg(test)]

@@ -168,7 +168,8 @@ fn summary(name: &str, diagnostics: &Diagnostics) -> Group<'static> {
     Group::with_title(title)
 }
 
-fn plural(count: usize, noun: &str) -> String {
+/// `1 file`, `2 files`: a count with its noun, for messages.
+pub(crate) fn plural(count: usize, noun: &str) -> String {
     if count == 1 {
         format!("1 {noun}")
     } else {
