@@ -311,3 +311,55 @@ fn list(values: Vec<String>) -> Value {
     let items: Vec<String> = values.iter().map(|v| escape::ps_literal(v)).collect();
     Value::from_safe_string(items.join(","))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn templates_mark_nothing_safe_by_hand() {
+        // Values reach output only through the formatter or the escaping filters.
+        for (name, source) in TEMPLATES {
+            assert!(
+                !source.contains("|safe") && !source.contains("| safe"),
+                "{name} uses |safe"
+            );
+        }
+    }
+
+    #[test]
+    fn the_formatter_quotes_strings_and_refuses_unescaped_values() {
+        let mut env = Renderer::new().env;
+        env.add_template("t.ps1.j2", "{{ a }} {{ n }} {{ b|bool }} {{ l|list }}")
+            .unwrap();
+        env.add_template("u.ps1.j2", "{{ b }}").unwrap();
+        env.add_template("v.md.j2", "{{ a }}").unwrap();
+        let ctx = minijinja::context! { a => "O'Brien", n => 3, b => true, l => vec!["x", "y'"] };
+        let out = env
+            .get_template("t.ps1.j2")
+            .unwrap()
+            .render(ctx.clone())
+            .unwrap();
+        assert_eq!(out, "'O''Brien' 3 $true 'x','y'''");
+        assert!(
+            env.get_template("u.ps1.j2")
+                .unwrap()
+                .render(ctx.clone())
+                .is_err()
+        );
+        assert_eq!(
+            env.get_template("v.md.j2").unwrap().render(ctx).unwrap(),
+            "O\\'Brien"
+        );
+    }
+
+    #[test]
+    fn cmdlet_and_verbatim_filters_refuse_what_could_inject() {
+        assert!(cmdlet("Get-OwaVirtualDirectory").is_ok());
+        assert!(cmdlet("Get-Owa; Remove-Item").is_err());
+        assert!(cmdlet("Get-").is_err());
+        assert!(verbatim("01-preflight.ps1").is_ok());
+        assert!(verbatim("a`b").is_err());
+        assert!(verbatim("a\nb").is_err());
+    }
+}

@@ -490,3 +490,38 @@ fn decommission(s: &mut Steps<'_>) {
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::KINDS;
+    use crate::specs::Specs;
+
+    #[test]
+    fn every_phase_step_is_a_kind_and_every_kind_has_a_phase() {
+        for spec in Specs::embedded()
+            .all()
+            .iter()
+            .filter(|s| !s.phases.is_empty())
+        {
+            let listed: Vec<&str> = spec
+                .phases
+                .iter()
+                .flat_map(|p| p.steps.iter().map(String::as_str))
+                .collect();
+            for step in &listed {
+                assert!(
+                    KINDS.contains(step),
+                    "{}: unknown step kind {step}",
+                    spec.version
+                );
+            }
+            for kind in KINDS {
+                assert!(
+                    listed.contains(kind),
+                    "{}: step kind {kind} is in no phase",
+                    spec.version
+                );
+            }
+        }
+    }
+}
