@@ -389,7 +389,7 @@ fn check_params(ctx: &mut Ctx<'_>, cmdlet: &Cmdlet, version: &str, elements: Nod
                         "-{common} is not documented for {cmd_name}; the cmdlet may not support it"
                     ),
                 );
-            } else if let Some(ps) = newer_than_ps2(common).filter(|_| version == "2010") {
+            } else if let Some(ps) = newer_than_ps2(common).filter(|_| runs_on_ps2(version)) {
                 ctx.add(
                     at,
                     Severity::Warning,
@@ -706,4 +706,11 @@ fn check_characters(ctx: &mut Ctx<'_>, body: &str, has_bom: bool, comments: &[(u
                 .to_owned(),
         );
     }
+}
+
+/// Whether the Management Shell of `version` runs on Windows PowerShell 2.0 (from `specs/`).
+fn runs_on_ps2(version: &str) -> bool {
+    crate::specs::Specs::embedded()
+        .get(version)
+        .is_some_and(|s| s.shell.powershell == "2.0")
 }

@@ -75,22 +75,30 @@ impl fmt::Display for Finding {
     }
 }
 
-/// The Exchange versions [`check_script`] knows (`none`: plain Windows PowerShell).
-pub const EXCHANGE_VERSIONS: [&str; 9] = [
-    "2000", "2003", "2007", "2010", "2013", "2016", "2019", "SE", "none",
-];
+/// The `# Exchange:` value of a script that runs in plain Windows PowerShell.
+pub const NO_EXCHANGE: &str = "none";
+
+/// The Exchange versions [`check_script`] knows: every version in `specs/versions.yaml`, and
+/// [`NO_EXCHANGE`].
+#[must_use]
+pub fn exchange_versions() -> Vec<&'static str> {
+    let known = crate::specs::Specs::embedded()
+        .known()
+        .iter()
+        .map(|k| k.name.as_str());
+    known.chain(std::iter::once(NO_EXCHANGE)).collect()
+}
 
 /// The canonical spelling of an Exchange version (`se` -> `SE`, `None` -> `none`), or `None`
-/// when it is not one of [`EXCHANGE_VERSIONS`].
+/// when it is not one of [`exchange_versions`].
 fn canonical_exchange(exchange: &str) -> Option<&'static str> {
     let v = exchange.trim();
-    EXCHANGE_VERSIONS
-        .iter()
-        .copied()
+    exchange_versions()
+        .into_iter()
         .find(|known| known.eq_ignore_ascii_case(v))
 }
 
-/// Checks one script for Exchange version `exchange` (one of [`EXCHANGE_VERSIONS`]).
+/// Checks one script for Exchange version `exchange` (one of [`exchange_versions`]).
 ///
 /// `text` is the script as read: a leading byte-order mark (U+FEFF) is stripped, as
 /// PowerShell does, and remembered (a script with non-ASCII text and no BOM draws a warning,
@@ -101,7 +109,8 @@ fn canonical_exchange(exchange: &str) -> Option<&'static str> {
 /// documented for that version, abbreviated parameters, unknown `Verb-Noun` commands
 /// (warning), and invocations that would prompt for a mandatory parameter (an error with
 /// `strict_mandatory`, else a warning). For 2007 and older, and `none`, only syntax is
-/// checked: the reference data starts at Exchange 2010. Findings are sorted by position.
+/// checked: the reference data starts at Exchange 2010 (a version it does not cover gets a
+/// syntax check only). Findings are sorted by position.
 /// An unknown `exchange` value gives one error finding at 1:1.
 pub fn check_script(text: &str, exchange: &str, strict_mandatory: bool) -> Vec<Finding> {
     let Some(version) = canonical_exchange(exchange) else {
@@ -111,7 +120,7 @@ pub fn check_script(text: &str, exchange: &str, strict_mandatory: bool) -> Vec<F
             severity: Severity::Error,
             message: format!(
                 "unknown Exchange version '{exchange}' (expected one of {})",
-                EXCHANGE_VERSIONS.join(", ")
+                exchange_versions().join(", ")
             ),
         }];
     };
@@ -124,10 +133,7 @@ pub fn check_script(text: &str, exchange: &str, strict_mandatory: bool) -> Vec<F
     } else {
         Severity::Warning
     };
-    let reference = match version {
-        "2000" | "2003" | "2007" | "none" => None,
-        _ => Some(reference::get()),
-    };
+    let reference = Some(reference::get()).filter(|r| r.covers(version));
     commands::check(body, has_bom, reference, version, mandatory)
 }
 

@@ -93,6 +93,15 @@ pub(crate) struct Reference {
     pub(crate) cloud_only: HashSet<String>,
 }
 
+impl Reference {
+    /// Whether the table documents any cmdlet for `version` (it starts at Exchange 2010).
+    pub(crate) fn covers(&self, version: &str) -> bool {
+        self.cmdlets
+            .values()
+            .any(|c| c.versions.iter().any(|v| v == version))
+    }
+}
+
 /// The table, parsed on first use.
 pub(crate) fn get() -> &'static Reference {
     static REFERENCE: OnceLock<Reference> = OnceLock::new();
