@@ -189,7 +189,9 @@ mod tests {
                 text.contains("\n## How to fix\n"),
                 "{code}: no `## How to fix`"
             );
-            if code != Code::E9001 {
+            // E9001 never comes from a plan; E0307 and W0301 cannot be triggered with the
+            // shipped specs, and their text says so (tests/integration/docs.rs checks the rest).
+            if ![Code::E9001, Code::E0307, Code::W0301].contains(&code) {
                 assert!(text.contains("\n```exm\n"), "{code}: no exm example");
             }
         }

@@ -1,27 +1,84 @@
-//! Docs are tests: every `exm` block in the README compiles without errors, and every
+//! Docs are tests: every `exm` block in the README compiles without errors, every example in
+//! docs/codes reports its code (or, corrected, compiles), every `exm` block in
+//! docs/language.md checks cleanly (or shows a construct not generated yet), and every
 //! explanation in docs/codes belongs to a code.
 
 use crate::common;
+use exgen::FileLoader;
+use exgen::diag::{Code, Diagnostics};
 use exgen::source::SourceFile;
 
-fn exm_blocks(markdown: &str) -> Vec<String> {
+/// A fenced code block of a Markdown file.
+struct Block {
+    /// The `## ` heading it falls under (empty before the first).
+    heading: String,
+    /// The fence's language, such as `exm` or `csv`.
+    lang: String,
+    /// What follows the language on the fence line, such as `not-generated`.
+    info: String,
+    text: String,
+}
+
+fn fenced_blocks(markdown: &str) -> Vec<Block> {
     let mut blocks = Vec::new();
-    let mut current: Option<String> = None;
+    let mut heading = String::new();
+    let mut current: Option<Block> = None;
     for line in markdown.lines() {
-        match (&mut current, line.trim_start()) {
-            (None, "```exm") => current = Some(String::new()),
-            (Some(block), "```") => {
-                blocks.push(std::mem::take(block));
-                current = None;
+        let trimmed = line.trim_start();
+        match (&mut current, trimmed.strip_prefix("```")) {
+            (None, Some(fence)) => {
+                let (lang, info) = fence.split_once(' ').unwrap_or((fence, ""));
+                current = Some(Block {
+                    heading: heading.clone(),
+                    lang: lang.to_owned(),
+                    info: info.trim().to_owned(),
+                    text: String::new(),
+                });
             }
+            (Some(_), Some("")) => blocks.extend(current.take()),
             (Some(block), _) => {
-                block.push_str(line);
-                block.push('\n');
+                block.text.push_str(line);
+                block.text.push('\n');
             }
-            (None, _) => {}
+            (None, None) => {
+                if let Some(h) = line.strip_prefix("## ") {
+                    h.trim().clone_into(&mut heading);
+                }
+            }
         }
     }
     blocks
+}
+
+fn exm_blocks(markdown: &str) -> Vec<String> {
+    fenced_blocks(markdown)
+        .into_iter()
+        .filter(|b| b.lang == "exm")
+        .map(|b| b.text)
+        .collect()
+}
+
+/// Serves one CSV text for any path, as the file a docs example names.
+struct CsvLoader(String);
+
+impl FileLoader for CsvLoader {
+    fn read(&self, _path: &str) -> Result<Vec<u8>, String> {
+        Ok(self.0.clone().into_bytes())
+    }
+}
+
+/// Compiles plan bytes as the CLI does: decode (an encoding error stops there), then compile.
+fn compile_bytes(name: &str, bytes: &[u8], loader: &dyn FileLoader) -> (SourceFile, Diagnostics) {
+    let (file, bad) = SourceFile::from_bytes(name, bytes);
+    if let Some(bad) = bad {
+        return (file, bad.into());
+    }
+    let (_, diags) = exgen::compile(&file, loader);
+    (file, diags)
+}
+
+fn codes(diags: &Diagnostics) -> Vec<String> {
+    diags.iter().map(|d| d.code.to_string()).collect()
 }
 
 #[test]
@@ -71,5 +128,189 @@ fn every_explanation_file_is_a_code() {
             exgen::diag::Code::parse(code).is_some(),
             "{name} explains no code"
         );
+    }
+}
+
+/// Codes whose explanation shows no erroneous plan, and why.
+const NO_ERRONEOUS_PLAN: &[(&str, &str)] = &[
+    // The bad bytes cannot be shown in Markdown: the test saves the corrected plan as
+    // Windows-1252 instead (`the_e0104_example_is_not_utf8`).
+    ("E0104", "a text block shows the bytes"),
+    ("E9001", "an internal error never comes from a plan"),
+    // 2007 and 2010 have every role; other versions are E0501 first.
+    ("E0307", "cannot be triggered with the shipped specs"),
+    // Every fact exgen checks for 2007 to 2010 is documented.
+    ("W0301", "cannot be triggered with the shipped specs"),
+];
+
+/// Codes whose explanation shows no corrected plan, and why.
+const NO_CORRECTED_PLAN: &[(&str, &str)] = &[
+    ("E9001", "an internal error never comes from a plan"),
+    ("E0307", "cannot be triggered with the shipped specs"),
+    ("W0301", "cannot be triggered with the shipped specs"),
+];
+
+fn is_erroneous(heading: &str) -> bool {
+    heading.starts_with("Erroneous example") || heading.starts_with("Example with a warning")
+}
+
+fn is_corrected(heading: &str) -> bool {
+    heading.starts_with("Corrected example") || heading.starts_with("Without the warning")
+}
+
+/// The plan (or plans) of a section with the CSV shown beside it. A section that shows only a
+/// CSV ("the plan stays the same") reuses the erroneous section's plans.
+fn section_examples<'a>(
+    blocks: &'a [Block],
+    wanted: fn(&str) -> bool,
+    fallback: &[&'a Block],
+) -> Vec<(&'a Block, Option<String>)> {
+    let section: Vec<&Block> = blocks.iter().filter(|b| wanted(&b.heading)).collect();
+    let csv = section
+        .iter()
+        .find(|b| b.lang == "csv")
+        .map(|b| b.text.clone());
+    let mut plans: Vec<&Block> = section.into_iter().filter(|b| b.lang == "exm").collect();
+    if plans.is_empty() && csv.is_some() {
+        plans = fallback.to_vec();
+    }
+    plans.into_iter().map(|p| (p, csv.clone())).collect()
+}
+
+#[test]
+fn code_examples_report_their_code() {
+    let examples_dir = common::DirLoader(common::root().join("examples"));
+    let mut checked = 0;
+    let mut entries: Vec<_> = std::fs::read_dir(common::root().join("docs/codes"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    entries.sort();
+    for path in entries {
+        let code = path.file_stem().unwrap().to_string_lossy().into_owned();
+        let blocks = fenced_blocks(&std::fs::read_to_string(&path).unwrap());
+        let erroneous = section_examples(&blocks, is_erroneous, &[]);
+        let plans: Vec<&Block> = erroneous.iter().map(|(b, _)| *b).collect();
+        let corrected = section_examples(&blocks, is_corrected, &plans);
+        let excused = |list: &[(&str, &str)]| list.iter().any(|(c, _)| *c == code);
+        assert_eq!(
+            erroneous.is_empty(),
+            excused(NO_ERRONEOUS_PLAN),
+            "{code}.md: an erroneous example is expected exactly when the code is not excused"
+        );
+        assert_eq!(
+            corrected.is_empty(),
+            excused(NO_CORRECTED_PLAN),
+            "{code}.md: a corrected example is expected exactly when the code is not excused"
+        );
+        for (kind, examples) in [("erroneous", &erroneous), ("corrected", &corrected)] {
+            for (block, csv) in examples.iter() {
+                let name = format!("{code}-{kind}.exm");
+                let csv_loader = csv.clone().map(CsvLoader);
+                let loader: &dyn FileLoader = match &csv_loader {
+                    Some(l) => l,
+                    None => &examples_dir,
+                };
+                let (file, diags) = compile_bytes(&name, block.text.as_bytes(), loader);
+                let rendered = exgen::diag::render::terminal(&file, &diags, false);
+                let found = codes(&diags);
+                if kind == "erroneous" {
+                    // Only its own code: an example that fails for other reasons too
+                    // teaches the wrong fix.
+                    let others: Vec<&String> = diags
+                        .iter()
+                        .zip(&found)
+                        .filter(|(d, c)| **c != code && (d.is_error() || c.starts_with('W')))
+                        .map(|(_, c)| c)
+                        .collect();
+                    assert!(
+                        found.contains(&code) && others.is_empty(),
+                        "{name} should report {code} and nothing else:\n{rendered}"
+                    );
+                } else {
+                    assert!(
+                        !diags.has_errors() && !found.contains(&code),
+                        "{name} should compile without {code} or errors:\n{rendered}"
+                    );
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 60, "only {checked} code examples found");
+}
+
+#[test]
+fn the_e0104_example_is_not_utf8() {
+    let doc = std::fs::read_to_string(common::root().join("docs/codes/E0104.md")).unwrap();
+    let blocks = fenced_blocks(&doc);
+    let shown = blocks
+        .iter()
+        .find(|b| is_erroneous(&b.heading) && b.lang == "text")
+        .expect("the erroneous line");
+    let plan = blocks
+        .iter()
+        .find(|b| is_corrected(&b.heading) && b.lang == "exm")
+        .expect("the corrected plan");
+    // The plan saved as Windows-1252: `ü` becomes the single byte FC, as the text block shows.
+    let bytes: Vec<u8> = plan
+        .text
+        .chars()
+        .flat_map(|c| match c {
+            'ü' => vec![0xFC],
+            c => c.to_string().into_bytes(),
+        })
+        .collect();
+    let line = shown.text.trim_end().replace("\\xFC", "\u{FC}");
+    assert!(
+        plan.text.contains(&line),
+        "the text block is a line of the plan"
+    );
+    let (file, diags) = compile_bytes("E0104.exm", &bytes, &common::DirLoader(common::root()));
+    assert_eq!(
+        codes(&diags),
+        ["E0104"],
+        "{}",
+        exgen::diag::render::terminal(&file, &diags, false)
+    );
+}
+
+/// The info string of language.md blocks that show a construct exgen parses and checks but
+/// does not generate yet: they must fail with E0501 and nothing else.
+const NOT_GENERATED: &str = "not-generated";
+
+#[test]
+fn language_reference_examples_check() {
+    let doc = std::fs::read_to_string(common::root().join("docs/language.md")).unwrap();
+    let loader = common::DirLoader(common::root().join("examples"));
+    let blocks: Vec<Block> = fenced_blocks(&doc)
+        .into_iter()
+        .filter(|b| b.lang == "exm")
+        .collect();
+    assert!(blocks.len() >= 15, "only {} examples found", blocks.len());
+    for (i, block) in blocks.iter().enumerate() {
+        let name = format!("language-{i}.exm");
+        let (file, bad) = SourceFile::from_bytes(name.clone(), block.text.as_bytes());
+        assert!(bad.is_none(), "{name} is not text");
+        let (_, diags) = exgen::check(&file, &loader);
+        let rendered = exgen::diag::render::terminal(&file, &diags, false);
+        let errors: Vec<Code> = diags
+            .iter()
+            .filter(|d| d.is_error())
+            .map(|d| d.code)
+            .collect();
+        match block.info.as_str() {
+            "" => assert!(
+                errors.is_empty(),
+                "{name} (under {:?}) has errors:\n{rendered}",
+                block.heading
+            ),
+            NOT_GENERATED => assert!(
+                !errors.is_empty() && errors.iter().all(|c| *c == Code::E0501),
+                "{name} (under {:?}) should fail with E0501 only:\n{rendered}",
+                block.heading
+            ),
+            other => panic!("{name}: unknown info string {other:?}"),
+        }
     }
 }
