@@ -397,6 +397,30 @@ pub(super) fn certificate_coverage(
     if certs.len() != out.certificates.len() {
         return; // a certificate failed to resolve and was reported already
     }
+    // Every new Client Access server answers on the namespaces, so each needs the certificate.
+    for server in out.servers.iter().filter(|s| s.new && s.has(ir::Role::Cas)) {
+        if !out
+            .certificates
+            .iter()
+            .any(|c| c.install_on.iter().any(|(n, _)| *n == server.name))
+        {
+            cx.report(
+                Diagnostic::new(
+                    Code::E0601,
+                    certs[0].keyword,
+                    format!(
+                        "new Client Access server `{}` gets no certificate",
+                        server.name
+                    ),
+                )
+                .with_label("installed on other servers only")
+                .with_help(format!(
+                    "add `{}` to the servers after `certificate on` (R10)",
+                    server.name
+                )),
+            );
+        }
+    }
     for (cert, item) in out.certificates.iter().zip(&certs) {
         client_hosts(cx, cert, item, out);
         for (kind, host) in &in_use {

@@ -226,9 +226,11 @@ fn servers(cx: &mut Cx<'_>, b: &Builder<'_, '_, '_>, out: &mut ir::Plan) {
                 cx.not_generated(cluster.kind.span, "a clustered server (`cluster`)");
             }
             // A new Edge server needs its Edge subscription and connectors, which exgen does
-            // not generate yet; existing Edge servers are checked by hand (runbook).
+            // not generate yet; existing Edge servers are checked by hand (runbook). Edge with
+            // other roles is E0308 already.
             if let Some(edge) = server.roles.iter().find(|r| r.eq_ignore_ascii_case("edge"))
                 && server.new.is_some()
+                && server.roles.len() == 1
             {
                 cx.not_generated(
                     edge.span,
