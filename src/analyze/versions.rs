@@ -426,10 +426,13 @@ fn existing_server(
         cx.report(cannot_coexist(server, level, target, help));
         return;
     };
-    if specs.get(&level.version).is_none() {
+    if !spec.generated_from.contains(&level.version) {
         cx.not_generated(
             version_span(server),
-            &format!("an organization with Exchange {} servers", level.version),
+            &format!(
+                "an Exchange {} plan with Exchange {} servers",
+                target.version, level.version
+            ),
         );
         return;
     }

@@ -188,6 +188,10 @@ pub struct VersionSpec {
     /// Virtual directories of the Client Access role, by cmdlet noun.
     #[serde(default)]
     pub virtual_directories: Vec<VirtualDirectory>,
+    /// Older versions a plan targeting this version is generated for (others coexist, per
+    /// `coexistence`, but are reported as not generated yet).
+    #[serde(default)]
+    pub generated_from: Vec<String>,
     /// Phases of a plan that targets this version, in order (empty: not a target yet).
     #[serde(default)]
     pub phases: Vec<PhaseSpec>,

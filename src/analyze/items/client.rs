@@ -303,6 +303,8 @@ pub(super) fn mail_flow(
     });
 }
 
+/// R09 and facts §6.3: a legacy namespace exactly while servers of a version that needs one
+/// still serve clients.
 pub(super) fn namespace_rules(
     cx: &mut Cx<'_>,
     b: &Builder<'_, '_, '_>,
@@ -497,7 +499,6 @@ pub(super) fn covers(name: &str, host: &str) -> bool {
     })
 }
 
-/// Setup needs its media when the plan installs servers.
 #[cfg(test)]
 mod tests {
     use super::covers;

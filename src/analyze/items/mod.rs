@@ -386,8 +386,7 @@ fn manual(
     });
 }
 
-/// R09 and facts §6.3: a legacy namespace exactly while servers of a version that needs one
-/// still serve clients.
+/// Setup needs its media when the plan installs servers.
 fn media(cx: &mut Cx<'_>, plan: &ast::Plan, out: &ir::Plan) {
     if out.media.is_none() && !out.install_order.is_empty() {
         cx.report(

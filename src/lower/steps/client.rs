@@ -1,0 +1,175 @@
+//! Client access URLs, the legacy namespace, certificates, mail flow and validation
+//! (R09–R14).
+
+use super::Steps;
+use crate::ir::Role;
+use serde_json::{Value, json};
+
+pub(super) fn url(host: &str, path: &str) -> String {
+    format!("https://{host}{path}")
+}
+
+/// Post-install URLs (Autodiscover SCP, virtual directories), Outlook Anywhere and OAB.
+pub(super) fn client_access(s: &mut Steps<'_>) {
+    for ca in &s.plan.client_access {
+        let Some(spec) = s.specs.get(&ca.version) else {
+            continue;
+        };
+        let vdirs: Vec<Value> = spec
+            .virtual_directories
+            .iter()
+            .map(|v| json!({ "noun": v.noun, "name": v.name, "internal": url(&ca.internal_host, &v.path), "external": url(&ca.external_host, &v.path) }))
+            .collect();
+        let shell = Steps::exchange(&ca.version);
+        let context = json!({
+            "server": ca.server,
+            "scp": url(&ca.autodiscover_host, "/Autodiscover/Autodiscover.xml"),
+            "virtual_directories": vdirs,
+        });
+        s.push("post_install", shell.clone(), &ca.origin, context);
+        if let Some(oa) = &ca.outlook_anywhere {
+            s.push(
+                "outlook_anywhere",
+                shell.clone(),
+                &oa.origin,
+                json!({ "server": ca.server, "oa": oa }),
+            );
+        }
+        if let Some((oab, origin)) = &ca.offline_address_book {
+            s.push(
+                "offline_address_book",
+                shell.clone(),
+                origin,
+                json!({ "server": ca.server, "oab": oab }),
+            );
+        }
+    }
+}
+
+/// R09: older Client Access servers answer on the legacy name.
+pub(super) fn legacy_urls(s: &mut Steps<'_>) {
+    let Some(legacy) = &s.plan.namespaces.legacy else {
+        return;
+    };
+    for server in s.plan.servers.iter().filter(|x| !x.new && x.has(Role::Cas)) {
+        if !s
+            .target
+            .legacy_namespace_for
+            .contains(&server.exchange.version)
+        {
+            continue;
+        }
+        let Some(spec) = s.specs.get(&server.exchange.version) else {
+            continue;
+        };
+        let vdirs: Vec<Value> = spec
+            .virtual_directories
+            .iter()
+            .filter(|v| v.legacy)
+            .map(|v| json!({ "noun": v.noun, "name": v.name, "external": url(&legacy.host, &v.path), "source": v.source }))
+            .collect();
+        let new_cas = s
+            .plan
+            .servers
+            .iter()
+            .find(|x| x.new && x.has(Role::Cas))
+            .map(|x| x.name.clone());
+        let current: Vec<&String> = [&s.plan.namespaces.primary, &s.plan.namespaces.autodiscover]
+            .into_iter()
+            .flatten()
+            .map(|n| &n.host)
+            .collect();
+        let context = json!({
+            "server": server.name, "legacy": legacy.host, "virtual_directories": vdirs,
+            "current_names": current, "new_cas": new_cas,
+        });
+        s.push(
+            "legacy_urls",
+            Steps::exchange(&server.exchange.version),
+            &legacy.origin,
+            context,
+        );
+    }
+}
+
+/// R10: request on the first server, install on every server named.
+pub(super) fn certificates(s: &mut Steps<'_>) {
+    for cert in &s.plan.certificates {
+        let exported = cert.install_on.len() > 1;
+        let request = json!({
+            "server": cert.request_on, "subject": cert.subject, "names": cert.names,
+            "friendly_name": cert.friendly_name, "exportable": exported,
+        });
+        s.push(
+            "certificate_request",
+            Steps::exchange(&cert.request_version),
+            &cert.origin,
+            request,
+        );
+        let same: Vec<&String> = cert
+            .install_on
+            .iter()
+            .filter(|(_, v)| *v == cert.request_version)
+            .map(|(n, _)| n)
+            .collect();
+        let others: Vec<&(String, String)> = cert
+            .install_on
+            .iter()
+            .filter(|(_, v)| *v != cert.request_version)
+            .collect();
+        let install = json!({
+            "server": cert.request_on, "also": same.iter().skip(1).collect::<Vec<_>>(),
+            "services": cert.services, "export": !others.is_empty() || same.len() > 1,
+        });
+        s.push(
+            "certificate_install",
+            Steps::exchange(&cert.request_version),
+            &cert.origin,
+            install,
+        );
+        for (server, version) in others {
+            let context = json!({ "server": server, "services": ["IIS"] });
+            s.push_on(
+                "certificate_legacy",
+                Steps::exchange(version),
+                Some(server.clone()),
+                &cert.origin,
+                context,
+            );
+        }
+    }
+}
+
+/// R13, R14: anonymous inbound mail and send connector sources.
+pub(super) fn mail_flow(s: &mut Steps<'_>) {
+    for mf in &s.plan.mail_flow {
+        let shell = Steps::exchange(&mf.version);
+        if let Some(origin) = &mf.inbound_anonymous {
+            s.push(
+                "inbound_anonymous",
+                shell.clone(),
+                origin,
+                json!({ "server": mf.server }),
+            );
+        }
+        for (connector, origin) in &mf.send_connectors {
+            s.push(
+                "send_connector",
+                shell.clone(),
+                origin,
+                json!({ "server": mf.server, "connector": connector }),
+            );
+        }
+    }
+}
+
+pub(super) fn validations(s: &mut Steps<'_>) {
+    for v in &s.plan.validations {
+        s.push(
+            "validate",
+            Steps::exchange(&v.version),
+            &v.origin,
+            json!({ "v": v }),
+        );
+    }
+}
