@@ -69,9 +69,21 @@ impl Renderer {
 
     /// The template for step `kind` run in `shell`: the version's own, else the common one.
     pub fn find(&self, kind: &str, shell: &Shell) -> Option<String> {
-        let name = |folder: &str| format!("{folder}/{kind}.ps1.j2");
-        [name(shell.version()), name(COMMON)]
-            .into_iter()
+        self.lookup(shell.version(), &format!("{kind}.ps1.j2"))
+    }
+
+    /// The first of `<version>/<file>`, then each folder the version's spec lists in
+    /// `template_fallbacks` (a newer version inheriting an older one's templates), then
+    /// `common/<file>`.
+    fn lookup(&self, version: &str, file: &str) -> Option<String> {
+        let fallbacks = Specs::embedded()
+            .get(version)
+            .map(|s| s.template_fallbacks.clone())
+            .unwrap_or_default();
+        std::iter::once(version.to_owned())
+            .chain(fallbacks)
+            .chain(std::iter::once(COMMON.to_owned()))
+            .map(|folder| format!("{folder}/{file}"))
             .find(|n| self.env.get_template(n).is_ok())
     }
 
@@ -80,13 +92,7 @@ impl Renderer {
             Shell::Exchange(_) => "shell.ps1.j2",
             Shell::Setup(_) => "setup.ps1.j2",
         };
-        [
-            format!("{}/{file}", shell.version()),
-            format!("{COMMON}/{file}"),
-        ]
-        .into_iter()
-        .find(|n| self.env.get_template(n).is_ok())
-        .ok_or_else(|| {
+        self.lookup(shell.version(), file).ok_or_else(|| {
             Error::new(
                 ErrorKind::TemplateNotFound,
                 format!("no {file} for Exchange {}", shell.version()),
@@ -118,8 +124,9 @@ impl Renderer {
                 continue;
             }
             kinds.push(step.kind);
-            let name = format!("{}/{}.helpers.ps1.j2", script.shell.version(), step.kind);
-            if let Ok(template) = self.env.get_template(&name) {
+            let helpers_file = format!("{}.helpers.ps1.j2", step.kind);
+            if let Some(name) = self.lookup(script.shell.version(), &helpers_file) {
+                let template = self.env.get_template(&name)?;
                 let body = template.render(common.clone())?;
                 helpers.push(Value::from_safe_string(body.trim_end().to_owned()));
             }
@@ -199,12 +206,9 @@ impl Renderer {
             generator => GENERATOR,
             target_spec => Serde(specs.get(&plan.target.version)),
         };
-        let name = format!("{}/runbook.md.j2", plan.target.version);
-        let name = if self.env.get_template(&name).is_ok() {
-            name
-        } else {
-            format!("{COMMON}/runbook.md.j2")
-        };
+        let name = self
+            .lookup(&plan.target.version, "runbook.md.j2")
+            .ok_or_else(|| Error::new(ErrorKind::TemplateNotFound, "no runbook template"))?;
         self.env.get_template(&name)?.render(ctx)
     }
 }

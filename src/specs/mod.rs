@@ -188,6 +188,10 @@ pub struct VersionSpec {
     /// Virtual directories of the Client Access role, by cmdlet noun.
     #[serde(default)]
     pub virtual_directories: Vec<VirtualDirectory>,
+    /// Template folders this version falls back to, in order, before `templates/common/`
+    /// (for example 2016 using 2013's templates where its own folder has none).
+    #[serde(default)]
+    pub template_fallbacks: Vec<String>,
     /// Older versions a plan targeting this version is generated for (others coexist, per
     /// `coexistence`, but are reported as not generated yet).
     #[serde(default)]
