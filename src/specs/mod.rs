@@ -16,6 +16,9 @@ use std::sync::OnceLock;
 const SPEC_FILES: &[(&str, &str)] = &[
     ("2007.yaml", include_str!("../../specs/2007.yaml")),
     ("2010.yaml", include_str!("../../specs/2010.yaml")),
+    ("2016.yaml", include_str!("../../specs/2016.yaml")),
+    ("2019.yaml", include_str!("../../specs/2019.yaml")),
+    ("SE.yaml", include_str!("../../specs/SE.yaml")),
 ];
 
 /// Versions exgen recognises by name, in release order, including those it has no spec for yet.
@@ -155,6 +158,10 @@ pub struct VersionSpec {
     pub name: String,
     /// Major number of `AdminDisplayVersion` (`Version 14.x`).
     pub major: u32,
+    /// Minor number, for versions that share a major (15.0 is 2013, 15.1 is 2016, 15.2 is 2019
+    /// and SE).
+    #[serde(default)]
+    pub minor: Option<u32>,
     /// Update levels with their builds, oldest first.
     pub updates: Vec<Update>,
     /// Older versions this one can be installed beside, with the level each must be at.
@@ -294,6 +301,16 @@ pub struct Roles {
     pub mailbox_needs_in_site: Vec<String>,
 }
 
+/// License switches from an update level on.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LicenseFrom {
+    /// The first level that needs these switches.
+    pub level: Level,
+    /// The switches.
+    pub switches: Vec<String>,
+}
+
 /// Setup program and switches.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -314,6 +331,10 @@ pub struct Setup {
     pub roles_switch: String,
     /// License switches added to every run.
     pub license: Vec<String>,
+    /// License switches that replace `license` from an update level on (the Sept-2021 CUs'
+    /// DiagnosticData forms).
+    #[serde(default)]
+    pub license_from: Vec<LicenseFrom>,
     /// Setup's name for each role keyword.
     pub role_names: IndexMap<String, String>,
     /// Registry key that exists once this version is installed.
@@ -426,7 +447,27 @@ impl VersionSpec {
     /// Whether `level`'s base (`sp3` of `sp3 ru12`) is a known level of this version.
     #[must_use]
     pub fn knows_base(&self, level: &Level) -> bool {
-        self.updates.iter().any(|u| u.name.base == level.base)
+        // Lists of cumulative updates hold only the builds exgen needs, so any `cuN` (or
+        // `spN`) up to the highest listed one of its kind is a real level.
+        let (kind, number) = level.base.split_at(level.base.len().min(2));
+        self.updates.iter().any(|u| {
+            u.name.base == level.base
+                || (kind != "rt"
+                    && u.name.base.starts_with(kind)
+                    && number.parse::<u32>().ok() <= u.name.base[2..].parse::<u32>().ok())
+        })
+    }
+
+    /// The license switches for a setup run at `level`: those of the last `license_from` entry
+    /// at or below it, else `license`.
+    #[must_use]
+    pub fn license_switches(&self, level: &Level) -> &[String] {
+        self.setup
+            .license_from
+            .iter()
+            .filter(|l| l.level <= *level)
+            .max_by(|a, b| a.level.cmp(&b.level))
+            .map_or(&self.setup.license, |l| &l.switches)
     }
 
     /// The build of the highest listed update at or below `level` (for display and runtime checks).

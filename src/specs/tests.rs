@@ -155,3 +155,79 @@ fn os_words_match_whole_words() {
     assert_eq!(label("Windows Server 2008 x86"), None);
     assert_eq!(label("Windows Server 2003 R2 x64"), None);
 }
+
+#[test]
+fn modern_minimums_match_the_facts_table() {
+    // exchange-facts.md §2.1: 2016 needs 2010 SP3 RU11 and 2013 CU10; 2019 needs 2013 CU21 and
+    // 2016 CU11; SE's minimums (2016 CU23, 2019 CU14) are third-party only, so unverified.
+    let min = |v: &str, with: &str| specs().get(v).unwrap().coexists_with(with).unwrap().clone();
+    assert_eq!(min("2016", "2010").minimum.level.to_string(), "SP3 RU11");
+    assert_eq!(min("2016", "2013").minimum.level.to_string(), "CU10");
+    assert_eq!(min("2019", "2013").minimum.level.to_string(), "CU21");
+    assert_eq!(min("2019", "2016").minimum.level.to_string(), "CU11");
+    assert_eq!(min("SE", "2019").confidence, Confidence::Unverified);
+    assert!(specs().get("2016").unwrap().blocks("2007").is_some());
+    assert!(specs().get("2019").unwrap().blocks("2010").is_some());
+    assert!(specs().get("SE").unwrap().blocks("2013").is_some());
+    let se = specs().get("SE").unwrap();
+    assert_eq!(se.in_place_upgrade_from[0].with, "2019");
+    assert_eq!(
+        se.in_place_upgrade_from[0].minimum.level.to_string(),
+        "CU14"
+    );
+}
+
+#[test]
+fn builds_carry_the_versions_minor_number() {
+    for spec in specs().all() {
+        if let Some(minor) = spec.minor {
+            for update in &spec.updates {
+                assert_eq!(update.build.0[1], minor, "{} {}", spec.version, update.name);
+            }
+        }
+    }
+}
+
+#[test]
+fn the_license_switch_follows_the_update_level() {
+    // facts §4.1: the DiagnosticData form from the Sept-2021 CUs (2016 CU22, 2019 CU11) on.
+    let l = |s| Level::parse(s).unwrap();
+    let s2019 = specs().get("2019").unwrap();
+    assert_eq!(
+        s2019.license_switches(&l("cu10")),
+        ["/IAcceptExchangeServerLicenseTerms"]
+    );
+    assert_eq!(
+        s2019.license_switches(&l("cu14")),
+        ["/IAcceptExchangeServerLicenseTerms_DiagnosticDataOFF"]
+    );
+    let s2016 = specs().get("2016").unwrap();
+    assert_eq!(
+        s2016.license_switches(&l("cu21")),
+        ["/IAcceptExchangeServerLicenseTerms"]
+    );
+    assert_eq!(
+        s2016.license_switches(&l("cu23")),
+        ["/IAcceptExchangeServerLicenseTerms_DiagnosticDataOFF"]
+    );
+    assert!(
+        specs()
+            .get("2010")
+            .unwrap()
+            .license_switches(&l("sp3"))
+            .is_empty()
+    );
+}
+
+#[test]
+fn unlisted_cumulative_updates_up_to_the_latest_known_are_levels() {
+    let l = |s| Level::parse(s).unwrap();
+    let s2019 = specs().get("2019").unwrap();
+    assert!(s2019.knows_base(&l("cu12")));
+    assert!(s2019.knows_base(&l("cu15")));
+    assert!(!s2019.knows_base(&l("cu16")));
+    assert!(!s2019.knows_base(&l("sp1")));
+    let s2007 = specs().get("2007").unwrap();
+    assert!(s2007.knows_base(&l("sp3 ru10")));
+    assert!(!s2007.knows_base(&l("sp4")));
+}

@@ -71,31 +71,27 @@ pub(super) fn prepare(s: &mut Steps<'_>) {
         return;
     }
     let setup = &s.target.setup;
+    let license = s.target.license_switches(&s.plan.target.level);
     let schema = setup.schema_version.get(&s.plan.target.level.base).copied();
     let context = json!({
         "target": s.plan.target,
         "media": s.plan.media,
         "program": setup.program,
         "schema_version": schema,
-        "switches": setup.prepare_schema.iter().chain(&setup.license).collect::<Vec<_>>(),
+        "switches": setup.prepare_schema.iter().chain(license).collect::<Vec<_>>(),
     });
     let origin = s.plan.target_origin.clone();
     let shell = s.setup();
     s.push("prepare_schema", shell.clone(), &origin, context.clone());
     let mut context = context;
-    context["switches"] = json!(
-        setup
-            .prepare_ad
-            .iter()
-            .chain(&setup.license)
-            .collect::<Vec<_>>()
-    );
+    context["switches"] = json!(setup.prepare_ad.iter().chain(license).collect::<Vec<_>>());
     s.push("prepare_ad", shell, &origin, context);
 }
 
 /// R06: each new server in install order, all its roles in one setup run, on the server itself.
 pub(super) fn install(s: &mut Steps<'_>) {
     let setup = &s.target.setup;
+    let license = s.target.license_switches(&s.plan.target.level);
     for name in &s.plan.install_order {
         let Some(server) = s.server(name) else {
             continue;
@@ -105,7 +101,7 @@ pub(super) fn install(s: &mut Steps<'_>) {
             .install
             .iter()
             .chain(std::iter::once(&roles))
-            .chain(&setup.license)
+            .chain(license)
             .collect();
         let context = json!({
             "server": server.name,
