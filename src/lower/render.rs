@@ -353,7 +353,7 @@ mod tests {
         );
         assert_eq!(
             env.get_template("v.md.j2").unwrap().render(ctx).unwrap(),
-            "O\\'Brien"
+            "O'Brien"
         );
     }
 
