@@ -46,6 +46,8 @@ pub struct Plan {
     pub moves: Vec<MoveBatch>,
     /// Public folder replica moves.
     pub public_folders: Vec<PublicFolderMove>,
+    /// GALSync provisioning scripts and their scheduled tasks.
+    pub galsync: Vec<GalSync>,
     /// Validation steps.
     pub validations: Vec<Validation>,
     /// Servers to decommission.
@@ -408,6 +410,46 @@ pub struct ManualStep {
     pub text: String,
     /// The phase it follows (`None`: at the end).
     pub after: Option<String>,
+    /// Where it is declared.
+    pub origin: Origin,
+}
+
+/// A GALSync provisioning script (R22, R29) and the scheduled task that runs it (R30).
+#[derive(Debug, Clone, Serialize)]
+pub struct GalSync {
+    /// The FromMIIS organizational unit, by its distinguished name.
+    pub ou: String,
+    /// `all`, `contacts` or `specific`.
+    pub update: String,
+    /// With `specific`: e-mail address policies to update.
+    pub email_address_policies: Vec<String>,
+    /// With `specific`: address lists to update.
+    pub address_lists: Vec<String>,
+    /// With `specific`: global address lists to update.
+    pub global_address_lists: Vec<String>,
+    /// The server whose scheduled task runs the script.
+    pub server: String,
+    /// Its version: the shell the script runs in.
+    pub version: String,
+    /// Its operating system: the `schtasks` dialect.
+    pub os: String,
+    /// The scheduled task.
+    pub schedule: GalSyncSchedule,
+    /// Where it is declared.
+    pub origin: Origin,
+}
+
+/// When and as whom the GALSync script runs.
+#[derive(Debug, Clone, Serialize)]
+pub struct GalSyncSchedule {
+    /// `daily`, `hourly` or `weekly`.
+    pub every: String,
+    /// Start time, `HH:MM`.
+    pub at: String,
+    /// Where the provisioning script is installed on the server.
+    pub script_path: String,
+    /// The account the task runs as (its password is asked for when the task is created).
+    pub run_as: String,
     /// Where it is declared.
     pub origin: Origin,
 }

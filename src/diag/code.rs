@@ -111,10 +111,20 @@ codes! {
     E0602,
     /// A client access or mail flow setting needs a namespace that is not declared.
     E0603,
+    /// A plan value cannot be written in a generated `.cmd` file.
+    E0604,
+    /// The GALSync organizational unit is not named by its distinguished name.
+    E0605,
+    /// GALSync `update` and the names to update do not match.
+    E0606,
+    /// The GALSync task's script path is not the full path of a `.ps1` file.
+    E0607,
     /// A fact exgen relies on is not confirmed by Microsoft documentation.
     W0301,
     /// A setting that is allowed but risky.
     W0401,
+    /// The GALSync script is scheduled less often than daily.
+    W0402,
     /// exgen failed internally; this is a bug in exgen.
     E9001,
 }

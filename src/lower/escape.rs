@@ -170,6 +170,77 @@ pub fn cmd_arg(text: &str) -> Result<String, EscapeError> {
     Ok(out)
 }
 
+/// A whole command line on a `.cmd` batch file line, as cmd must pass it on unchanged: for a
+/// wrapper `.cmd` that runs a program whose arguments carry their own double quotes.
+///
+/// cmd toggles its quote state at every `"` and, outside quotes, treats `& | < > ^ ( )` as
+/// operators, so those get a caret when they fall outside a quoted stretch; `%` is doubled
+/// everywhere (a batch file expands `%VAR%` even inside quotes). The `"` characters stay as
+/// they are: they belong to the command line (the receiving program's argument quotes).
+///
+/// # Errors
+///
+/// [`EscapeError::Unrepresentable`] for control characters (tab included: cmd would pass it
+/// on, but the receiving program splits arguments at it) and anything non-ASCII.
+pub fn cmd_line(command: &str) -> Result<String, EscapeError> {
+    let mut out = String::with_capacity(command.len() + 8);
+    let mut quoted = false;
+    for c in command.chars() {
+        match c {
+            c if !c.is_ascii() || c.is_ascii_control() => {
+                return Err(unrepresentable(c, "a cmd command line"));
+            }
+            '"' => {
+                quoted = !quoted;
+                out.push('"');
+            }
+            '%' => out.push_str("%%"),
+            '&' | '|' | '<' | '>' | '^' | '(' | ')' if !quoted => {
+                out.push('^');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    Ok(out)
+}
+
+/// The `schtasks /TR` argument for the task command line `command` (which may hold double
+/// quotes of its own, such as around a path with spaces), written on a `.cmd` batch file line.
+///
+/// Two readers in turn: schtasks.exe splits its command line by the C runtime rules, so the
+/// value goes in double quotes with each inner `"` written `\"` (and the backslashes right
+/// before a `"`, inner or closing, doubled); then cmd reads the batch line, which
+/// [`cmd_line`] makes pass through unchanged. The result is what schtasks stores as the
+/// task's command, character for character.
+///
+/// # Errors
+///
+/// As [`cmd_line`]: control characters and non-ASCII have no reliable spelling.
+pub fn schtasks_tr(command: &str) -> Result<String, EscapeError> {
+    let mut crt = String::with_capacity(command.len() + 8);
+    crt.push('"');
+    let mut backslashes = 0usize;
+    for c in command.chars() {
+        match c {
+            '\\' => backslashes += 1,
+            '"' => {
+                crt.extend(std::iter::repeat_n('\\', backslashes * 2 + 1));
+                crt.push('"');
+                backslashes = 0;
+            }
+            c => {
+                crt.extend(std::iter::repeat_n('\\', backslashes));
+                crt.push(c);
+                backslashes = 0;
+            }
+        }
+    }
+    crt.extend(std::iter::repeat_n('\\', backslashes * 2));
+    crt.push('"');
+    cmd_line(&crt)
+}
+
 fn unrepresentable(ch: char, context: &'static str) -> EscapeError {
     EscapeError::Unrepresentable { ch, context }
 }
@@ -347,6 +418,75 @@ mod tests {
         // CRT: 2n backslashes before the closing quote stand for n.
         let n = body.chars().rev().take_while(|&c| c == '\\').count();
         (n % 2 == 0).then(|| body[..body.len() - n / 2].to_string())
+    }
+
+    #[test]
+    fn schtasks_tr_examples() {
+        assert_eq!(
+            schtasks_tr(r#"powershell.exe -Command "& 'd:\x 1\x.ps1'""#).unwrap(),
+            r#""powershell.exe -Command \"^& 'd:\x 1\x.ps1'\"""#
+        );
+        assert_eq!(
+            schtasks_tr(r#""C:\a b\" 50%"#).unwrap(),
+            r#""\"C:\a b\\\" 50%%""#
+        );
+        assert!(schtasks_tr("caf\u{e9}").is_err());
+        assert_eq!(cmd_line(r#"a "&" & b"#).unwrap(), r#"a "&" ^& b"#);
+    }
+
+    /// Reads a batch file line like cmd before it starts a program: carets outside quotes
+    /// escape the next character, `%%` is one `%`; None if an operator is left unescaped
+    /// outside quotes (cmd would act on it) or a lone `%` remains.
+    fn read_cmd_line(s: &str) -> Option<String> {
+        let mut out = String::new();
+        let mut quoted = false;
+        let mut chars = s.chars();
+        while let Some(c) = chars.next() {
+            match c {
+                '"' => {
+                    quoted = !quoted;
+                    out.push(c);
+                }
+                '%' => {
+                    (chars.next()? == '%').then_some(())?;
+                    out.push('%');
+                }
+                '^' if !quoted => out.push(chars.next()?),
+                '&' | '|' | '<' | '>' | '(' | ')' if !quoted => return None,
+                c => out.push(c),
+            }
+        }
+        Some(out)
+    }
+
+    /// Reads one argument by the C runtime rules (what schtasks.exe does with `/TR "..."`):
+    /// 2n backslashes before `"` are n and the quote toggles; 2n+1 are n and a literal `"`.
+    /// None unless the whole text is exactly one quoted argument.
+    fn read_crt_arg(s: &str) -> Option<String> {
+        let body = s.strip_prefix('"')?;
+        let mut out = String::new();
+        let mut chars = body.chars().peekable();
+        let mut backslashes = 0;
+        while let Some(c) = chars.next() {
+            match c {
+                '\\' => backslashes += 1,
+                '"' => {
+                    out.extend(std::iter::repeat_n('\\', backslashes / 2));
+                    if backslashes % 2 == 1 {
+                        out.push('"');
+                        backslashes = 0;
+                    } else {
+                        return chars.next().is_none().then_some(out);
+                    }
+                }
+                c => {
+                    out.extend(std::iter::repeat_n('\\', backslashes));
+                    backslashes = 0;
+                    out.push(c);
+                }
+            }
+        }
+        None
     }
 
     /// Reads a whole inline code span by the CommonMark rules.
@@ -530,6 +670,26 @@ mod tests {
                     prop_assert!(text.contains(ch));
                     prop_assert!(ch == '"' || !ch.is_ascii() || ch.is_ascii_control());
                 }
+            }
+        }
+
+        #[test]
+        fn schtasks_tr_reads_back_or_refuses(text in tricky()) {
+            match schtasks_tr(&text) {
+                Ok(out) => {
+                    let line = read_cmd_line(&out);
+                    prop_assert!(line.is_some(), "cmd would act on {:?}", out);
+                    prop_assert_eq!(read_crt_arg(&line.unwrap()), Some(text));
+                }
+                Err(_) => prop_assert!(text.chars().any(|c| !c.is_ascii() || c.is_ascii_control())),
+            }
+        }
+
+        #[test]
+        fn cmd_line_passes_through_cmd_unchanged(text in tricky()) {
+            match cmd_line(&text) {
+                Ok(out) => prop_assert_eq!(read_cmd_line(&out), Some(text)),
+                Err(_) => prop_assert!(text.chars().any(|c| !c.is_ascii() || c.is_ascii_control())),
             }
         }
 

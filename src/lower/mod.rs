@@ -39,6 +39,24 @@ pub fn lower(plan: &ir::Plan, specs: &Specs) -> Result<Vec<OutputFile>, Diagnost
             Err(e) => diags.push(internal(&e)),
         }
     }
+    // Steps that also need `.cmd` files (the GALSync task): `<script>-<name>.cmd` each.
+    for script in &scripts {
+        for step in &script.steps {
+            for (_, template, suffix) in CMD_FILES.iter().filter(|(k, _, _)| *k == step.kind) {
+                let Some(result) = env.cmd(plan, script, step, template) else {
+                    continue;
+                };
+                match result {
+                    Ok(text) if !text.trim().is_empty() => files.push(OutputFile {
+                        path: format!("{}-{suffix}.cmd", script.file.trim_end_matches(".ps1")),
+                        contents: text,
+                    }),
+                    Ok(_) => {}
+                    Err(e) => diags.push(cmd_failure(&e, step)),
+                }
+            }
+        }
+    }
     for batch in &plan.moves {
         for csv in &batch.csv {
             files.push(OutputFile {
@@ -58,6 +76,29 @@ pub fn lower(plan: &ir::Plan, specs: &Specs) -> Result<Vec<OutputFile>, Diagnost
         Ok(files)
     } else {
         Err(diags)
+    }
+}
+
+/// The `.cmd` files a step kind produces besides its script: `(kind, template, suffix)`,
+/// rendered from `<template>.cmd.j2` into `<script>-<suffix>.cmd`; a template that renders
+/// to nothing writes no file.
+const CMD_FILES: &[(&str, &str, &str)] = &[
+    ("galsync", "galsync_schedule", "schedule"),
+    ("galsync", "galsync_task", "task"),
+];
+
+/// A `.cmd` render failure: E0604 when a value has no spelling there, else E9001.
+fn cmd_failure(error: &minijinja::Error, step: &Step) -> Diagnostic {
+    let text = error.to_string();
+    match text.split_once(render::CMD_UNREPRESENTABLE) {
+        Some((_, why)) => Diagnostic::new(
+            Code::E0604,
+            step.origin.span,
+            "a value of this statement cannot be written in its .cmd file",
+        )
+        .with_label(why.trim_end_matches(')').to_owned())
+        .with_help("use only printable ASCII characters other than `\"` in the values this statement puts in a .cmd file"),
+        None => internal(error),
     }
 }
 

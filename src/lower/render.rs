@@ -42,6 +42,8 @@ impl Renderer {
                 AutoEscape::Custom("ps1".into())
             } else if name.ends_with(".md.j2") {
                 AutoEscape::Custom("md".into())
+            } else if name.ends_with(".cmd.j2") {
+                AutoEscape::Custom("cmd".into())
             } else {
                 AutoEscape::None
             }
@@ -60,6 +62,16 @@ impl Renderer {
         env.add_filter("cmdlet", cmdlet);
         env.add_filter("block", block);
         env.add_filter("verbatim", verbatim);
+        env.add_filter("tr", |v: &str| {
+            escape::schtasks_tr(v)
+                .map(Value::from_safe_string)
+                .map_err(cmd_error)
+        });
+        env.add_filter("cmdline", |v: &str| {
+            escape::cmd_line(v)
+                .map(Value::from_safe_string)
+                .map_err(cmd_error)
+        });
         for (name, source) in TEMPLATES {
             env.add_template(name, source)
                 .unwrap_or_else(|e| panic!("template {name}: {e:#}"));
@@ -155,6 +167,26 @@ impl Renderer {
             .render(ctx)
     }
 
+    /// A `.cmd` file for one step of `script`, from `<version>/<name>.cmd.j2` (with fallbacks).
+    /// `None` when no such template exists.
+    pub fn cmd(
+        &self,
+        plan: &ir::Plan,
+        script: &Script,
+        step: &super::steps::Step,
+        name: &str,
+    ) -> Option<Result<String, Error>> {
+        let template = self.lookup(script.shell.version(), &format!("{name}.cmd.j2"))?;
+        let ctx = minijinja::context! {
+            plan => Serde(plan),
+            script => Serde(script),
+            generator => GENERATOR,
+            origin => Serde(&step.origin),
+            step => Serde(&step.context),
+        };
+        Some(self.env.get_template(&template).and_then(|t| t.render(ctx)))
+    }
+
     /// The runbook: every script and manual step in order.
     pub fn runbook(
         &self,
@@ -243,6 +275,7 @@ fn format(
     let escaped = match state.auto_escape() {
         AutoEscape::Custom(name) if name == "ps1" => escape::ps_literal(&text),
         AutoEscape::Custom(name) if name == "md" => escape::markdown(&text),
+        AutoEscape::Custom(name) if name == "cmd" => escape::cmd_arg(&text).map_err(cmd_error)?,
         _ => {
             return Err(Error::new(
                 ErrorKind::InvalidOperation,
@@ -251,6 +284,17 @@ fn format(
         }
     };
     out.write_str(&escaped).map_err(Error::from)
+}
+
+/// The prefix of a render error for a value a `.cmd` file cannot carry; lowering turns it
+/// into E0604 (analysis checks plan values first, so this is a second line of defence).
+pub(super) const CMD_UNREPRESENTABLE: &str = "cmd-unrepresentable: ";
+
+fn cmd_error(e: escape::EscapeError) -> Error {
+    Error::new(
+        ErrorKind::InvalidOperation,
+        format!("{CMD_UNREPRESENTABLE}{e}"),
+    )
 }
 
 /// `"Get-" ~ noun|cmdlet`: a cmdlet name from the specs, checked to be a plain `Verb-Noun`.

@@ -12,6 +12,8 @@ use std::cmp::Ordering;
 use std::fmt;
 use std::sync::OnceLock;
 
+pub mod scheduling;
+
 /// The spec files, embedded at build time. Adding a version means adding a line here and a file.
 const SPEC_FILES: &[(&str, &str)] = &[
     ("2007.yaml", include_str!("../../specs/2007.yaml")),
@@ -363,6 +365,13 @@ pub struct Shell {
     /// A piece of `$env:ExchangeInstallPath` that only this version has, for `remote` shells.
     #[serde(default)]
     pub install_path_marker: Option<String>,
+    /// The script that builds the shell in a scheduled task or plain `powershell.exe`, dot-sourced
+    /// before `connect`, for `remote` shells (`RemoteExchange.ps1` in the version's folder).
+    #[serde(default)]
+    pub remote_script: Option<String>,
+    /// The command that connects the shell once `remote_script` is loaded, for `remote` shells.
+    #[serde(default)]
+    pub connect: Option<String>,
 }
 
 /// An operating system a new server may run: matched by words in the plan's `os` text.

@@ -95,3 +95,57 @@ fn every_script_has_the_header_tools_read() {
         }
     }
 }
+
+/// The 2007-target paths come from another branch; until then, lower the GALSync plan's IR
+/// with its task moved to a 2007 server on Windows Server 2003, with a script path long enough
+/// to need the wrapper: the 2007 template, the 2003 schtasks dialect and the wrapper render.
+#[test]
+fn galsync_lowers_for_a_2007_shell_on_windows_server_2003() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/plans/ok/galsync-2007-to-2010.exm");
+    let (file, _, loader) = load(&path);
+    let (ir, _) = exgen::check(&file, &loader);
+    let mut ir = ir.expect("the plan checks");
+    let g = &mut ir.galsync[0];
+    g.server = "MAIL2007".to_owned();
+    g.version = "2007".to_owned();
+    g.os = "Windows Server 2003 R2 x64".to_owned();
+    g.update = "all".to_owned();
+    g.schedule.script_path = format!(r"d:\{}\MyScript.ps1", "provisioning scripts".repeat(6));
+    let files = exgen::lower::lower(&ir, exgen::specs::Specs::embedded()).expect("lowers");
+    let find = |suffix: &str| {
+        files
+            .iter()
+            .find(|f| f.path.ends_with(suffix))
+            .unwrap_or_else(|| panic!("no {suffix}"))
+    };
+    let script = find("galsync-mail2007.ps1");
+    assert!(script.contents.contains("# Exchange: 2007"));
+    assert!(
+        script
+            .contents
+            .contains("Get-EmailAddressPolicy | Update-EmailAddressPolicy -WhatIf:$WhatIf")
+    );
+    let findings = exgen::validate::check_constructs(&script.contents, "1.0");
+    assert!(findings.is_empty(), "{findings:?}");
+    let schedule = find("galsync-mail2007-schedule.cmd");
+    assert!(
+        !schedule.contents.contains("/rl"),
+        "no /RL on Windows Server 2003"
+    );
+    assert!(
+        !schedule.contents.contains("/rp"),
+        "2003 asks for the password without /RP"
+    );
+    assert!(schedule.contents.contains("/st \"02:00:00\""));
+    assert!(schedule.contents.contains("schtasks /delete"));
+    assert!(
+        schedule
+            .contents
+            .contains(r#"/tr "\"d:\provisioning scripts"#)
+    );
+    let wrapper = find("galsync-mail2007-task.cmd");
+    assert!(wrapper.contents.contains(
+        r#"PowerShell.exe -NonInteractive -NoProfile -PSConsoleFile "C:\Program Files\Microsoft\Exchange Server\bin\exshell.psc1" -Command "& 'd:\provisioning scripts"#
+    ));
+}

@@ -4,6 +4,7 @@
 //! public folders and decommissioning.
 
 mod client;
+mod galsync;
 mod mailboxes;
 
 use client::{
@@ -151,6 +152,7 @@ pub(super) fn build(
         mail_flow: Vec::new(),
         moves: Vec::new(),
         public_folders: Vec::new(),
+        galsync: Vec::new(),
         validations: Vec::new(),
         decommission: Vec::new(),
         manual: Vec::new(),
@@ -180,9 +182,7 @@ pub(super) fn build(
             ast::ItemKind::Validate(v) => validate(cx, &b, v, item.span, &mut out),
             ast::ItemKind::Decommission(list) => decommissions.push((list, item.span)),
             ast::ItemKind::Manual(m) => manual(cx, &b, m, item.span, &mut out),
-            ast::ItemKind::GalSync(_) => {
-                cx.not_generated(item.keyword, "GALSync provisioning (`galsync`)")
-            }
+            ast::ItemKind::GalSync(g) => galsync::galsync(cx, &b, g, item, &mut out),
             ast::ItemKind::Target(_) | ast::ItemKind::Namespaces(_) | ast::ItemKind::Site(_) => {}
         }
     }

@@ -35,6 +35,7 @@ pub const KINDS: &[&str] = &[
     "public_folders",
     "public_folders_status",
     "decommission",
+    "galsync",
 ];
 
 /// Which shell runs a script.
@@ -133,6 +134,7 @@ const BUILDERS: &[fn(&mut Steps<'_>)] = &[
     mailboxes::moves,
     mailboxes::public_folders,
     mailboxes::decommission,
+    galsync::galsync,
 ];
 
 /// Every step of the plan, in IR order within each kind.
@@ -154,6 +156,7 @@ pub fn build(plan: &ir::Plan, specs: &Specs) -> Vec<Step> {
 }
 
 mod client;
+mod galsync;
 mod mailboxes;
 mod setup;
 
