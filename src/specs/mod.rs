@@ -176,6 +176,13 @@ pub struct VersionSpec {
     /// version before its last Mailbox server goes (facts §6.1, §6.10).
     #[serde(default)]
     pub arbitration_mailboxes: bool,
+    /// Whether an OAB is generated in an organization mailbox (`Set-OfflineAddressBook
+    /// -GeneratingMailbox`, 2013+) rather than on a server (`Move-OfflineAddressBook`), §6.2.
+    #[serde(default)]
+    pub oab_generating_mailbox: bool,
+    /// Whether Outlook Anywhere is always on and only set (`Set-OutlookAnywhere`, 2013+), §6.3.
+    #[serde(default)]
+    pub outlook_anywhere_always_on: bool,
     /// `legacy` (public folder databases and replicas) or `modern` (public folder mailboxes).
     #[serde(default)]
     pub public_folders: Option<String>,
