@@ -60,6 +60,7 @@ pub(super) fn check<'s>(
         }
     }
     sources.sort_by_key(|v| specs.rank(v));
+    self_minimum(cx, plan, symbols, &servers, &target, spec, &sources);
     if !symbols.servers.values().any(|s| s.server.new.is_some()) {
         let span = target_span(plan);
         cx.report(
@@ -212,6 +213,76 @@ fn version_span(server: &ast::Server) -> Span {
         .map_or(server.name.span, |v| v.span)
 }
 
+/// Facts §2.1: while older versions remain, the target's own servers must be at a minimum
+/// level too (2013: CU2). E0311 on each server below it, else on the target.
+fn self_minimum(
+    cx: &mut Cx<'_>,
+    plan: &ast::Plan,
+    symbols: &Symbols<'_>,
+    servers: &IndexMap<String, VersionLevel>,
+    target: &VersionLevel,
+    spec: &VersionSpec,
+    sources: &[String],
+) {
+    let Some(min) = &spec.self_minimum_in_coexistence else {
+        return;
+    };
+    let Some(older) = sources.iter().find(|v| **v != target.version) else {
+        return;
+    };
+    let code = if min.confidence == Confidence::Unverified {
+        Code::W0301
+    } else {
+        Code::E0311
+    };
+    let build = spec
+        .update(&min.value)
+        .map(|u| format!(" ({})", u.build))
+        .unwrap_or_default();
+    let mut reported = false;
+    for (key, sym) in &symbols.servers {
+        let Some(level) = servers.get(key) else {
+            continue;
+        };
+        if level.version != target.version || level.level >= min.value {
+            continue;
+        }
+        reported = true;
+        cx.report(
+            Diagnostic::new(
+                code,
+                version_span(sym.server),
+                format!(
+                    "server `{}` is at Exchange {} {}, below the {} its servers need beside Exchange {older}",
+                    sym.server.name.node, level.version, level.level, min.value
+                ),
+            )
+            .with_label("below the coexistence minimum of its own version")
+            .with_help(format!(
+                "install Exchange {} {}{build} or later ({})",
+                level.version, min.value, min.source
+            )),
+        );
+    }
+    if !reported && target.level < min.value {
+        cx.report(
+            Diagnostic::new(
+                code,
+                target_span(plan),
+                format!(
+                    "Exchange {} {} cannot join an organization with Exchange {older} servers",
+                    target.version, target.level
+                ),
+            )
+            .with_label("target below the coexistence minimum")
+            .with_help(format!(
+                "target Exchange {} {}{build} or later ({})",
+                target.version, min.value, min.source
+            )),
+        );
+    }
+}
+
 /// R06/R20 and facts §3: each role must exist in the version; some roles stand alone.
 fn roles(cx: &mut Cx<'_>, server: &ast::Server, level: &VersionLevel) {
     if server.roles.is_empty() {
@@ -245,6 +316,22 @@ fn roles(cx: &mut Cx<'_>, server: &ast::Server, level: &VersionLevel) {
                 )
                 .with_label("not a role")
                 .with_help(help),
+            );
+        } else if let Some(min) = spec.roles.minimum.get(&word).filter(|m| level.level < **m) {
+            cx.report(
+                Diagnostic::new(
+                    Code::E0312,
+                    role.span,
+                    format!(
+                        "the `{word}` role needs Exchange {} {min} or later",
+                        level.version
+                    ),
+                )
+                .with_label(format!("server is at {}", level.level))
+                .with_help(format!(
+                    "install Exchange {} {min} or later on `{}`, or leave the role out (facts §3)",
+                    level.version, server.name.node
+                )),
             );
         } else if !spec.roles.available.contains(&word) {
             cx.report(

@@ -90,6 +90,15 @@ codes! {
     E0309,
     /// The plan's target does not match its new servers, or has none.
     E0310,
+    /// A server of the target version is below the level its own version needs while older
+    /// versions remain (2013: CU2).
+    E0311,
+    /// A role needs a later update level of its version than the server runs (2013 Edge: SP1).
+    E0312,
+    /// A public folder database on a version that keeps public folders in mailboxes (2013+).
+    E0313,
+    /// An older Client Access server that answers on the legacy namespace gets no certificate.
+    E0314,
     /// The first site to get new servers is not internet-facing.
     E0401,
     /// A Mailbox server has no Client Access or Hub Transport of its version in its site.

@@ -18,6 +18,7 @@ pub mod scheduling;
 const SPEC_FILES: &[(&str, &str)] = &[
     ("2007.yaml", include_str!("../../specs/2007.yaml")),
     ("2010.yaml", include_str!("../../specs/2010.yaml")),
+    ("2013.yaml", include_str!("../../specs/2013.yaml")),
     ("2016.yaml", include_str!("../../specs/2016.yaml")),
     ("2019.yaml", include_str!("../../specs/2019.yaml")),
     ("SE.yaml", include_str!("../../specs/SE.yaml")),
@@ -160,8 +161,8 @@ pub struct VersionSpec {
     pub name: String,
     /// Major number of `AdminDisplayVersion` (`Version 14.x`).
     pub major: u32,
-    /// Minor number, for versions that share a major (15.0 is 2013, 15.1 is 2016, 15.2 is 2019
-    /// and SE).
+    /// Minor number, for versions that share their major with others (2013 is 15.0, 2016
+    /// 15.1): scripts then compare both.
     #[serde(default)]
     pub minor: Option<u32>,
     /// Update levels with their builds, oldest first.
@@ -172,6 +173,28 @@ pub struct VersionSpec {
     /// Older versions that block installing this one.
     #[serde(default)]
     pub blocked: Vec<Blocked>,
+    /// The level this version's own servers must be at while older versions remain (2013:
+    /// CU2, facts §2.1).
+    #[serde(default)]
+    pub self_minimum_in_coexistence: Option<Fact<Level>>,
+    /// Whether this version has arbitration (system) mailboxes that must move to a newer
+    /// version before its last Mailbox server goes (facts §6.1, §6.10).
+    #[serde(default)]
+    pub arbitration_mailboxes: bool,
+    /// Whether an OAB is generated in an organization mailbox (`Set-OfflineAddressBook
+    /// -GeneratingMailbox`, 2013+) rather than on a server (`Move-OfflineAddressBook`), §6.2.
+    #[serde(default)]
+    pub oab_generating_mailbox: bool,
+    /// Whether Outlook Anywhere is always on and only set (`Set-OutlookAnywhere`, 2013+), §6.3.
+    #[serde(default)]
+    pub outlook_anywhere_always_on: bool,
+    /// `legacy` (public folder databases and replicas) or `modern` (public folder mailboxes).
+    #[serde(default)]
+    pub public_folders: Option<String>,
+    /// While this version is the target, every older Client Access server that answers on the
+    /// legacy namespace needs the new certificate too (R38).
+    #[serde(default)]
+    pub legacy_cas_certificate: Option<Fact<bool>>,
     /// Roles, co-location and order.
     pub roles: Roles,
     /// Setup program and switches.
@@ -301,6 +324,13 @@ pub struct Roles {
     /// Roles a Mailbox server needs of its own version in its site.
     #[serde(default)]
     pub mailbox_needs_in_site: Vec<String>,
+    /// The update level a role needs, when later than the version's first release
+    /// (2013 Edge Transport: SP1).
+    #[serde(default)]
+    pub minimum: IndexMap<String, Level>,
+    /// The role a `mail-flow` server must hold (`hub` when not given).
+    #[serde(default)]
+    pub transport: Option<String>,
 }
 
 /// License switches from an update level on.

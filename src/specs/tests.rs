@@ -94,6 +94,32 @@ fn minimums_match_the_facts_table() {
 }
 
 #[test]
+fn minimums_for_2013_match_the_facts_table() {
+    // exchange-facts.md §2.1 and R34: 2007 SP3 RU10 = 8.3.298.3, 2010 SP3 = 14.3.123.4, and
+    // the 2013 servers themselves at CU2 = 15.0.712.24; 2003 and earlier are blocked.
+    let s2013 = specs().get("2013").unwrap();
+    let build = |version: &str| {
+        let min = &s2013.coexists_with(version).unwrap().minimum.level;
+        specs()
+            .get(version)
+            .unwrap()
+            .update(min)
+            .unwrap()
+            .build
+            .to_string()
+    };
+    assert_eq!(build("2007"), "8.3.298.3");
+    assert_eq!(build("2010"), "14.3.123.4");
+    let own = &s2013.self_minimum_in_coexistence.as_ref().unwrap().value;
+    assert_eq!(s2013.update(own).unwrap().build.to_string(), "15.0.712.24");
+    for old in ["2003", "2000", "5.5"] {
+        assert!(s2013.blocks(old).is_some(), "{old}");
+    }
+    assert_eq!(s2013.setup.license, ["/IAcceptExchangeServerLicenseTerms"]);
+    assert_eq!(s2013.roles.install_order[0], "mailbox");
+}
+
+#[test]
 fn roles_and_setup_names_are_consistent() {
     for spec in specs().all() {
         let r = &spec.roles;

@@ -261,7 +261,8 @@ pub(super) fn mail_flow(
     span: Span,
     out: &mut ir::Plan,
 ) {
-    let Some(server) = b.new_server(cx, &mf.server, "hub", "mail flow is configured") else {
+    let transport = b.versions.spec.roles.transport.as_deref().unwrap_or("hub");
+    let Some(server) = b.new_server(cx, &mf.server, transport, "mail flow is configured") else {
         return;
     };
     for rgc in &mf.routing_group_connectors {
@@ -423,6 +424,7 @@ pub(super) fn certificate_coverage(
             );
         }
     }
+    legacy_cas_certificate(cx, b, &certs, out);
     for (cert, item) in out.certificates.iter().zip(&certs) {
         client_hosts(cx, cert, item, out);
         for (kind, host) in &in_use {
@@ -438,6 +440,54 @@ pub(super) fn certificate_coverage(
                 );
             }
         }
+    }
+}
+
+/// R38: while the target needs it, every older Client Access server that answers on the legacy
+/// namespace gets the certificate too (E0314).
+fn legacy_cas_certificate(
+    cx: &mut Cx<'_>,
+    b: &Builder<'_, '_, '_>,
+    certs: &[&ast::Item],
+    out: &ir::Plan,
+) {
+    let spec = b.versions.spec;
+    let Some(rule) = spec.legacy_cas_certificate.as_ref().filter(|f| f.value) else {
+        return;
+    };
+    if b.namespace("legacy").is_none() {
+        return;
+    }
+    for server in out.servers.iter().filter(|s| {
+        !s.new && s.has(ir::Role::Cas) && spec.legacy_namespace_for.contains(&s.exchange.version)
+    }) {
+        if out
+            .certificates
+            .iter()
+            .any(|c| c.install_on.iter().any(|(n, _)| *n == server.name))
+        {
+            continue;
+        }
+        let code = if rule.confidence == crate::specs::Confidence::Unverified {
+            Code::W0301
+        } else {
+            Code::E0314
+        };
+        cx.report(
+            Diagnostic::new(
+                code,
+                certs[0].keyword,
+                format!(
+                    "Exchange {} Client Access server `{}` answers on the legacy namespace but gets no certificate",
+                    server.exchange.version, server.name
+                ),
+            )
+            .with_label("certificate")
+            .with_help(format!(
+                "add `{}` to the servers after `certificate on` ({})",
+                server.name, rule.source
+            )),
+        );
     }
 }
 

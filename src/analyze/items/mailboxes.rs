@@ -33,6 +33,26 @@ pub(super) fn database(
         );
         return;
     }
+    let modern = cx
+        .specs
+        .get(&server.version)
+        .and_then(|s| s.public_folders.as_deref())
+        == Some("modern");
+    if modern && db.kind == ast::DatabaseKind::PublicFolder {
+        cx.report(
+            Diagnostic::new(
+                Code::E0313,
+                db.name.span,
+                format!(
+                    "public folder database `{}` on `{}`: Exchange {} keeps public folders in mailboxes",
+                    db.name.node, server.name, server.version
+                ),
+            )
+            .with_label("no public folder databases in this version")
+            .with_help("remove it: public folders move into public folder mailboxes by batch migration (facts §6.6)"),
+        );
+        return;
+    }
     out.databases.push(ir::Database {
         name: db.name.node.clone(),
         kind: match db.kind {
@@ -225,6 +245,16 @@ pub(super) fn public_folders(
     span: Span,
     out: &mut ir::Plan,
 ) {
+    if b.versions.spec.public_folders.as_deref() == Some("modern") {
+        cx.not_generated(
+            span,
+            &format!(
+                "public folder batch migration into Exchange {} (`public-folders`)",
+                b.versions.spec.version
+            ),
+        );
+        return;
+    }
     let from = b.server(cx, &pf.from);
     let to = b.new_server(cx, &pf.to, "mailbox", "public folder replicas are moved");
     let (Some(from), Some(to)) = (from, to) else {

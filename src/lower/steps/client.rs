@@ -2,7 +2,7 @@
 //! (R09–R14).
 
 use super::Steps;
-use crate::ir::Role;
+use crate::ir::{self, Role};
 use serde_json::{Value, json};
 
 pub(super) fn url(host: &str, path: &str) -> String {
@@ -32,15 +32,25 @@ pub(super) fn client_access(s: &mut Steps<'_>) {
                 "outlook_anywhere",
                 shell.clone(),
                 &oa.origin,
-                json!({ "server": ca.server, "oa": oa }),
+                json!({ "server": ca.server, "oa": oa, "internal_host": ca.internal_host }),
             );
         }
         if let Some((oab, origin)) = &ca.offline_address_book {
+            // The new mailbox databases of this version get the OAB explicitly (2013+).
+            let databases: Vec<&String> = s
+                .plan
+                .databases
+                .iter()
+                .filter(|d| {
+                    d.create && d.kind == ir::DatabaseKind::Mailbox && d.version == ca.version
+                })
+                .map(|d| &d.name)
+                .collect();
             s.push(
                 "offline_address_book",
                 shell.clone(),
                 origin,
-                json!({ "server": ca.server, "oab": oab }),
+                json!({ "server": ca.server, "oab": oab, "databases": databases }),
             );
         }
     }
@@ -82,6 +92,7 @@ pub(super) fn legacy_urls(s: &mut Steps<'_>) {
         let context = json!({
             "server": server.name, "legacy": legacy.host, "virtual_directories": vdirs,
             "current_names": current, "new_cas": new_cas,
+            "switch_later": s.wants("namespace_switch"),
         });
         s.push(
             "legacy_urls",
@@ -100,9 +111,12 @@ pub(super) fn certificates(s: &mut Steps<'_>) {
             "server": cert.request_on, "subject": cert.subject, "names": cert.names,
             "friendly_name": cert.friendly_name, "exportable": exported,
         });
-        s.push(
+        // Run on the request server where the target's phase is per server (2013 writes the
+        // request with -RequestFile, a path on that server).
+        s.push_on(
             "certificate_request",
             Steps::exchange(&cert.request_version),
+            Some(cert.request_on.clone()),
             &cert.origin,
             request,
         );
@@ -145,11 +159,21 @@ pub(super) fn mail_flow(s: &mut Steps<'_>) {
     for mf in &s.plan.mail_flow {
         let shell = Steps::exchange(&mf.version);
         if let Some(origin) = &mf.inbound_anonymous {
+            // Where the version receives internet mail on its Client Access servers (2013's
+            // front end transport), those of the new servers in the same site.
+            let site = s.server(&mf.server).map(|x| x.site.clone());
+            let frontend: Vec<&String> = s
+                .plan
+                .servers
+                .iter()
+                .filter(|x| x.new && x.has(Role::Cas) && Some(&x.site) == site.as_ref())
+                .map(|x| &x.name)
+                .collect();
             s.push(
                 "inbound_anonymous",
                 shell.clone(),
                 origin,
-                json!({ "server": mf.server }),
+                json!({ "server": mf.server, "frontend": frontend }),
             );
         }
         for (connector, origin) in &mf.send_connectors {
@@ -164,7 +188,11 @@ pub(super) fn mail_flow(s: &mut Steps<'_>) {
 }
 
 pub(super) fn validations(s: &mut Steps<'_>) {
+    let before = s.wants("validate_legacy");
     for v in &s.plan.validations {
+        if before && s.server(&v.server).is_some_and(|x| !x.new) {
+            continue; // validated before the upgrade (coexistence::legacy_validations)
+        }
         s.push(
             "validate",
             Steps::exchange(&v.version),

@@ -11,7 +11,7 @@ pub(super) fn preflight(s: &mut Steps<'_>) {
         .sources
         .iter()
         .rev()
-        .find(|v| s.specs.get(v).is_some())
+        .find(|v| **v != s.plan.target.version && s.specs.get(v).is_some())
     else {
         return;
     };
