@@ -35,6 +35,13 @@ pub const KINDS: &[&str] = &[
     "public_folders",
     "public_folders_status",
     "decommission",
+    "preflight_legacy",
+    "prepare_legacy_permissions",
+    "routing_group_connector",
+    "public_folders_remove",
+    "decommission_legacy",
+    "routing_group_connector_remove",
+    "address_policies",
 ];
 
 /// Which shell runs a script.
@@ -110,6 +117,15 @@ impl Steps<'_> {
         Shell::Setup(self.plan.target.version.clone())
     }
 
+    /// Whether the target's phases carry out steps of `kind` (optional follow-up steps, such as
+    /// move status for asynchronous moves, exist only where the target lists them).
+    fn wants(&self, kind: &str) -> bool {
+        self.target
+            .phases
+            .iter()
+            .any(|p| p.steps.iter().any(|k| k == kind))
+    }
+
     fn server(&self, name: &str) -> Option<&ir::Server> {
         self.plan
             .servers
@@ -122,6 +138,8 @@ impl Steps<'_> {
 /// order of steps within a phase that holds several kinds; phases order the scripts.
 const BUILDERS: &[fn(&mut Steps<'_>)] = &[
     setup::preflight,
+    setup::preflight_legacy,
+    setup::prepare_legacy_permissions,
     setup::prepare,
     setup::install,
     client::client_access,
@@ -129,10 +147,12 @@ const BUILDERS: &[fn(&mut Steps<'_>)] = &[
     client::legacy_urls,
     client::certificates,
     client::mail_flow,
+    client::routing_group_connectors,
     client::validations,
     mailboxes::moves,
     mailboxes::public_folders,
     mailboxes::decommission,
+    mailboxes::legacy_removal,
 ];
 
 /// Every step of the plan, in IR order within each kind.
@@ -164,30 +184,27 @@ mod tests {
 
     #[test]
     fn every_phase_step_is_a_kind_and_every_kind_has_a_phase() {
-        for spec in Specs::embedded()
+        // A kind may be missing from one target's phases (a 2007 target has no move status:
+        // its moves are synchronous); lowering reports such a step as E0501. Every kind is
+        // carried out by some target.
+        let targets: Vec<_> = Specs::embedded()
             .all()
             .iter()
             .filter(|s| !s.phases.is_empty())
-        {
-            let listed: Vec<&str> = spec
-                .phases
-                .iter()
-                .flat_map(|p| p.steps.iter().map(String::as_str))
-                .collect();
-            for step in &listed {
+            .collect();
+        let mut listed: Vec<&str> = Vec::new();
+        for spec in &targets {
+            for step in spec.phases.iter().flat_map(|p| p.steps.iter()) {
                 assert!(
-                    KINDS.contains(step),
+                    KINDS.contains(&step.as_str()),
                     "{}: unknown step kind {step}",
                     spec.version
                 );
+                listed.push(step);
             }
-            for kind in KINDS {
-                assert!(
-                    listed.contains(kind),
-                    "{}: step kind {kind} is in no phase",
-                    spec.version
-                );
-            }
+        }
+        for kind in KINDS {
+            assert!(listed.contains(kind), "step kind {kind} is in no phase");
         }
     }
 }
