@@ -313,6 +313,28 @@ pub struct MailFlow {
     pub inbound_anonymous: Option<Origin>,
     /// Send connectors whose source becomes this server.
     pub send_connectors: Vec<(String, Origin)>,
+    /// Routing group connectors from this server to Exchange 2000/2003 bridgeheads.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub routing_group_connectors: Vec<RoutingGroupConnector>,
+    /// Where it is declared.
+    pub origin: Origin,
+}
+
+/// A routing group connector between the new version's routing group and a 2000/2003 one.
+#[derive(Debug, Clone, Serialize)]
+pub struct RoutingGroupConnector {
+    /// Its name (both directions share it).
+    pub name: String,
+    /// The new Hub Transport server it sends from.
+    pub source: String,
+    /// The Exchange 2000/2003 bridgehead it sends to.
+    pub target: String,
+    /// The bridgehead's version.
+    pub target_version: String,
+    /// Its cost, when the plan gives one.
+    pub cost: Option<u32>,
+    /// Whether the connector is created in both directions.
+    pub bidirectional: bool,
     /// Where it is declared.
     pub origin: Origin,
 }

@@ -41,6 +41,10 @@ pub(super) fn collect<'p>(cx: &mut Cx<'_>, plan: &'p ast::Plan) -> Symbols<'p> {
                 for server in &site.servers {
                     let key = server.name.to_lowercase();
                     if let Some(first) = symbols.servers.get(&key) {
+                        if server.new.is_some() != first.server.new.is_some() {
+                            shared_hardware(cx, server, first.server);
+                            continue;
+                        }
                         duplicate(
                             cx,
                             "server",
@@ -103,6 +107,34 @@ fn unique(cx: &mut Cx<'_>, seen: &mut IndexMap<String, Span>, name: &str, span: 
     } else {
         seen.insert(key, span);
     }
+}
+
+/// R42: a new server with the name of an existing one would share its hardware (E0321).
+fn shared_hardware(cx: &mut Cx<'_>, a: &ast::Server, b: &ast::Server) {
+    let (new, old) = if a.new.is_some() { (a, b) } else { (b, a) };
+    let version = |s: &ast::Server| {
+        s.exchange.as_ref().map_or_else(
+            || "Exchange".to_owned(),
+            |v| format!("Exchange {}", v.version.node),
+        )
+    };
+    cx.report(
+        Diagnostic::new(
+            Code::E0321,
+            new.name.span,
+            format!(
+                "new {} server `{}` would share its computer with the {} server of that name",
+                version(new),
+                new.name.node,
+                version(old)
+            ),
+        )
+        .with_label("new server")
+        .with_related(old.name.span, "existing server")
+        .with_help(
+            "install the new version on its own computer with its own name (R42: Exchange 2007 cannot share hardware with Exchange 2003; that computer can be reused only after the old version is removed from it, in a later plan)",
+        ),
+    );
 }
 
 /// Reports E0201 for a name defined twice.

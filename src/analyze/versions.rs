@@ -501,9 +501,14 @@ fn existing_server(
         return;
     }
     if let Some(blocked) = spec.blocks(&level.version) {
-        let help = format!(
-            "remove Exchange {} first or upgrade through an interim version ({})",
-            level.version, blocked.source
+        let help = blocked.alternative.as_ref().map_or_else(
+            || {
+                format!(
+                    "remove Exchange {} first or upgrade through an interim version ({})",
+                    level.version, blocked.source
+                )
+            },
+            |alt| format!("{alt} ({})", blocked.source),
         );
         cx.report(cannot_coexist(server, level, target, help));
         return;

@@ -99,6 +99,12 @@ codes! {
     E0313,
     /// An older Client Access server that answers on the legacy namespace gets no certificate.
     E0314,
+    /// A 2000/2003 organization is not in native mode (or the plan does not say).
+    E0320,
+    /// A new server shares its hardware with an existing Exchange server.
+    E0321,
+    /// A routing group connector leads to a server that is not Exchange 2000/2003.
+    E0322,
     /// The first site to get new servers is not internet-facing.
     E0401,
     /// A Mailbox server has no Client Access or Hub Transport of its version in its site.
@@ -107,6 +113,10 @@ codes! {
     E0403,
     /// A step refers to a server that is not in the state the step needs.
     E0404,
+    /// A 2000/2003 server is removed while public folder replicas remain on it.
+    E0410,
+    /// New transport servers and 2000/2003 servers with no routing group connector.
+    E0411,
     /// A construct parses but exgen does not generate it yet.
     E0501,
     /// A CSV file named by the plan cannot be read.

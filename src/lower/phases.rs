@@ -42,8 +42,13 @@ pub(super) fn arrange(
     };
     let renderer = Renderer::new();
     let mut diags = Diagnostics::new();
+    let phased = |kind: &str| {
+        spec.phases
+            .iter()
+            .any(|p| p.steps.iter().any(|k| k == kind))
+    };
     for step in &steps {
-        if renderer.find(step.kind, &step.shell).is_none() {
+        if !phased(step.kind) || renderer.find(step.kind, &step.shell).is_none() {
             let what = match &step.shell {
                 Shell::Exchange(v) => {
                     format!("step `{}` in the Exchange {v} Management Shell", step.kind)

@@ -16,6 +16,8 @@ pub mod scheduling;
 
 /// The spec files, embedded at build time. Adding a version means adding a line here and a file.
 const SPEC_FILES: &[(&str, &str)] = &[
+    ("2000.yaml", include_str!("../../specs/2000.yaml")),
+    ("2003.yaml", include_str!("../../specs/2003.yaml")),
     ("2007.yaml", include_str!("../../specs/2007.yaml")),
     ("2010.yaml", include_str!("../../specs/2010.yaml")),
     ("2013.yaml", include_str!("../../specs/2013.yaml")),
@@ -197,10 +199,24 @@ pub struct VersionSpec {
     pub legacy_cas_certificate: Option<Fact<bool>>,
     /// Roles, co-location and order.
     pub roles: Roles,
-    /// Setup program and switches.
-    pub setup: Setup,
-    /// How the Management Shell is loaded and which PowerShell it runs.
-    pub shell: Shell,
+    /// Setup program and switches (`None`: a GUI-only setup exgen never runs, 2000/2003).
+    #[serde(default)]
+    pub setup: Option<Setup>,
+    /// How the Management Shell is loaded and which PowerShell it runs (`None`: the version
+    /// has no Management Shell; its steps are runbook steps in `console`).
+    #[serde(default)]
+    pub shell: Option<Shell>,
+    /// The administration tool of a version without a shell (`Exchange System Manager`).
+    #[serde(default)]
+    pub console: Option<String>,
+    /// Older versions whose organization must be in native mode before this version is
+    /// installed (no 5.5 servers, SRS or ADC; switched by hand in the older console).
+    #[serde(default)]
+    pub native_mode_with: Option<VersionsFact>,
+    /// Routing interop with older versions: this version's routing and administrative group
+    /// as the older consoles show them, and which older versions route through connectors.
+    #[serde(default)]
+    pub legacy_routing: Option<LegacyRouting>,
     /// The forest functional level this version needs.
     pub forest_functional_level: Fact<String>,
     /// Whether every site with Exchange servers needs a global catalog.
@@ -270,6 +286,38 @@ pub struct Update {
     pub name: Level,
     /// Its build number.
     pub build: Build,
+    /// How sure the build number is.
+    #[serde(default)]
+    pub confidence: Confidence,
+}
+
+/// A list of versions with its confidence and source.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct VersionsFact {
+    /// The versions.
+    pub versions: Vec<String>,
+    /// How sure.
+    #[serde(default)]
+    pub confidence: Confidence,
+    /// Where it comes from.
+    #[serde(default)]
+    pub source: String,
+}
+
+/// Routing interop with Exchange 2000/2003 routing groups (facts §6.5, R44).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LegacyRouting {
+    /// Older versions that route through routing group connectors.
+    pub with: Vec<String>,
+    /// This version's single routing group, as the older consoles show it.
+    pub routing_group: String,
+    /// This version's single administrative group, as the older consoles show it.
+    pub administrative_group: String,
+    /// Where it comes from.
+    #[serde(default)]
+    pub source: String,
 }
 
 /// `with: "2007", minimum: { level: sp2 }`
@@ -302,6 +350,9 @@ pub struct Minimum {
 pub struct Blocked {
     /// The older version.
     pub with: String,
+    /// The supported way forward, shown as the diagnostic's help.
+    #[serde(default)]
+    pub alternative: Option<String>,
     /// How sure.
     #[serde(default)]
     pub confidence: Confidence,
@@ -331,6 +382,10 @@ pub struct Roles {
     /// The role a `mail-flow` server must hold (`hub` when not given).
     #[serde(default)]
     pub transport: Option<String>,
+    /// What the version itself calls each role keyword, where it differs (2003: `cas` is a
+    /// front-end server).
+    #[serde(default)]
+    pub labels: IndexMap<String, String>,
 }
 
 /// License switches from an update level on.
@@ -353,6 +408,9 @@ pub struct Setup {
     pub powershell: String,
     /// Switches for /PrepareLegacyExchangePermissions.
     pub prepare_legacy_permissions: Vec<String>,
+    /// Older versions whose presence needs /PrepareLegacyExchangePermissions (facts §4.2).
+    #[serde(default)]
+    pub legacy_permissions_for: Vec<String>,
     /// Switches for /PrepareSchema.
     pub prepare_schema: Vec<String>,
     /// Switches for /PrepareAD.
@@ -501,12 +559,13 @@ impl VersionSpec {
     /// at or below it, else `license`.
     #[must_use]
     pub fn license_switches(&self, level: &Level) -> &[String] {
-        self.setup
+        let Some(setup) = &self.setup else { return &[] };
+        setup
             .license_from
             .iter()
             .filter(|l| l.level <= *level)
             .max_by(|a, b| a.level.cmp(&b.level))
-            .map_or(&self.setup.license, |l| &l.switches)
+            .map_or(&setup.license, |l| &l.switches)
     }
 
     /// The build of the highest listed update at or below `level` (for display and runtime checks).

@@ -68,6 +68,15 @@ impl<'s> Args<'s> {
         .map(lower)
     }
 
+    /// An Exchange version: a word or number (`2010`, `SE`), or a two-part number (`5.5`).
+    pub fn version(&mut self, b: &mut Builder, what: &str) -> Option<Text> {
+        self.take(b, what, |a| {
+            matches!(a.kind, ArgKind::Word | ArgKind::Number)
+                || (a.kind == ArgKind::Build && a.text.matches('.').count() == 1)
+        })
+        .map(lower)
+    }
+
     /// One of `choices` (ignoring case), in lower case.
     pub fn choice(&mut self, b: &mut Builder, what: &str, choices: &[&str]) -> Option<Text> {
         let arg = self.take(b, what, |a| a.kind == ArgKind::Word)?;

@@ -268,7 +268,7 @@ pub fn build_version(
         Some(s) => s,
         None => args.keyword(b, "exchange")?,
     };
-    let version = args.value(b, "an Exchange version such as `2010`")?;
+    let version = args.version(b, "an Exchange version such as `2010`")?;
     let mut update: Vec<Text> = Vec::new();
     while args.more() {
         update.push(args.value(b, "an update level such as `sp3`")?);

@@ -712,5 +712,5 @@ fn check_characters(ctx: &mut Ctx<'_>, body: &str, has_bom: bool, comments: &[(u
 fn runs_on_ps2(version: &str) -> bool {
     crate::specs::Specs::embedded()
         .get(version)
-        .is_some_and(|s| s.shell.powershell == "2.0")
+        .is_some_and(|s| s.shell.as_ref().is_some_and(|sh| sh.powershell == "2.0"))
 }

@@ -265,9 +265,11 @@ pub(super) fn mail_flow(
     let Some(server) = b.new_server(cx, &mf.server, transport, "mail flow is configured") else {
         return;
     };
-    for rgc in &mf.routing_group_connectors {
-        cx.not_generated(rgc.name.span, "a routing group connector");
-    }
+    let routing_group_connectors = mf
+        .routing_group_connectors
+        .iter()
+        .filter_map(|rgc| super::legacy::routing_group_connector(cx, b, rgc, &server.name))
+        .collect();
     for xf in &mf.cross_forest_connectors {
         cx.not_generated(xf.name.span, "a cross-forest connector");
     }
@@ -300,6 +302,7 @@ pub(super) fn mail_flow(
             .iter()
             .map(|c| (c.node.clone(), cx.origin(c.span)))
             .collect(),
+        routing_group_connectors,
         origin: cx.origin(span),
     });
 }

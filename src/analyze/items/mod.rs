@@ -5,6 +5,7 @@
 
 mod client;
 mod galsync;
+mod legacy;
 mod mailboxes;
 
 use client::{
@@ -192,6 +193,7 @@ pub(super) fn build(
     for (list, span) in decommissions {
         decommission(cx, &b, list, span, &mut out);
     }
+    legacy::check(cx, &b, plan, &out);
     namespace_rules(cx, &b, plan, &out);
     certificate_coverage(cx, &b, plan, &out);
     media(cx, plan, &out);
@@ -247,7 +249,7 @@ fn servers(cx: &mut Cx<'_>, b: &Builder<'_, '_, '_>, out: &mut ir::Plan) {
                     .install_order
                     .iter()
                     .filter(|r| roles.iter().any(|x| x.keyword() == r.as_str()))
-                    .filter_map(|r| spec.setup.role_names.get(r).cloned())
+                    .filter_map(|r| spec.setup.as_ref()?.role_names.get(r).cloned())
                     .collect()
             } else {
                 Vec::new()

@@ -112,7 +112,8 @@ pub(super) fn certificates(s: &mut Steps<'_>) {
             "friendly_name": cert.friendly_name, "exportable": exported,
         });
         // Run on the request server where the target's phase is per server (2013 writes the
-        // request with -RequestFile, a path on that server).
+        // request with -RequestFile, a path on that server; 2007's New-ExchangeCertificate has
+        // no -Server and works on the local computer).
         s.push_on(
             "certificate_request",
             Steps::exchange(&cert.request_version),
@@ -135,9 +136,10 @@ pub(super) fn certificates(s: &mut Steps<'_>) {
             "server": cert.request_on, "also": same.iter().skip(1).collect::<Vec<_>>(),
             "services": cert.services, "export": !others.is_empty() || same.len() > 1,
         });
-        s.push(
+        s.push_on(
             "certificate_install",
             Steps::exchange(&cert.request_version),
+            Some(cert.request_on.clone()),
             &cert.origin,
             install,
         );
@@ -182,6 +184,30 @@ pub(super) fn mail_flow(s: &mut Steps<'_>) {
                 shell.clone(),
                 origin,
                 json!({ "server": mf.server, "connector": connector }),
+            );
+        }
+    }
+}
+
+/// Facts §6.5, R44: routing group connectors from the new Hub Transport server to the 2000/2003
+/// bridgeheads, created in the new version's shell.
+pub(super) fn routing_group_connectors(s: &mut Steps<'_>) {
+    let Some(routing) = &s.target.legacy_routing else {
+        return;
+    };
+    for mf in &s.plan.mail_flow {
+        for rgc in &mf.routing_group_connectors {
+            let context = json!({
+                "rgc": rgc,
+                "routing_group": routing.routing_group,
+                "administrative_group": routing.administrative_group,
+                "source": routing.source,
+            });
+            s.push(
+                "routing_group_connector",
+                Steps::exchange(&mf.version),
+                &rgc.origin,
+                context,
             );
         }
     }

@@ -67,7 +67,7 @@ pub(super) fn galsync(s: &mut Steps<'_>) {
 /// What Task Scheduler runs: `powershell.exe` loading the version's shell, then the script.
 /// `None` when the spec says nothing about loading the shell (no template either: E0501).
 fn task_command(spec: &VersionSpec, script: &str) -> Option<String> {
-    let shell = &spec.shell;
+    let shell = spec.shell.as_ref()?;
     let run = format!("& {}", escape::ps_literal(script));
     if let Some(console) = &shell.console_file {
         Some(format!(

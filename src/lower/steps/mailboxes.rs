@@ -22,24 +22,37 @@ pub(super) fn databases(s: &mut Steps<'_>) {
 pub(super) fn moves(s: &mut Steps<'_>) {
     for batch in &s.plan.moves {
         let shell = Steps::exchange(&batch.version);
+        // 2007 names a database `SERVER\STORAGE GROUP\DATABASE` (facts §6.1).
+        let target = s
+            .plan
+            .databases
+            .iter()
+            .find(|d| d.name.eq_ignore_ascii_case(&batch.target_database));
+        let identity = target.map_or_else(
+            || batch.target_database.clone(),
+            |d| {
+                let group = d.storage_group.as_deref().unwrap_or(&d.name);
+                format!("{}\\{group}\\{}", d.server, d.name)
+            },
+        );
         s.push(
             "move_mailboxes",
             shell.clone(),
             &batch.origin,
-            json!({ "batch": batch }),
+            json!({ "batch": batch, "target_identity": identity }),
         );
-        s.push(
-            "move_status",
-            shell.clone(),
-            &batch.origin,
-            json!({ "batch": batch }),
-        );
-        s.push(
-            "move_clear",
-            shell,
-            &batch.origin,
-            json!({ "batch": batch }),
-        );
+        // Asynchronous moves (2010+) are watched and cleared; a target whose moves are
+        // synchronous (2007 Move-Mailbox) lists no such phases.
+        for kind in ["move_status", "move_clear"] {
+            if s.wants(kind) {
+                s.push(
+                    kind,
+                    shell.clone(),
+                    &batch.origin,
+                    json!({ "batch": batch }),
+                );
+            }
+        }
     }
 }
 
@@ -49,7 +62,16 @@ pub(super) fn public_folders(s: &mut Steps<'_>) {
         let context = json!({ "from": pf.from, "to": pf.to });
         let shell = Steps::exchange(&pf.version);
         s.push("public_folders", shell.clone(), &pf.origin, context.clone());
-        s.push("public_folders_status", shell, &pf.origin, context);
+        s.push(
+            "public_folders_status",
+            shell.clone(),
+            &pf.origin,
+            context.clone(),
+        );
+        // Where replicas are first added and only later taken off the old server (facts §6.6).
+        if s.wants("public_folders_remove") {
+            s.push("public_folders_remove", shell, &pf.origin, context);
+        }
     }
 }
 
@@ -57,11 +79,89 @@ pub(super) fn public_folders(s: &mut Steps<'_>) {
 pub(super) fn decommission(s: &mut Steps<'_>) {
     for d in &s.plan.decommission {
         let context = json!({ "server": d.server, "mailbox": d.mailbox, "version": d.version });
+        let has_shell = s.specs.get(&d.version).is_some_and(|x| x.shell.is_some());
+        if has_shell {
+            s.push(
+                "decommission",
+                Steps::exchange(&d.version),
+                &d.origin,
+                context,
+            );
+        } else {
+            // R28, facts §6.10: a version without a shell (2000/2003) is checked from the
+            // target's shell; what only its console can do is in the runbook.
+            let console = s.specs.get(&d.version).and_then(|x| x.console.clone());
+            let oab = s
+                .plan
+                .client_access
+                .iter()
+                .find_map(|c| c.offline_address_book.as_ref().map(|(o, _)| o.clone()));
+            let mut context = context;
+            context["console"] = json!(console);
+            context["offline_address_book"] = json!(oab);
+            s.push(
+                "decommission_legacy",
+                Steps::exchange(&s.plan.target.version),
+                &d.origin,
+                context,
+            );
+        }
+    }
+}
+
+/// R28, facts §6.7 and §6.10: once the plan removes every 2000/2003 server, the routing group
+/// connectors go, and afterwards the recipient policies and address lists are upgraded.
+pub(super) fn legacy_removal(s: &mut Steps<'_>) {
+    let Some(routing) = &s.target.legacy_routing else {
+        return;
+    };
+    let legacy: Vec<&ir::Server> = s
+        .plan
+        .servers
+        .iter()
+        .filter(|x| !x.new && routing.with.contains(&x.exchange.version))
+        .collect();
+    let all_removed = !legacy.is_empty()
+        && legacy.iter().all(|x| {
+            s.plan
+                .decommission
+                .iter()
+                .any(|d| d.server.eq_ignore_ascii_case(&x.name))
+        });
+    let Some(last) = s.plan.decommission.last() else {
+        return;
+    };
+    if !all_removed {
+        return;
+    }
+    let connectors: Vec<&ir::RoutingGroupConnector> = s
+        .plan
+        .mail_flow
+        .iter()
+        .flat_map(|m| &m.routing_group_connectors)
+        .collect();
+    let servers: Vec<&String> = legacy.iter().map(|x| &x.name).collect();
+    let shell = Steps::exchange(&s.plan.target.version);
+    let origin = last.origin.clone();
+    if s.wants("routing_group_connector_remove") {
+        let context = json!({
+            "connectors": connectors.iter().map(|c| &c.name).collect::<Vec<_>>(),
+            "servers": servers,
+            "routing_group": routing.routing_group,
+        });
         s.push(
-            "decommission",
-            Steps::exchange(&d.version),
-            &d.origin,
+            "routing_group_connector_remove",
+            shell.clone(),
+            &origin,
             context,
+        );
+    }
+    if s.wants("address_policies") {
+        s.push(
+            "address_policies",
+            shell,
+            &origin,
+            json!({ "servers": servers }),
         );
     }
 }

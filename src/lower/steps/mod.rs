@@ -41,6 +41,13 @@ pub const KINDS: &[&str] = &[
     "move_arbitration",
     "legacy_outlook_anywhere",
     "namespace_switch",
+    "preflight_legacy",
+    "prepare_legacy_permissions",
+    "routing_group_connector",
+    "public_folders_remove",
+    "decommission_legacy",
+    "routing_group_connector_remove",
+    "address_policies",
 ];
 
 /// Which shell runs a script.
@@ -145,6 +152,8 @@ impl Steps<'_> {
 /// order of steps within a phase that holds several kinds; phases order the scripts.
 const BUILDERS: &[fn(&mut Steps<'_>)] = &[
     setup::preflight,
+    setup::preflight_legacy,
+    setup::prepare_legacy_permissions,
     setup::prepare,
     setup::install,
     client::client_access,
@@ -152,6 +161,7 @@ const BUILDERS: &[fn(&mut Steps<'_>)] = &[
     client::legacy_urls,
     client::certificates,
     client::mail_flow,
+    client::routing_group_connectors,
     client::validations,
     coexistence::legacy_validations,
     coexistence::legacy_oab,
@@ -162,6 +172,7 @@ const BUILDERS: &[fn(&mut Steps<'_>)] = &[
     mailboxes::public_folders,
     mailboxes::decommission,
     galsync::galsync,
+    mailboxes::legacy_removal,
 ];
 
 /// Every step of the plan, in IR order within each kind.
@@ -195,30 +206,28 @@ mod tests {
 
     #[test]
     fn every_phase_step_is_a_kind_and_every_kind_has_a_phase() {
-        // Kinds are shared across targets: each must be in some target's phases, and every
-        // kind a target lists must exist.
-        let mut all: Vec<&str> = Vec::new();
-        for spec in Specs::embedded()
+        // Kinds are shared across targets, and a kind may be missing from one target's phases
+        // (a 2007 target has no move status: its moves are synchronous; lowering reports such
+        // a step as E0501). Every kind a target lists must exist, and every kind is carried out
+        // by some target.
+        let targets: Vec<_> = Specs::embedded()
             .all()
             .iter()
             .filter(|s| !s.phases.is_empty())
-        {
-            let listed: Vec<&str> = spec
-                .phases
-                .iter()
-                .flat_map(|p| p.steps.iter().map(String::as_str))
-                .collect();
-            for step in &listed {
+            .collect();
+        let mut listed: Vec<&str> = Vec::new();
+        for spec in &targets {
+            for step in spec.phases.iter().flat_map(|p| p.steps.iter()) {
                 assert!(
-                    KINDS.contains(step),
+                    KINDS.contains(&step.as_str()),
                     "{}: unknown step kind {step}",
                     spec.version
                 );
+                listed.push(step);
             }
-            all.extend(listed);
         }
         for kind in KINDS {
-            assert!(all.contains(kind), "step kind {kind} is in no phase");
+            assert!(listed.contains(kind), "step kind {kind} is in no phase");
         }
     }
 }

@@ -6,13 +6,9 @@ use serde_json::{Value, json};
 
 /// R01, R02: checks run in the shell of the newest existing version that has one.
 pub(super) fn preflight(s: &mut Steps<'_>) {
-    let Some(shell_version) = s
-        .plan
-        .sources
-        .iter()
-        .rev()
-        .find(|v| **v != s.plan.target.version && s.specs.get(v).is_some())
-    else {
+    let Some(shell_version) = s.plan.sources.iter().rev().find(|v| {
+        **v != s.plan.target.version && s.specs.get(v).is_some_and(|x| x.shell.is_some())
+    }) else {
         return;
     };
     let minimums: Vec<Value> = s
@@ -70,10 +66,18 @@ pub(super) fn prepare(s: &mut Steps<'_>) {
     if s.plan.install_order.is_empty() {
         return;
     }
-    let setup = &s.target.setup;
+    let Some(setup) = &s.target.setup else {
+        return;
+    };
     let license = s.target.license_switches(&s.plan.target.level);
     let schema = setup.schema_version.get(&s.plan.target.level.base).copied();
+    let legacy_permissions = s
+        .plan
+        .sources
+        .iter()
+        .any(|v| setup.legacy_permissions_for.contains(v));
     let context = json!({
+        "legacy_permissions": legacy_permissions,
         "target": s.plan.target,
         "media": s.plan.media,
         "program": setup.program,
@@ -90,7 +94,9 @@ pub(super) fn prepare(s: &mut Steps<'_>) {
 
 /// R06: each new server in install order, all its roles in one setup run, on the server itself.
 pub(super) fn install(s: &mut Steps<'_>) {
-    let setup = &s.target.setup;
+    let Some(setup) = &s.target.setup else {
+        return;
+    };
     let license = s.target.license_switches(&s.plan.target.level);
     for name in &s.plan.install_order {
         let Some(server) = s.server(name) else {
@@ -117,4 +123,122 @@ pub(super) fn install(s: &mut Steps<'_>) {
         let shell = s.setup();
         s.push_on("install_server", shell, run_on, &origin, context);
     }
+}
+
+/// R41–R43, facts §2.1: when no existing version has a shell (2000/2003 only), the checks run
+/// in plain Windows PowerShell on the first new server, reading Active Directory through ADSI:
+/// the organization's mode (`msExchMixedMode`) and each Exchange server's `serialNumber`.
+pub(super) fn preflight_legacy(s: &mut Steps<'_>) {
+    if s.plan.sources.is_empty()
+        || s.plan
+            .sources
+            .iter()
+            .any(|v| s.specs.get(v).is_some_and(|x| x.shell.is_some()))
+        || !s.wants("preflight_legacy")
+    {
+        return;
+    }
+    let minimums: Vec<Value> = s
+        .plan
+        .sources
+        .iter()
+        .filter_map(|v| {
+            let coexist = s.target.coexists_with(v)?;
+            let spec = s.specs.get(v)?;
+            let update = spec.update(&coexist.minimum.level)?;
+            let prefix = update
+                .build
+                .0
+                .iter()
+                .take(2)
+                .map(u32::to_string)
+                .collect::<Vec<_>>()
+                .join(".");
+            Some(json!({
+                "version": v, "prefix": prefix, "level": coexist.minimum.level,
+                "build": update.build, "source": coexist.source,
+            }))
+        })
+        .collect();
+    let existing: Vec<Value> = s
+        .plan
+        .servers
+        .iter()
+        .filter(|x| !x.new)
+        .map(
+            |x| json!({ "name": x.name, "version": x.exchange.version, "level": x.exchange.level }),
+        )
+        .collect();
+    let blocked: Vec<Value> = s
+        .target
+        .blocked
+        .iter()
+        .filter_map(|b| {
+            let prefix = match s.specs.get(&b.with) {
+                Some(spec) => format!("{}.", spec.major),
+                // Versions without a spec (5.5) are recognised by the major number in their name.
+                None => format!("{}.", b.with.split('.').next()?),
+            };
+            Some(json!({ "version": b.with, "prefix": prefix, "source": b.source }))
+        })
+        .collect();
+    let native = s
+        .target
+        .native_mode_with
+        .as_ref()
+        .filter(|n| s.plan.sources.iter().any(|v| n.versions.contains(v)));
+    let ffl = &s.target.forest_functional_level;
+    let min_rank = s.specs.functional_level_rank(&ffl.value).unwrap_or(0);
+    let below: Vec<&str> = s.specs.functional_levels()[..min_rank]
+        .iter()
+        .map(|l| l.forest_mode.as_str())
+        .collect();
+    let run_on = s.plan.install_order.first().cloned();
+    let front_ends: Vec<&String> = s
+        .plan
+        .servers
+        .iter()
+        .filter(|x| !x.new && x.has(Role::Cas))
+        .map(|x| &x.name)
+        .collect();
+    let context = json!({
+        "front_ends": front_ends,
+        "target": s.plan.target,
+        "organization": s.plan.organization.name,
+        "native_mode": native.map(|n| json!({ "source": n.source })),
+        "minimums": minimums,
+        "blocked": blocked,
+        "existing": existing,
+        "forest": { "minimum": ffl.value, "below": below, "source": ffl.source },
+        "run_on": run_on,
+    });
+    let origin = s.plan.target_origin.clone();
+    let shell = s.setup();
+    s.push_on("preflight_legacy", shell, run_on, &origin, context);
+}
+
+/// Facts §4.2: /PrepareLegacyExchangePermissions while Exchange 2000/2003 servers exist, before
+/// the schema is extended, so the 2003 Recipient Update Service keeps its rights.
+pub(super) fn prepare_legacy_permissions(s: &mut Steps<'_>) {
+    let Some(setup) = &s.target.setup else {
+        return;
+    };
+    if s.plan.install_order.is_empty()
+        || !s
+            .plan
+            .sources
+            .iter()
+            .any(|v| setup.legacy_permissions_for.contains(v))
+    {
+        return;
+    }
+    let context = json!({
+        "target": s.plan.target,
+        "program": setup.program,
+        "switches": setup.prepare_legacy_permissions.iter().chain(&setup.license).collect::<Vec<_>>(),
+        "domains": s.plan.forests.iter().flat_map(|f| f.domains.iter()).collect::<Vec<_>>(),
+    });
+    let origin = s.plan.target_origin.clone();
+    let shell = s.setup();
+    s.push("prepare_legacy_permissions", shell, &origin, context);
 }
