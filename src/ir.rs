@@ -26,6 +26,9 @@ pub struct Plan {
     pub media: Option<String>,
     /// Forests.
     pub forests: Vec<Forest>,
+    /// With several forests: the one the new servers are installed in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target_forest: Option<String>,
     /// Namespaces.
     pub namespaces: Namespaces,
     /// Active Directory sites, in plan order.
@@ -54,6 +57,18 @@ pub struct Plan {
     pub decommission: Vec<Decommission>,
     /// Steps for a person.
     pub manual: Vec<ManualStep>,
+}
+
+impl Plan {
+    /// Whether `server` is in the forest the new servers are installed in (always, with one
+    /// forest): only those share the target's organization.
+    #[must_use]
+    pub fn in_target_forest(&self, server: &Server) -> bool {
+        match (&self.target_forest, &server.forest) {
+            (Some(target), Some(forest)) => target == forest,
+            _ => true,
+        }
+    }
 }
 
 /// Where an item came from in the plan.
@@ -97,6 +112,15 @@ pub struct Forest {
     pub functional_level: Option<String>,
     /// Domains.
     pub domains: Vec<String>,
+    /// The global catalog cross-forest moves use in this forest.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub global_catalog: Option<String>,
+    /// Where cross-forest moves into this forest create user accounts (`-NTAccountOU`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ntaccount_ou: Option<String>,
+    /// This forest's FromMIIS organizational unit (R22), by distinguished name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub galsync_ou: Option<String>,
 }
 
 /// The namespaces clients use.
@@ -126,6 +150,9 @@ pub struct Site {
     pub name: String,
     /// Whether it faces the internet.
     pub internet_facing: bool,
+    /// Its forest, when the plan has several (or the site names one).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub forest: Option<String>,
     /// Servers in it, by name.
     pub servers: Vec<String>,
 }
@@ -182,6 +209,9 @@ pub struct Server {
     pub name: String,
     /// Its site.
     pub site: String,
+    /// Its site's forest, when the plan has several (or the site names one).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub forest: Option<String>,
     /// Exchange version and level.
     pub exchange: VersionLevel,
     /// Operating system as written.
@@ -316,6 +346,44 @@ pub struct MailFlow {
     /// Routing group connectors from this server to Exchange 2000/2003 bridgeheads.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub routing_group_connectors: Vec<RoutingGroupConnector>,
+    /// Send connectors to another forest's Exchange servers (R24).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub cross_forest_connectors: Vec<CrossForestConnector>,
+    /// Accepted domains (R25).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub accepted_domains: Vec<AcceptedDomain>,
+    /// Where it is declared.
+    pub origin: Origin,
+}
+
+/// A send connector from this forest's transport server to another forest (R24).
+#[derive(Debug, Clone, Serialize)]
+pub struct CrossForestConnector {
+    /// Its name.
+    pub name: String,
+    /// The transport server it sends from.
+    pub source: String,
+    /// The SMTP domain it sends to (`-AddressSpaces`).
+    pub address_space: String,
+    /// The other forest's server it sends through (`-SmartHosts`).
+    pub smart_host: String,
+    /// `basic`, `externally-secured` or `none`.
+    pub auth: String,
+    /// `-SmartHostAuthMechanism`: `BasicAuthRequireTLS`, `BasicAuth`, `ExternalAuthoritative`, `None`.
+    pub auth_mechanism: String,
+    /// Whether TLS is required.
+    pub tls: bool,
+    /// Where it is declared.
+    pub origin: Origin,
+}
+
+/// An accepted domain (R25).
+#[derive(Debug, Clone, Serialize)]
+pub struct AcceptedDomain {
+    /// The SMTP domain; also the accepted domain's name.
+    pub domain: String,
+    /// `Authoritative` or `InternalRelay`.
+    pub domain_type: String,
     /// Where it is declared.
     pub origin: Origin,
 }
@@ -364,8 +432,25 @@ pub struct MoveBatch {
     pub accept_large_data_loss: bool,
     /// `-SuspendWhenReadyToComplete`.
     pub suspend_when_ready: bool,
+    /// When the mailboxes come from another forest (R26).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cross_forest: Option<CrossForestMove>,
     /// Where it is declared.
     pub origin: Origin,
+}
+
+/// What a move from another forest needs (R26): both forests' global catalogs and the OU
+/// where the accounts are created. The source forest's credentials are asked for at run time.
+#[derive(Debug, Clone, Serialize)]
+pub struct CrossForestMove {
+    /// The forest the mailboxes come from.
+    pub source_forest: String,
+    /// Its global catalog (`-SourceForestGlobalCatalog`).
+    pub source_global_catalog: String,
+    /// The target forest's global catalog (`-GlobalCatalog`).
+    pub global_catalog: String,
+    /// Where the user accounts are created (`-NTAccountOU`).
+    pub ntaccount_ou: String,
 }
 
 /// A CSV file of mailboxes, read at compile time and copied next to the scripts.

@@ -105,6 +105,14 @@ codes! {
     E0321,
     /// A routing group connector leads to a server that is not Exchange 2000/2003.
     E0322,
+    /// With several forests, a site names no forest or one the plan does not declare.
+    E0350,
+    /// A cross-forest move lacks a global catalog or the OU for the accounts.
+    E0351,
+    /// One mailbox move batch takes mailboxes from more than one forest.
+    E0352,
+    /// A forest's GALSync (FromMIIS) OU is missing or outside the forest.
+    E0353,
     /// The first site to get new servers is not internet-facing.
     E0401,
     /// A Mailbox server has no Client Access or Hub Transport of its version in its site.
@@ -144,6 +152,8 @@ codes! {
     W0401,
     /// The GALSync script is scheduled less often than daily.
     W0402,
+    /// A cross-forest connector sends Basic authentication without TLS.
+    W0415,
     /// exgen failed internally; this is a bug in exgen.
     E9001,
 }

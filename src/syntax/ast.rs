@@ -97,6 +97,12 @@ pub struct Forest {
     pub functional_level: Option<Text>,
     /// `domain "..."` statements.
     pub domains: Vec<Text>,
+    /// `global-catalog "gc01.contoso.com"`: the global catalog cross-forest moves use.
+    pub global_catalog: Option<Text>,
+    /// `ntaccount-ou "OU=...,DC=..."`: where cross-forest moves into this forest create accounts.
+    pub ntaccount_ou: Option<Text>,
+    /// `galsync-ou "OU=FromMIIS,DC=..."`: the FromMIIS OU of this forest (R22).
+    pub galsync_ou: Option<Text>,
 }
 
 /// One line of `namespaces { }`: `primary "mail.contoso.com"`.
@@ -115,6 +121,8 @@ pub struct Site {
     pub name: Text,
     /// Span of `internet-facing` when written.
     pub internet_facing: Option<Span>,
+    /// `forest "root.domain"`: the forest the site belongs to (needed with several forests).
+    pub forest: Option<Text>,
     /// The servers in the site, in source order.
     pub servers: Vec<Server>,
 }

@@ -99,7 +99,13 @@ impl BlockKind {
                 "decommission",
                 "manual",
             ],
-            BlockKind::Forest => &["functional-level", "domain"],
+            BlockKind::Forest => &[
+                "functional-level",
+                "domain",
+                "global-catalog",
+                "ntaccount-ou",
+                "galsync-ou",
+            ],
             BlockKind::Namespaces => NAMESPACE_KINDS,
             BlockKind::Site => &["server"],
             BlockKind::Server => &[

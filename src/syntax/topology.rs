@@ -51,16 +51,31 @@ pub fn build_forest(b: &mut Builder, stmt: &Stmt) -> Option<ItemKind> {
         name: args::blank(name),
         functional_level: None,
         domains: Vec::new(),
+        global_catalog: None,
+        ntaccount_ou: None,
+        galsync_ou: None,
     };
     let mut seen = Seen::default();
     for (key, child) in b.children(stmt, BlockKind::Forest) {
         b.no_block(child);
-        let mut args = Args::new(child, "functional-level LEVEL | domain \"name\"");
+        let mut args = Args::new(
+            child,
+            "functional-level LEVEL | domain|global-catalog|ntaccount-ou|galsync-ou \"...\"",
+        );
         match key.as_str() {
             "functional-level" if seen.first(b, child) => {
                 forest.functional_level = args.value(b, "a functional level such as `2003`");
             }
             "domain" => forest.domains.extend(args.name(b, "a domain name")),
+            "global-catalog" if seen.first(b, child) => {
+                forest.global_catalog = args.name(b, "a global catalog's host name");
+            }
+            "ntaccount-ou" if seen.first(b, child) => {
+                forest.ntaccount_ou = args.name(b, "an OU's distinguished name as a string");
+            }
+            "galsync-ou" if seen.first(b, child) => {
+                forest.galsync_ou = args.name(b, "an OU's distinguished name as a string");
+            }
             _ => continue,
         }
         args.finish(b);
@@ -91,9 +106,20 @@ pub fn build_namespaces(b: &mut Builder, stmt: &Stmt) -> Option<ItemKind> {
 
 /// `site "HQ" [internet-facing] { server ... }`
 pub fn build_site(b: &mut Builder, stmt: &Stmt) -> Option<ItemKind> {
-    let mut args = Args::new(stmt, "site NAME [internet-facing] { server ... }");
+    let mut args = Args::new(
+        stmt,
+        "site NAME [internet-facing] [forest \"root.domain\"] { server ... }",
+    );
     let name = args.name(b, "the site's name");
-    let internet_facing = args.eat("internet-facing");
+    let mut internet_facing = args.eat("internet-facing");
+    let forest = if args.eat("forest").is_some() {
+        args.name(b, "the forest's root domain")
+    } else {
+        None
+    };
+    if internet_facing.is_none() {
+        internet_facing = args.eat("internet-facing");
+    }
     let ok = args.finish(b);
     let servers = b
         .children(stmt, BlockKind::Site)
@@ -103,6 +129,7 @@ pub fn build_site(b: &mut Builder, stmt: &Stmt) -> Option<ItemKind> {
     ok.then_some(ItemKind::Site(Site {
         name: name?,
         internet_facing,
+        forest,
         servers,
     }))
 }

@@ -270,11 +270,32 @@ pub(super) fn mail_flow(
         .iter()
         .filter_map(|rgc| super::legacy::routing_group_connector(cx, b, rgc, &server.name))
         .collect();
+    let wants = |kind: &str| {
+        b.versions
+            .spec
+            .phases
+            .iter()
+            .any(|p| p.steps.iter().any(|k| k == kind))
+    };
+    let mut cross_forest_connectors = Vec::new();
     for xf in &mf.cross_forest_connectors {
-        cx.not_generated(xf.name.span, "a cross-forest connector");
+        if wants("cross_forest_connector") {
+            cross_forest_connectors.extend(super::forests::cross_forest_connector(
+                cx,
+                xf,
+                &server.name,
+            ));
+        } else {
+            cx.not_generated(xf.name.span, "a cross-forest connector");
+        }
     }
+    let mut accepted_domains = Vec::new();
     for ad in &mf.accepted_domains {
-        cx.not_generated(ad.domain.span, "an accepted domain");
+        if wants("accepted_domain") {
+            accepted_domains.push(super::forests::accepted_domain(cx, ad));
+        } else {
+            cx.not_generated(ad.domain.span, "an accepted domain");
+        }
     }
     let inbound_anonymous = match &mf.inbound {
         Some(ast::Inbound::Anonymous(at)) => Some(cx.origin(*at)),
@@ -303,6 +324,8 @@ pub(super) fn mail_flow(
             .map(|c| (c.node.clone(), cx.origin(c.span)))
             .collect(),
         routing_group_connectors,
+        cross_forest_connectors,
+        accepted_domains,
         origin: cx.origin(span),
     });
 }

@@ -81,7 +81,7 @@ pub(super) fn check(cx: &mut Cx<'_>, b: &Builder<'_, '_, '_>, plan: &ast::Plan, 
 fn existing<'o>(out: &'o ir::Plan, versions: &[String]) -> Vec<&'o ir::Server> {
     out.servers
         .iter()
-        .filter(|s| !s.new && versions.contains(&s.exchange.version))
+        .filter(|s| !s.new && versions.contains(&s.exchange.version) && out.in_target_forest(s))
         .collect()
 }
 

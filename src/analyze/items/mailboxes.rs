@@ -149,8 +149,13 @@ pub(super) fn mailbox_move(
         bad_item_limit: mv.bad_item_limit.as_ref().map_or(0, |n| n.node),
         accept_large_data_loss: mv.accept_large_data_loss.is_some(),
         suspend_when_ready: mv.suspend_when_ready.is_some(),
+        cross_forest: None,
         origin: cx.origin(span),
     };
+    match super::forests::cross_forest_move(cx, mv, &server.name, out) {
+        Some(cross) => batch.cross_forest = cross,
+        None => return,
+    }
     if let Some(first) = out
         .moves
         .iter()

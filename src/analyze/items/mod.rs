@@ -4,6 +4,7 @@
 //! public folders and decommissioning.
 
 mod client;
+mod forests;
 mod galsync;
 mod legacy;
 mod mailboxes;
@@ -139,6 +140,7 @@ pub(super) fn build(
         sources: versions.sources.clone(),
         media: None,
         forests: Vec::new(),
+        target_forest: None,
         namespaces: ir::Namespaces {
             primary: namespace_ir(cx, &b, "primary"),
             autodiscover: namespace_ir(cx, &b, "autodiscover"),
@@ -158,7 +160,20 @@ pub(super) fn build(
         decommission: Vec::new(),
         manual: Vec::new(),
     };
-    servers(cx, &b, &mut out);
+    for item in &plan.items {
+        if let ast::ItemKind::Forest(forest) = &item.kind {
+            out.forests.push(ir::Forest {
+                name: forest.name.node.clone(),
+                functional_level: forest.functional_level.as_ref().map(|l| l.to_lowercase()),
+                domains: forest.domains.iter().map(|d| d.node.clone()).collect(),
+                global_catalog: forest.global_catalog.as_ref().map(|g| g.node.clone()),
+                ntaccount_ou: forest.ntaccount_ou.as_ref().map(|o| o.node.clone()),
+                galsync_ou: forest.galsync_ou.as_ref().map(|o| o.node.clone()),
+            });
+        }
+    }
+    servers(cx, &b, plan, &mut out);
+    forests::target_forest(cx, &b, plan, &mut out);
     let mut decommissions = Vec::new();
     for item in &plan.items {
         match &item.kind {
@@ -169,11 +184,6 @@ pub(super) fn build(
                 };
             }
             ast::ItemKind::Media(media) => out.media = Some(media.node.clone()),
-            ast::ItemKind::Forest(forest) => out.forests.push(ir::Forest {
-                name: forest.name.node.clone(),
-                functional_level: forest.functional_level.as_ref().map(|l| l.to_lowercase()),
-                domains: forest.domains.iter().map(|d| d.node.clone()).collect(),
-            }),
             ast::ItemKind::Database(db) => database(cx, &b, db, item.span, &mut out),
             ast::ItemKind::Certificate(cert) => certificate(cx, &b, cert, item.span, &mut out),
             ast::ItemKind::ClientAccess(ca) => client_access(cx, &b, ca, item.span, &mut out),
@@ -184,10 +194,14 @@ pub(super) fn build(
             ast::ItemKind::Decommission(list) => decommissions.push((list, item.span)),
             ast::ItemKind::Manual(m) => manual(cx, &b, m, item.span, &mut out),
             ast::ItemKind::GalSync(g) => galsync::galsync(cx, &b, g, item, &mut out),
-            ast::ItemKind::Target(_) | ast::ItemKind::Namespaces(_) | ast::ItemKind::Site(_) => {}
+            ast::ItemKind::Target(_)
+            | ast::ItemKind::Namespaces(_)
+            | ast::ItemKind::Site(_)
+            | ast::ItemKind::Forest(_) => {}
         }
     }
-    forests(cx, plan);
+    forests::galsync_ous(cx, plan, &out);
+    forests::runbook(&mut out);
     post_install_defaults(cx, &b, &mut out);
     public_folder_databases(&mut out);
     for (list, span) in decommissions {
@@ -215,9 +229,10 @@ fn target_item(plan: &ast::Plan) -> Span {
         .map_or(plan.title.span, |i| i.span)
 }
 
-fn servers(cx: &mut Cx<'_>, b: &Builder<'_, '_, '_>, out: &mut ir::Plan) {
+fn servers(cx: &mut Cx<'_>, b: &Builder<'_, '_, '_>, plan: &ast::Plan, out: &mut ir::Plan) {
     let spec = b.versions.spec;
     for site in &b.symbols.sites {
+        let forest = forests::site_forest(cx, plan, site);
         let mut names = Vec::new();
         for server in &site.servers {
             names.push(server.name.node.clone());
@@ -257,6 +272,7 @@ fn servers(cx: &mut Cx<'_>, b: &Builder<'_, '_, '_>, out: &mut ir::Plan) {
             out.servers.push(ir::Server {
                 name: server.name.node.clone(),
                 site: site.name.node.clone(),
+                forest: forest.clone(),
                 exchange: level.clone(),
                 os: server.os.as_ref().map(|o| o.node.clone()),
                 roles,
@@ -273,22 +289,9 @@ fn servers(cx: &mut Cx<'_>, b: &Builder<'_, '_, '_>, out: &mut ir::Plan) {
         out.sites.push(ir::Site {
             name: site.name.node.clone(),
             internet_facing: site.internet_facing.is_some(),
+            forest,
             servers: names,
         });
-    }
-}
-
-fn forests(cx: &mut Cx<'_>, plan: &ast::Plan) {
-    let forests: Vec<&ast::Item> = plan
-        .items
-        .iter()
-        .filter(|i| matches!(i.kind, ast::ItemKind::Forest(_)))
-        .collect();
-    for extra in forests.iter().skip(1) {
-        cx.not_generated(
-            extra.keyword,
-            "a plan with more than one forest (cross-forest migration)",
-        );
     }
 }
 

@@ -213,6 +213,30 @@ pub(super) fn routing_group_connectors(s: &mut Steps<'_>) {
     }
 }
 
+/// R25 and R24: accepted domains, then the send connectors to the other forests, in the
+/// shell of the transport server's version.
+pub(super) fn cross_forest(s: &mut Steps<'_>) {
+    for mf in &s.plan.mail_flow {
+        let shell = Steps::exchange(&mf.version);
+        for ad in &mf.accepted_domains {
+            s.push(
+                "accepted_domain",
+                shell.clone(),
+                &ad.origin,
+                json!({ "ad": ad }),
+            );
+        }
+        for xf in &mf.cross_forest_connectors {
+            s.push(
+                "cross_forest_connector",
+                shell.clone(),
+                &xf.origin,
+                json!({ "xf": xf }),
+            );
+        }
+    }
+}
+
 pub(super) fn validations(s: &mut Steps<'_>) {
     let before = s.wants("validate_legacy");
     for v in &s.plan.validations {

@@ -35,8 +35,15 @@ pub(super) fn moves(s: &mut Steps<'_>) {
                 format!("{}\\{group}\\{}", d.server, d.name)
             },
         );
+        // R26: a batch from another forest has its own template (credentials, both forests'
+        // global catalogs, the accounts' OU).
+        let kind = if batch.cross_forest.is_some() {
+            "move_mailboxes_cross_forest"
+        } else {
+            "move_mailboxes"
+        };
         s.push(
-            "move_mailboxes",
+            kind,
             shell.clone(),
             &batch.origin,
             json!({ "batch": batch, "target_identity": identity }),
@@ -119,7 +126,9 @@ pub(super) fn legacy_removal(s: &mut Steps<'_>) {
         .plan
         .servers
         .iter()
-        .filter(|x| !x.new && routing.with.contains(&x.exchange.version))
+        .filter(|x| {
+            !x.new && routing.with.contains(&x.exchange.version) && s.plan.in_target_forest(x)
+        })
         .collect();
     let all_removed = !legacy.is_empty()
         && legacy.iter().all(|x| {

@@ -48,6 +48,9 @@ pub const KINDS: &[&str] = &[
     "decommission_legacy",
     "routing_group_connector_remove",
     "address_policies",
+    "accepted_domain",
+    "cross_forest_connector",
+    "move_mailboxes_cross_forest",
 ];
 
 /// Which shell runs a script.
@@ -126,10 +129,12 @@ impl Steps<'_> {
     /// Existing servers of versions older than the target, with `role`, in plan order.
     fn legacy(&self, role: ir::Role) -> impl Iterator<Item = &ir::Server> {
         let target = self.specs.rank(&self.plan.target.version);
-        self.plan
-            .servers
-            .iter()
-            .filter(move |x| !x.new && x.has(role) && self.specs.rank(&x.exchange.version) < target)
+        self.plan.servers.iter().filter(move |x| {
+            !x.new
+                && x.has(role)
+                && self.specs.rank(&x.exchange.version) < target
+                && self.plan.in_target_forest(x)
+        })
     }
 
     fn exchange(version: &str) -> Shell {
@@ -162,6 +167,7 @@ const BUILDERS: &[fn(&mut Steps<'_>)] = &[
     client::certificates,
     client::mail_flow,
     client::routing_group_connectors,
+    client::cross_forest,
     client::validations,
     coexistence::legacy_validations,
     coexistence::legacy_oab,

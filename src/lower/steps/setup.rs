@@ -164,7 +164,7 @@ pub(super) fn preflight_legacy(s: &mut Steps<'_>) {
         .plan
         .servers
         .iter()
-        .filter(|x| !x.new)
+        .filter(|x| !x.new && s.plan.in_target_forest(x))
         .map(
             |x| json!({ "name": x.name, "version": x.exchange.version, "level": x.exchange.level }),
         )
@@ -198,7 +198,7 @@ pub(super) fn preflight_legacy(s: &mut Steps<'_>) {
         .plan
         .servers
         .iter()
-        .filter(|x| !x.new && x.has(Role::Cas))
+        .filter(|x| !x.new && x.has(Role::Cas) && s.plan.in_target_forest(x))
         .map(|x| &x.name)
         .collect();
     let context = json!({
@@ -236,7 +236,7 @@ pub(super) fn prepare_legacy_permissions(s: &mut Steps<'_>) {
         "target": s.plan.target,
         "program": setup.program,
         "switches": setup.prepare_legacy_permissions.iter().chain(&setup.license).collect::<Vec<_>>(),
-        "domains": s.plan.forests.iter().flat_map(|f| f.domains.iter()).collect::<Vec<_>>(),
+        "domains": s.plan.forests.iter().filter(|f| s.plan.target_forest.as_ref().is_none_or(|t| *t == f.name)).flat_map(|f| f.domains.iter()).collect::<Vec<_>>(),
     });
     let origin = s.plan.target_origin.clone();
     let shell = s.setup();
