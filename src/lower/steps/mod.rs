@@ -48,6 +48,7 @@ pub const KINDS: &[&str] = &[
     "decommission_legacy",
     "routing_group_connector_remove",
     "address_policies",
+    "legacy_owa",
 ];
 
 /// Which shell runs a script.
@@ -159,6 +160,7 @@ const BUILDERS: &[fn(&mut Steps<'_>)] = &[
     client::client_access,
     mailboxes::databases,
     client::legacy_urls,
+    client::legacy_owa,
     client::certificates,
     client::mail_flow,
     client::routing_group_connectors,
