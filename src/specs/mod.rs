@@ -217,6 +217,14 @@ pub struct VersionSpec {
     /// as the older consoles show them, and which older versions route through connectors.
     #[serde(default)]
     pub legacy_routing: Option<LegacyRouting>,
+    /// Older versions whose mailboxes are offline while this version's move requests pull
+    /// them (facts §6.1: 2003 → 2010).
+    #[serde(default)]
+    pub offline_moves_from: Option<VersionsFact>,
+    /// Where this version's OWA sends users whose mailbox is still on an older version without
+    /// a shell (facts §6.3: 2010's `-Exchange2003Url`).
+    #[serde(default)]
+    pub legacy_owa_url: Option<LegacyOwaUrl>,
     /// The forest functional level this version needs.
     pub forest_functional_level: Fact<String>,
     /// Whether every site with Exchange servers needs a global catalog.
@@ -297,6 +305,22 @@ pub struct Update {
 pub struct VersionsFact {
     /// The versions.
     pub versions: Vec<String>,
+    /// How sure.
+    #[serde(default)]
+    pub confidence: Confidence,
+    /// Where it comes from.
+    #[serde(default)]
+    pub source: String,
+}
+
+/// The OWA path on the legacy namespace for users of an older version (facts §6.3).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LegacyOwaUrl {
+    /// Older versions whose OWA users are sent there.
+    pub versions: Vec<String>,
+    /// The path on the legacy name (`/exchange`).
+    pub path: String,
     /// How sure.
     #[serde(default)]
     pub confidence: Confidence,

@@ -72,6 +72,9 @@ pub(super) fn legacy_urls(s: &mut Steps<'_>) {
         let Some(spec) = s.specs.get(&server.exchange.version) else {
             continue;
         };
+        if spec.shell.is_none() {
+            continue; // a 2003 front-end: its users reach it through the new version's OWA (legacy_owa)
+        }
         let vdirs: Vec<Value> = spec
             .virtual_directories
             .iter()
@@ -97,6 +100,72 @@ pub(super) fn legacy_urls(s: &mut Steps<'_>) {
         s.push(
             "legacy_urls",
             Steps::exchange(&server.exchange.version),
+            &legacy.origin,
+            context,
+        );
+    }
+}
+
+/// Facts §6.3: the new Client Access servers send OWA users whose mailbox is still on an
+/// older version without a shell (2003) to its front-end on the legacy name
+/// (`Set-OwaVirtualDirectory -Exchange2003Url` on 2010).
+pub(super) fn legacy_owa(s: &mut Steps<'_>) {
+    let (Some(rule), Some(legacy)) = (&s.target.legacy_owa_url, &s.plan.namespaces.legacy) else {
+        return;
+    };
+    let back_ends: Vec<&String> = s
+        .plan
+        .servers
+        .iter()
+        .filter(|x| !x.new && x.has(Role::Mailbox) && rule.versions.contains(&x.exchange.version))
+        .map(|x| &x.name)
+        .collect();
+    // Who answers on the legacy name: the 2003 front-ends, or in a mixed organization the
+    // older Client Access servers that serve 2003 mailboxes too (2007's /exchange).
+    let front_ends: Vec<&String> = s
+        .plan
+        .servers
+        .iter()
+        .filter(|x| {
+            !x.new
+                && x.has(Role::Cas)
+                && s.target.legacy_namespace_for.contains(&x.exchange.version)
+        })
+        .map(|x| &x.name)
+        .collect();
+    if back_ends.is_empty() || front_ends.is_empty() {
+        return;
+    }
+    let target = &s.plan.target.version;
+    let servers: Vec<&String> = s
+        .plan
+        .servers
+        .iter()
+        .filter(|x| x.new && x.has(Role::Cas) && x.exchange.version == *target)
+        .map(|x| &x.name)
+        .collect();
+    // Front-ends of a version without a shell get their DNS name and certificate by hand.
+    let by_hand: Vec<&String> = s
+        .plan
+        .servers
+        .iter()
+        .filter(|x| front_ends.contains(&&x.name) && rule.versions.contains(&x.exchange.version))
+        .map(|x| &x.name)
+        .collect();
+    for server in servers {
+        let context = json!({
+            "server": server,
+            "by_hand": by_hand,
+            "url": url(&legacy.host, &rule.path),
+            "legacy": legacy.host,
+            "front_ends": front_ends,
+            "back_ends": back_ends,
+            "versions": rule.versions,
+            "source": rule.source,
+        });
+        s.push(
+            "legacy_owa",
+            Steps::exchange(target),
             &legacy.origin,
             context,
         );

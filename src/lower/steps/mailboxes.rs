@@ -42,11 +42,36 @@ pub(super) fn moves(s: &mut Steps<'_>) {
         } else {
             "move_mailboxes"
         };
+        // Facts §6.1: mailboxes of some older versions (2003 into 2010) are offline while they
+        // move. A batch naming only servers moves from their versions; any other may hold
+        // mailboxes of every version in the plan.
+        let offline_from: Vec<&String> = s
+            .target
+            .offline_moves_from
+            .as_ref()
+            .map(|rule| {
+                let only_servers = batch.mailboxes.is_empty()
+                    && batch.csv.is_empty()
+                    && batch.from_databases.is_empty();
+                let from: Vec<&String> = if only_servers {
+                    batch
+                        .from_servers
+                        .iter()
+                        .filter_map(|n| s.server(n))
+                        .map(|x| &x.exchange.version)
+                        .collect()
+                } else {
+                    s.plan.sources.iter().collect()
+                };
+                rule.versions.iter().filter(|v| from.contains(v)).collect()
+            })
+            .unwrap_or_default();
+        let offline_source = s.target.offline_moves_from.as_ref().map(|r| &r.source);
         s.push(
             kind,
             shell.clone(),
             &batch.origin,
-            json!({ "batch": batch, "target_identity": identity }),
+            json!({ "batch": batch, "target_identity": identity, "offline_from": offline_from, "offline_source": offline_source }),
         );
         // Asynchronous moves (2010+) are watched and cleared; a target whose moves are
         // synchronous (2007 Move-Mailbox) lists no such phases.
@@ -66,7 +91,16 @@ pub(super) fn moves(s: &mut Steps<'_>) {
 /// R16: replicas move with the version's bundled script, then are watched.
 pub(super) fn public_folders(s: &mut Steps<'_>) {
     for pf in &s.plan.public_folders {
-        let context = json!({ "from": pf.from, "to": pf.to });
+        // A server of a version without a shell (2000/2003) cannot be read by the new version's
+        // public folder cmdlets: its replicas are added to the new server, watched there, and
+        // taken off the old one only later (facts §6.6).
+        let from_version = s.server(&pf.from).map(|x| x.exchange.version.clone());
+        let legacy = from_version
+            .as_ref()
+            .and_then(|v| s.specs.get(v))
+            .is_some_and(|x| x.shell.is_none());
+        let context =
+            json!({ "from": pf.from, "to": pf.to, "legacy": legacy, "from_version": from_version });
         let shell = Steps::exchange(&pf.version);
         s.push("public_folders", shell.clone(), &pf.origin, context.clone());
         s.push(
@@ -75,8 +109,7 @@ pub(super) fn public_folders(s: &mut Steps<'_>) {
             &pf.origin,
             context.clone(),
         );
-        // Where replicas are first added and only later taken off the old server (facts §6.6).
-        if s.wants("public_folders_remove") {
+        if legacy && s.wants("public_folders_remove") {
             s.push("public_folders_remove", shell, &pf.origin, context);
         }
     }

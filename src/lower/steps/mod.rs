@@ -51,6 +51,7 @@ pub const KINDS: &[&str] = &[
     "accepted_domain",
     "cross_forest_connector",
     "move_mailboxes_cross_forest",
+    "legacy_owa",
 ];
 
 /// Which shell runs a script.
@@ -164,6 +165,7 @@ const BUILDERS: &[fn(&mut Steps<'_>)] = &[
     client::client_access,
     mailboxes::databases,
     client::legacy_urls,
+    client::legacy_owa,
     client::certificates,
     client::mail_flow,
     client::routing_group_connectors,

@@ -125,23 +125,24 @@ pub(super) fn install(s: &mut Steps<'_>) {
     }
 }
 
-/// R41–R43, facts §2.1: when no existing version has a shell (2000/2003 only), the checks run
-/// in plain Windows PowerShell on the first new server, reading Active Directory through ADSI:
-/// the organization's mode (`msExchMixedMode`) and each Exchange server's `serialNumber`.
+/// R41–R43, facts §2.1: the existing versions without a shell (2000/2003) are checked in plain
+/// Windows PowerShell on the first new server, reading Active Directory through ADSI: the
+/// organization's mode (`msExchMixedMode`) and each Exchange server's `serialNumber`. In a
+/// mixed organization (2003 and 2007) this runs beside the older shell's preflight, which checks
+/// the versions that have one.
 pub(super) fn preflight_legacy(s: &mut Steps<'_>) {
-    if s.plan.sources.is_empty()
-        || s.plan
-            .sources
-            .iter()
-            .any(|v| s.specs.get(v).is_some_and(|x| x.shell.is_some()))
-        || !s.wants("preflight_legacy")
-    {
-        return;
-    }
-    let minimums: Vec<Value> = s
+    let shell_less: Vec<&String> = s
         .plan
         .sources
         .iter()
+        .filter(|v| s.specs.get(v).is_some_and(|x| x.shell.is_none()))
+        .collect();
+    if shell_less.is_empty() || !s.wants("preflight_legacy") {
+        return;
+    }
+    let minimums: Vec<Value> = shell_less
+        .iter()
+        .copied()
         .filter_map(|v| {
             let coexist = s.target.coexists_with(v)?;
             let spec = s.specs.get(v)?;
@@ -179,7 +180,13 @@ pub(super) fn preflight_legacy(s: &mut Steps<'_>) {
                 // Versions without a spec (5.5) are recognised by the major number in their name.
                 None => format!("{}.", b.with.split('.').next()?),
             };
-            Some(json!({ "version": b.with, "prefix": prefix, "source": b.source }))
+            // A version sharing its major number with an allowed one (2000 is 6.0, 2003 is
+            // 6.5) is recognised by major.minor, from the builds its spec lists.
+            let release = s.specs.get(&b.with).and_then(|spec| {
+                let build = &spec.updates.first()?.build.0;
+                Some(format!("{}.{}", build.first()?, build.get(1)?))
+            });
+            Some(json!({ "version": b.with, "prefix": prefix, "release": release, "source": b.source }))
         })
         .collect();
     let native = s
@@ -193,12 +200,34 @@ pub(super) fn preflight_legacy(s: &mut Steps<'_>) {
         .iter()
         .map(|l| l.forest_mode.as_str())
         .collect();
+    let sites: Vec<&str> = s
+        .plan
+        .sites
+        .iter()
+        .filter(|x| !x.servers.is_empty())
+        .map(|x| x.name.as_str())
+        .collect();
+    let global_catalog_sites = if s
+        .target
+        .global_catalog_per_site
+        .as_ref()
+        .is_some_and(|f| f.value)
+    {
+        sites
+    } else {
+        Vec::new()
+    };
     let run_on = s.plan.install_order.first().cloned();
     let front_ends: Vec<&String> = s
         .plan
         .servers
         .iter()
-        .filter(|x| !x.new && x.has(Role::Cas) && s.plan.in_target_forest(x))
+        .filter(|x| {
+            !x.new
+                && x.has(Role::Cas)
+                && s.plan.in_target_forest(x)
+                && shell_less.contains(&&x.exchange.version)
+        })
         .map(|x| &x.name)
         .collect();
     let context = json!({
@@ -210,6 +239,8 @@ pub(super) fn preflight_legacy(s: &mut Steps<'_>) {
         "blocked": blocked,
         "existing": existing,
         "forest": { "minimum": ffl.value, "below": below, "source": ffl.source },
+        "global_catalog_sites": global_catalog_sites,
+        "versions": shell_less,
         "run_on": run_on,
     });
     let origin = s.plan.target_origin.clone();
