@@ -59,6 +59,23 @@ pub(super) fn moves(s: &mut Steps<'_>) {
 /// R16: replicas move with the version's bundled script, then are watched.
 pub(super) fn public_folders(s: &mut Steps<'_>) {
     for pf in &s.plan.public_folders {
+        if let Some(database) = &pf.database {
+            // Facts §6.6: public folder mailboxes (2013 and later) move like user mailboxes.
+            let context = json!({ "from": pf.from, "to": pf.to, "database": database });
+            s.push(
+                "public_folder_mailboxes",
+                Steps::exchange(&pf.version),
+                &pf.origin,
+                context.clone(),
+            );
+            s.push(
+                "public_folder_mailboxes_status",
+                Steps::exchange(&pf.version),
+                &pf.origin,
+                context,
+            );
+            continue;
+        }
         let context = json!({ "from": pf.from, "to": pf.to });
         let shell = Steps::exchange(&pf.version);
         s.push("public_folders", shell.clone(), &pf.origin, context.clone());

@@ -48,6 +48,9 @@ pub const KINDS: &[&str] = &[
     "decommission_legacy",
     "routing_group_connector_remove",
     "address_policies",
+    "upgrade_server",
+    "public_folder_mailboxes",
+    "public_folder_mailboxes_status",
 ];
 
 /// Which shell runs a script.
@@ -156,6 +159,7 @@ const BUILDERS: &[fn(&mut Steps<'_>)] = &[
     setup::prepare_legacy_permissions,
     setup::prepare,
     setup::install,
+    setup::upgrade,
     client::client_access,
     mailboxes::databases,
     client::legacy_urls,
