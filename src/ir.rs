@@ -228,13 +228,20 @@ pub struct Server {
     pub setup_roles: Vec<String>,
     /// Where it is declared.
     pub origin: Origin,
+    /// Roles whose work another of its roles does in its version (2016+: the Mailbox role
+    /// serves client access, so `cas`); empty before 2016.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub serves: Vec<Role>,
+    /// The version this existing server is upgraded to in place (2019 CU14/CU15 to SE).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub upgrade_to: Option<VersionLevel>,
 }
 
 impl Server {
-    /// Whether it holds `role`.
+    /// Whether it holds `role`, or another of its roles does that role's work.
     #[must_use]
     pub fn has(&self, role: Role) -> bool {
-        self.roles.contains(&role)
+        self.roles.contains(&role) || self.serves.contains(&role)
     }
 }
 
@@ -478,6 +485,9 @@ pub struct PublicFolderMove {
     pub to: String,
     /// The version whose shell moves them.
     pub version: String,
+    /// For public folder mailboxes (2013 and later): the new database they move to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub database: Option<String>,
     /// Where it is declared.
     pub origin: Origin,
 }

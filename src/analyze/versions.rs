@@ -61,7 +61,20 @@ pub(super) fn check<'s>(
     }
     sources.sort_by_key(|v| specs.rank(v));
     self_minimum(cx, plan, symbols, &servers, &target, spec, &sources);
-    if !symbols.servers.values().any(|s| s.server.new.is_some()) {
+    // A plan installs a server of the target, unless the target is reached by upgrading
+    // existing servers in place (SE's `in_place_upgrade_from`: 2019 CU14/CU15).
+    let upgrades_in_place = symbols.servers.values().any(|s| {
+        s.server.new.is_none()
+            && s.server.upgrade_to.as_ref().is_some_and(|up| {
+                specs
+                    .canonical(&up.version.node)
+                    .is_some_and(|v| v == target.version)
+            })
+            && servers
+                .get(&s.server.name.to_lowercase())
+                .is_some_and(|level| in_place_allowed(spec, level))
+    });
+    if !upgrades_in_place && !symbols.servers.values().any(|s| s.server.new.is_some()) {
         let span = target_span(plan);
         cx.report(
             Diagnostic::new(Code::E0310, span, format!("the plan targets Exchange {} but installs no server", target.version))
@@ -451,6 +464,14 @@ fn new_server(
     }
 }
 
+/// Whether the target `spec` may be reached from `level` in place (facts §2.2: only 2019
+/// CU14/CU15 to SE).
+pub(super) fn in_place_allowed(spec: &VersionSpec, level: &VersionLevel) -> bool {
+    spec.in_place_upgrade_from
+        .iter()
+        .any(|c| c.with == level.version && level.level >= c.minimum.level)
+}
+
 fn in_place(server: &ast::Server, span: Span, from: &str, to: &str) -> Diagnostic {
     Diagnostic::new(
         Code::E0305,
@@ -473,12 +494,35 @@ fn existing_server(
     spec: &VersionSpec,
 ) {
     if let Some(up) = &server.upgrade_to {
-        let allowed = spec
-            .in_place_upgrade_from
-            .iter()
-            .any(|c| c.with == level.version && level.level >= c.minimum.level);
-        if !allowed {
+        let to_target = cx
+            .specs
+            .canonical(&up.version.node)
+            .is_some_and(|v| v == target.version);
+        if !to_target || !in_place_allowed(spec, level) {
             cx.report(in_place(server, up.span, &level.version, &up.version.node));
+        } else if !up.update.is_empty() {
+            // The server ends at the level of the plan's media: a different level is a mistake.
+            let written: Vec<&str> = up.update.iter().map(|u| u.node.as_str()).collect();
+            if Level::parse(&written.join(" ")).as_ref() != Some(&target.level) {
+                cx.report(
+                    Diagnostic::new(
+                        Code::E0305,
+                        up.span,
+                        format!(
+                            "`{}` is upgraded to {}, but the plan's media is Exchange {} {}",
+                            server.name.node,
+                            written.join(" "),
+                            target.version,
+                            target.level
+                        ),
+                    )
+                    .with_label("upgrade level")
+                    .with_help(format!(
+                        "write `upgrade-to exchange {}` (the level of `target`)",
+                        target.version.to_lowercase()
+                    )),
+                );
+            }
         }
     }
     let specs = cx.specs;

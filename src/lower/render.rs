@@ -85,15 +85,27 @@ impl Renderer {
     }
 
     /// The first of `<version>/<file>`, then each folder the version's spec lists in
-    /// `template_fallbacks` (a newer version inheriting an older one's templates), then
-    /// `common/<file>`.
+    /// `template_fallbacks` (a newer version inheriting an older one's templates) and, in turn,
+    /// theirs, then `common/<file>`.
     fn lookup(&self, version: &str, file: &str) -> Option<String> {
-        let fallbacks = Specs::embedded()
-            .get(version)
-            .map(|s| s.template_fallbacks.clone())
-            .unwrap_or_default();
-        std::iter::once(version.to_owned())
-            .chain(fallbacks)
+        // Fallbacks are followed transitively (2019 → 2016 → 2013 → 2010), each folder once.
+        let specs = Specs::embedded();
+        let mut folders = vec![version.to_owned()];
+        let mut next = 0;
+        while next < folders.len() {
+            let fallbacks = specs
+                .get(&folders[next])
+                .map(|s| s.template_fallbacks.clone())
+                .unwrap_or_default();
+            for folder in fallbacks {
+                if !folders.contains(&folder) {
+                    folders.push(folder);
+                }
+            }
+            next += 1;
+        }
+        folders
+            .into_iter()
             .chain(std::iter::once(COMMON.to_owned()))
             .map(|folder| format!("{folder}/{file}"))
             .find(|n| self.env.get_template(n).is_ok())

@@ -235,6 +235,11 @@ pub struct VersionSpec {
     /// Older versions whose client access needs a legacy namespace while they coexist with this one.
     #[serde(default)]
     pub legacy_namespace_for: Vec<String>,
+    /// Older versions whose Client Access servers need Outlook Anywhere (with NTLM) because
+    /// this version proxies to them (facts §6.3: 2016 to 2010); empty means every older one
+    /// the target's `legacy_outlook_anywhere` phase meets.
+    #[serde(default)]
+    pub legacy_outlook_anywhere_for: Vec<String>,
     /// In-place upgrades this version supports, by older version and minimum level.
     #[serde(default)]
     pub in_place_upgrade_from: Vec<Coexistence>,
@@ -255,6 +260,24 @@ pub struct VersionSpec {
     /// Phases of a plan that targets this version, in order (empty: not a target yet).
     #[serde(default)]
     pub phases: Vec<PhaseSpec>,
+    /// The third build number range of this version, where `major.minor` alone does not tell
+    /// it apart (2019 and SE are both 15.2: SE from build 2562, facts §1).
+    #[serde(default)]
+    pub builds: Option<BuildRange>,
+}
+
+/// A range of the third build number (`15.2.<build>.x`): `from` included, `below` excluded.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct BuildRange {
+    /// The first build of the version.
+    #[serde(default)]
+    pub from: Option<u32>,
+    /// The first build that is no longer this version.
+    #[serde(default)]
+    pub below: Option<u32>,
+    /// Where the fact comes from.
+    pub source: String,
 }
 
 /// How sure the sources are about a fact (exchange-facts.md tags).
@@ -406,6 +429,10 @@ pub struct Roles {
     /// The role a `mail-flow` server must hold (`hub` when not given).
     #[serde(default)]
     pub transport: Option<String>,
+    /// The role that serves client access, when it is not `cas` (2016 and later: Client
+    /// Access is a service of the Mailbox role, facts §3).
+    #[serde(default)]
+    pub client_access: Option<String>,
     /// What the version itself calls each role keyword, where it differs (2003: `cas` is a
     /// front-end server).
     #[serde(default)]
@@ -456,6 +483,9 @@ pub struct Setup {
     /// Schema version (rangeUpper of ms-Exch-Schema-Version-Pt) per base level.
     #[serde(default)]
     pub schema_version: IndexMap<String, u32>,
+    /// Switches of an in-place upgrade run (`/Mode:Upgrade`), for versions that allow one.
+    #[serde(default)]
+    pub upgrade: Vec<String>,
 }
 
 /// The Management Shell.

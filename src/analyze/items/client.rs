@@ -119,7 +119,14 @@ pub(super) fn client_access(
     span: Span,
     out: &mut ir::Plan,
 ) {
-    let Some(server) = b.new_server(cx, &ca.server, "cas", "client access is configured") else {
+    let role = b
+        .versions
+        .spec
+        .roles
+        .client_access
+        .as_deref()
+        .unwrap_or("cas");
+    let Some(server) = b.new_server(cx, &ca.server, role, "client access is configured") else {
         return;
     };
     let origin = cx.origin(span);

@@ -250,6 +250,21 @@ pub(super) fn public_folders(
     span: Span,
     out: &mut ir::Plan,
 ) {
+    let modern = |version: &str| {
+        cx.specs
+            .get(version)
+            .and_then(|s| s.public_folders.as_deref())
+            == Some("modern")
+    };
+    let from_modern = b
+        .known_server(&pf.from)
+        .is_some_and(|r| !r.new && modern(&r.version));
+    if modern(&b.versions.spec.version) && from_modern {
+        // Facts §6.6: from a version with public folder mailboxes (2013) to a later one, the
+        // public folder mailboxes simply move like user mailboxes.
+        modern_public_folders(cx, b, pf, span, out);
+        return;
+    }
     if b.versions.spec.public_folders.as_deref() == Some("modern") {
         cx.not_generated(
             span,
@@ -281,6 +296,69 @@ pub(super) fn public_folders(
         from: from.name,
         to: to.name,
         version: to.version,
+        database: None,
+        origin: cx.origin(span),
+    });
+}
+
+/// Public folder mailboxes on `from` move to the first new mailbox database on `to` (E0404
+/// when `to` has none).
+fn modern_public_folders(
+    cx: &mut Cx<'_>,
+    b: &Builder<'_, '_, '_>,
+    pf: &ast::PublicFolders,
+    span: Span,
+    out: &mut ir::Plan,
+) {
+    let from = b.server(cx, &pf.from);
+    let to = b.new_server(cx, &pf.to, "mailbox", "public folder mailboxes are moved");
+    let (Some(from), Some(to)) = (from, to) else {
+        return;
+    };
+    if !from.has("mailbox") {
+        cx.report(
+            Diagnostic::new(
+                Code::E0404,
+                pf.from.span,
+                format!("`{}` is not an existing Mailbox server", from.name),
+            )
+            .with_label("public folder mailboxes are moved from here")
+            .with_help("name the existing server whose databases hold the public folder mailboxes"),
+        );
+        return;
+    }
+    let database = out
+        .databases
+        .iter()
+        .find(|d| {
+            d.create
+                && d.kind == ir::DatabaseKind::Mailbox
+                && d.server.eq_ignore_ascii_case(&to.name)
+        })
+        .map(|d| d.name.clone());
+    let Some(database) = database else {
+        cx.report(
+            Diagnostic::new(
+                Code::E0404,
+                pf.to.span,
+                format!(
+                    "public folder mailboxes move to `{}`, which gets no new mailbox database",
+                    to.name
+                ),
+            )
+            .with_label("no database to move them to")
+            .with_help(format!(
+                "declare `database NAME on {}` before this statement",
+                to.name
+            )),
+        );
+        return;
+    };
+    out.public_folders.push(ir::PublicFolderMove {
+        from: from.name,
+        to: to.name,
+        version: to.version,
+        database: Some(database),
         origin: cx.origin(span),
     });
 }

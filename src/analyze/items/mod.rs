@@ -269,6 +269,25 @@ fn servers(cx: &mut Cx<'_>, b: &Builder<'_, '_, '_>, plan: &ast::Plan, out: &mut
             } else {
                 Vec::new()
             };
+            // 2016+: the role named `client_access` in the spec does the Client Access work.
+            let serves: Vec<ir::Role> =
+                match server_spec(cx, &level.version).and_then(|s| s.roles.client_access.clone()) {
+                    Some(k) if server.roles.iter().any(|r| r.eq_ignore_ascii_case(&k)) => {
+                        vec![ir::Role::Cas]
+                    }
+                    _ => Vec::new(),
+                };
+            let upgrade_to = server
+                .upgrade_to
+                .as_ref()
+                .filter(|_| server.new.is_none())
+                .filter(|up| {
+                    cx.specs
+                        .canonical(&up.version.node)
+                        .is_some_and(|v| v == b.versions.target.version)
+                })
+                .filter(|_| super::versions::in_place_allowed(spec, level))
+                .map(|_| b.versions.target.clone());
             out.servers.push(ir::Server {
                 name: server.name.node.clone(),
                 site: site.name.node.clone(),
@@ -284,6 +303,8 @@ fn servers(cx: &mut Cx<'_>, b: &Builder<'_, '_, '_>, plan: &ast::Plan, out: &mut
                     .map(|c| (c.kind.to_lowercase(), c.name.node.clone())),
                 setup_roles,
                 origin: cx.origin(server.span),
+                serves,
+                upgrade_to,
             });
         }
         out.sites.push(ir::Site {
@@ -293,6 +314,10 @@ fn servers(cx: &mut Cx<'_>, b: &Builder<'_, '_, '_>, plan: &ast::Plan, out: &mut
             servers: names,
         });
     }
+}
+
+fn server_spec<'s>(cx: &Cx<'s>, version: &str) -> Option<&'s crate::specs::VersionSpec> {
+    cx.specs.get(version)
 }
 
 fn validate(

@@ -134,6 +134,10 @@ pub(super) fn legacy_outlook_anywhere(s: &mut Steps<'_>) {
     let servers: Vec<(String, String, ir::Origin)> = s
         .legacy(Role::Cas)
         .filter(|x| s.specs.get(&x.exchange.version).is_some())
+        .filter(|x| {
+            let only = &s.target.legacy_outlook_anywhere_for;
+            only.is_empty() || only.contains(&x.exchange.version)
+        })
         .map(|x| (x.name.clone(), x.exchange.version.clone(), x.origin.clone()))
         .collect();
     for (server, version, origin) in servers {

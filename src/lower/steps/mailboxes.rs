@@ -91,6 +91,23 @@ pub(super) fn moves(s: &mut Steps<'_>) {
 /// R16: replicas move with the version's bundled script, then are watched.
 pub(super) fn public_folders(s: &mut Steps<'_>) {
     for pf in &s.plan.public_folders {
+        if let Some(database) = &pf.database {
+            // Facts §6.6: public folder mailboxes (2013 and later) move like user mailboxes.
+            let context = json!({ "from": pf.from, "to": pf.to, "database": database });
+            s.push(
+                "public_folder_mailboxes",
+                Steps::exchange(&pf.version),
+                &pf.origin,
+                context.clone(),
+            );
+            s.push(
+                "public_folder_mailboxes_status",
+                Steps::exchange(&pf.version),
+                &pf.origin,
+                context,
+            );
+            continue;
+        }
         // A server of a version without a shell (2000/2003) cannot be read by the new version's
         // public folder cmdlets: its replicas are added to the new server, watched there, and
         // taken off the old one only later (facts §6.6).

@@ -52,6 +52,9 @@ pub const KINDS: &[&str] = &[
     "cross_forest_connector",
     "move_mailboxes_cross_forest",
     "legacy_owa",
+    "upgrade_server",
+    "public_folder_mailboxes",
+    "public_folder_mailboxes_status",
 ];
 
 /// Which shell runs a script.
@@ -162,6 +165,7 @@ const BUILDERS: &[fn(&mut Steps<'_>)] = &[
     setup::prepare_legacy_permissions,
     setup::prepare,
     setup::install,
+    setup::upgrade,
     client::client_access,
     mailboxes::databases,
     client::legacy_urls,

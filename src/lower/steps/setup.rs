@@ -63,7 +63,7 @@ pub(super) fn preflight(s: &mut Steps<'_>) {
 
 /// R07: schema and AD preparation from the media (no legacy permissions for 2007 organizations).
 pub(super) fn prepare(s: &mut Steps<'_>) {
-    if s.plan.install_order.is_empty() {
+    if s.plan.install_order.is_empty() && !s.plan.servers.iter().any(|x| x.upgrade_to.is_some()) {
         return;
     }
     let Some(setup) = &s.target.setup else {
@@ -122,6 +122,55 @@ pub(super) fn install(s: &mut Steps<'_>) {
         let (origin, run_on) = (server.origin.clone(), Some(server.name.clone()));
         let shell = s.setup();
         s.push_on("install_server", shell, run_on, &origin, context);
+    }
+}
+
+/// Facts §2.2: the one in-place upgrade (2019 CU14/CU15 to SE) runs setup `/Mode:Upgrade` on
+/// the server itself, like a cumulative update; the script reads the installed build first.
+pub(super) fn upgrade(s: &mut Steps<'_>) {
+    let Some(setup) = &s.target.setup else {
+        return;
+    };
+    let license = s.target.license_switches(&s.plan.target.level);
+    let upgrades: Vec<&crate::ir::Server> = s
+        .plan
+        .servers
+        .iter()
+        .filter(|x| x.upgrade_to.is_some())
+        .collect();
+    for server in upgrades {
+        let Some(from) = s.specs.get(&server.exchange.version) else {
+            continue;
+        };
+        let minimum = s
+            .target
+            .in_place_upgrade_from
+            .iter()
+            .find(|c| c.with == server.exchange.version);
+        let minimum_build = minimum
+            .and_then(|c| from.update(&c.minimum.level))
+            .map(|u| &u.build);
+        let switches: Vec<&String> = license.iter().chain(&setup.upgrade).collect();
+        let context = json!({
+            "server": server.name,
+            "from": server.exchange,
+            "from_builds": from.builds,
+            "minimum": minimum.map(|c| json!({
+                "level": c.minimum.level, "build": minimum_build, "source": c.source,
+                "build_number": minimum_build.and_then(|b| b.0.get(2)),
+            })),
+            "target": s.plan.target,
+            "major": s.target.major,
+            "minor": s.target.minor,
+            "builds": s.target.builds,
+            "media": s.plan.media,
+            "program": setup.program,
+            "switches": switches,
+            "installed_key": setup.installed_key.value,
+        });
+        let (origin, run_on) = (server.origin.clone(), Some(server.name.clone()));
+        let shell = s.setup();
+        s.push_on("upgrade_server", shell, run_on, &origin, context);
     }
 }
 
