@@ -262,3 +262,38 @@ fn unlisted_cumulative_updates_up_to_the_latest_known_are_levels() {
     assert!(s2007.knows_base(&l("sp3 ru10")));
     assert!(!s2007.knows_base(&l("sp4")));
 }
+
+#[test]
+fn legacy_minimums_match_the_facts_table() {
+    // exchange-facts.md §2.1: 2007 needs 2003 SP2 and 2000 SP3, blocks 5.5; 2010 needs 2003 SP2
+    // and blocks 2000; 2013 blocks 2003.
+    let level = |v: &str, with: &str| {
+        specs()
+            .get(v)
+            .unwrap()
+            .coexists_with(with)
+            .unwrap()
+            .minimum
+            .level
+            .to_string()
+    };
+    assert_eq!(level("2007", "2003"), "SP2");
+    assert_eq!(level("2007", "2000"), "SP3");
+    assert!(specs().get("2007").unwrap().blocks("5.5").is_some());
+    assert_eq!(level("2010", "2003"), "SP2");
+    assert!(specs().get("2010").unwrap().blocks("2000").is_some());
+    assert!(specs().get("2013").unwrap().blocks("2003").is_some());
+    // 2000 SP3 is build 6.0.6249 (facts §1). For 2003 SP2 the facts file says 6.5.7683, but
+    // 2003 SP2 servers report "Build 7638.2": the spec uses 6.5.7638 (see its comment).
+    let build = |v: &str, l: &str| {
+        specs()
+            .get(v)
+            .unwrap()
+            .update(&Level::parse(l).unwrap())
+            .unwrap()
+            .build
+            .to_string()
+    };
+    assert_eq!(build("2000", "sp3"), "6.0.6249");
+    assert!(build("2003", "sp2").starts_with("6.5.7638"));
+}
