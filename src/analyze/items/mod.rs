@@ -4,6 +4,7 @@
 //! public folders and decommissioning.
 
 mod client;
+mod dag;
 mod galsync;
 mod legacy;
 mod mailboxes;
@@ -148,6 +149,7 @@ pub(super) fn build(
         servers: Vec::new(),
         install_order: topology.install_order,
         databases: Vec::new(),
+        dags: Vec::new(),
         certificates: Vec::new(),
         client_access: Vec::new(),
         mail_flow: Vec::new(),
@@ -184,12 +186,16 @@ pub(super) fn build(
             ast::ItemKind::Decommission(list) => decommissions.push((list, item.span)),
             ast::ItemKind::Manual(m) => manual(cx, &b, m, item.span, &mut out),
             ast::ItemKind::GalSync(g) => galsync::galsync(cx, &b, g, item, &mut out),
-            ast::ItemKind::Target(_) | ast::ItemKind::Namespaces(_) | ast::ItemKind::Site(_) => {}
+            ast::ItemKind::Target(_)
+            | ast::ItemKind::Namespaces(_)
+            | ast::ItemKind::Site(_)
+            | ast::ItemKind::Dag(_) => {}
         }
     }
     forests(cx, plan);
     post_install_defaults(cx, &b, &mut out);
     public_folder_databases(&mut out);
+    dag::dags(cx, &b, plan, &mut out);
     for (list, span) in decommissions {
         decommission(cx, &b, list, span, &mut out);
     }
@@ -224,7 +230,12 @@ fn servers(cx: &mut Cx<'_>, b: &Builder<'_, '_, '_>, out: &mut ir::Plan) {
             let Some(level) = b.versions.servers.get(&server.name.to_lowercase()) else {
                 continue;
             };
-            if let Some(cluster) = &server.cluster {
+            // DAG members are checked with their `dag` statement (`dag.rs`).
+            if let Some(cluster) = server
+                .cluster
+                .as_ref()
+                .filter(|c| !c.kind.eq_ignore_ascii_case("dag"))
+            {
                 cx.not_generated(cluster.kind.span, "a clustered server (`cluster`)");
             }
             // A new Edge server needs its Edge subscription and connectors, which exgen does

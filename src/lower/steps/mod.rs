@@ -48,6 +48,11 @@ pub const KINDS: &[&str] = &[
     "decommission_legacy",
     "routing_group_connector_remove",
     "address_policies",
+    "dag",
+    "database_copies",
+    "migration_batch",
+    "migration_batch_status",
+    "migration_batch_complete",
 ];
 
 /// Which shell runs a script.
@@ -158,6 +163,7 @@ const BUILDERS: &[fn(&mut Steps<'_>)] = &[
     setup::install,
     client::client_access,
     mailboxes::databases,
+    dag::dags,
     client::legacy_urls,
     client::certificates,
     client::mail_flow,
@@ -195,6 +201,7 @@ pub fn build(plan: &ir::Plan, specs: &Specs) -> Vec<Step> {
 
 mod client;
 mod coexistence;
+mod dag;
 mod galsync;
 mod mailboxes;
 mod setup;
