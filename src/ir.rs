@@ -39,6 +39,9 @@ pub struct Plan {
     pub install_order: Vec<String>,
     /// Databases, in plan order.
     pub databases: Vec<Database>,
+    /// Database availability groups, in plan order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub dags: Vec<Dag>,
     /// Certificates.
     pub certificates: Vec<Certificate>,
     /// Client access settings per server.
@@ -276,6 +279,9 @@ pub struct Database {
     pub storage_group: Option<String>,
     /// For a new mailbox database: the public folder database it uses (a new one on its server, if any).
     pub public_folder_database: Option<String>,
+    /// Passive copies in its DAG, in activation preference order (its own server is 1).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub copies: Vec<DatabaseCopy>,
     /// Where it is declared.
     pub origin: Origin,
 }
@@ -442,6 +448,9 @@ pub struct MoveBatch {
     /// When the mailboxes come from another forest (R26).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cross_forest: Option<CrossForestMove>,
+    /// Set when the mailboxes move by `New-MigrationBatch -Local` instead of move requests.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub migration_batch: Option<MigrationBatch>,
     /// Where it is declared.
     pub origin: Origin,
 }
@@ -569,4 +578,53 @@ pub struct GalSyncSchedule {
     pub run_as: String,
     /// Where it is declared.
     pub origin: Origin,
+}
+
+/// A passive copy of a mailbox database.
+#[derive(Debug, Clone, Serialize)]
+pub struct DatabaseCopy {
+    /// The DAG member that holds it.
+    pub server: String,
+    /// `-ActivationPreference` (2 for the first copy; the active copy is 1).
+    pub preference: u32,
+}
+
+/// A database availability group (facts §6.8).
+#[derive(Debug, Clone, Serialize)]
+pub struct Dag {
+    /// Its name.
+    pub name: String,
+    /// The Exchange version of all its members (the shell that builds it).
+    pub version: String,
+    /// Members, in plan order (the order they are added).
+    pub members: Vec<String>,
+    /// The witness server.
+    pub witness_server: String,
+    /// The witness directory on it.
+    pub witness_directory: String,
+    /// How it gets its IP addresses.
+    pub ip: DagIp,
+    /// Where it is declared.
+    pub origin: Origin,
+}
+
+/// `-DatabaseAvailabilityGroupIpAddresses` (facts §6.8).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", content = "addresses", rename_all = "lowercase")]
+pub enum DagIp {
+    /// Static IPv4 addresses, one per subnet.
+    Static(Vec<String>),
+    /// Leased from DHCP (`0.0.0.0`).
+    Dhcp,
+    /// No cluster administrative access point (`255.255.255.255`).
+    None,
+}
+
+/// How a migration batch runs (`New-MigrationBatch -Local`, facts §6.1).
+#[derive(Debug, Clone, Serialize)]
+pub struct MigrationBatch {
+    /// `-AutoStart`.
+    pub auto_start: bool,
+    /// `-AutoComplete`.
+    pub auto_complete: bool,
 }

@@ -113,6 +113,16 @@ codes! {
     E0352,
     /// A forest's GALSync (FromMIIS) OU is missing or outside the forest.
     E0353,
+    /// The members of a DAG run different Exchange versions, or a version without DAGs.
+    E0360,
+    /// A `cluster dag NAME` without a `dag NAME` statement, or a `dag` without members.
+    E0361,
+    /// A DAG's witness server is one of its own members.
+    E0362,
+    /// A database copy is not on another member of the database's DAG.
+    E0363,
+    /// A DAG's IP addresses or witness directory cannot be used.
+    E0364,
     /// The first site to get new servers is not internet-facing.
     E0401,
     /// A Mailbox server has no Client Access or Hub Transport of its version in its site.
@@ -125,6 +135,10 @@ codes! {
     E0410,
     /// New transport servers and 2000/2003 servers with no routing group connector.
     E0411,
+    /// A mailbox move method the target version does not have (`migration-batch` before 2013).
+    E0420,
+    /// A move setting that does not apply to the move's method.
+    E0421,
     /// A construct parses but exgen does not generate it yet.
     E0501,
     /// A CSV file named by the plan cannot be read.
@@ -154,6 +168,10 @@ codes! {
     W0402,
     /// A cross-forest connector sends Basic authentication without TLS.
     W0415,
+    /// A DAG without an IP address where that is not known to be supported.
+    W0420,
+    /// A DAG with a single member.
+    W0421,
     /// exgen failed internally; this is a bug in exgen.
     E9001,
 }

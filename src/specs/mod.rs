@@ -257,6 +257,13 @@ pub struct VersionSpec {
     /// `coexistence`, but are reported as not generated yet).
     #[serde(default)]
     pub generated_from: Vec<String>,
+    /// Database availability groups (2010+, facts §6.8); `None`: the version has none.
+    #[serde(default)]
+    pub dag: Option<DagSpec>,
+    /// Whether `New-MigrationBatch -Local` can move mailboxes into this version (2013+,
+    /// facts §6.1); `None`: moves are move requests only.
+    #[serde(default)]
+    pub migration_batch: Option<Fact<bool>>,
     /// Phases of a plan that targets this version, in order (empty: not a target yet).
     #[serde(default)]
     pub phases: Vec<PhaseSpec>,
@@ -278,6 +285,22 @@ pub struct BuildRange {
     pub below: Option<u32>,
     /// Where the fact comes from.
     pub source: String,
+}
+
+/// What a version's database availability groups allow (facts §6.8).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct DagSpec {
+    /// When a DAG may have no IP address (no cluster administrative access point, `ip none`):
+    /// the operating systems (with the Exchange level each needs) that allow it; empty: never.
+    #[serde(default)]
+    pub ip_less: Vec<OsRule>,
+    /// How sure `ip_less` is (a `?` only ever warns).
+    #[serde(default)]
+    pub ip_less_confidence: Confidence,
+    /// Where `ip_less` comes from.
+    #[serde(default)]
+    pub ip_less_source: String,
 }
 
 /// How sure the sources are about a fact (exchange-facts.md tags).

@@ -50,6 +50,11 @@ impl<'s> Args<'s> {
         .map(text)
     }
 
+    /// Any argument but a time, as written: a name, or a dotted address such as `10.0.0.8`.
+    pub fn address(&mut self, b: &mut Builder, what: &str) -> Option<Text> {
+        self.take(b, what, |a| a.kind != ArgKind::Time).map(text)
+    }
+
     /// A string.
     pub fn string(&mut self, b: &mut Builder, what: &str) -> Option<Text> {
         self.take(b, what, |a| a.kind == ArgKind::String).map(text)

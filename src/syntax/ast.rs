@@ -66,6 +66,8 @@ pub enum ItemKind {
     Decommission(Vec<Text>),
     /// `manual "text" [after PHASE]`: a step for a person, listed in the runbook.
     Manual(Manual),
+    /// `dag "DAG1" { witness SERVER "C:\DAG1"; ip 10.0.0.8 }`: a database availability group.
+    Dag(Dag),
 }
 
 /// `organization "Contoso" [mode native|mixed]`
@@ -174,6 +176,9 @@ pub struct Database {
     pub logs: Option<Text>,
     /// `storage-group "SG1"` (2007).
     pub storage_group: Option<Text>,
+    /// `copies MBX2 MBX3`: servers of the database's DAG that hold a passive copy, in
+    /// activation preference order (the database's own server is 1).
+    pub copies: Vec<Text>,
 }
 
 /// Which kind of database.
@@ -324,6 +329,12 @@ pub struct MailboxMove {
     pub accept_large_data_loss: Option<Span>,
     /// Span of `suspend-when-ready` when written.
     pub suspend_when_ready: Option<Span>,
+    /// `method move-request|migration-batch` (default: move requests).
+    pub method: Option<Text>,
+    /// Span of `auto-start` when written (migration batches).
+    pub auto_start: Option<Span>,
+    /// Span of `auto-complete` when written (migration batches).
+    pub auto_complete: Option<Span>,
 }
 
 /// One source of mailboxes to move.
@@ -392,4 +403,17 @@ pub struct Manual {
     pub text: Text,
     /// The phase it follows, by name.
     pub after: Option<Text>,
+}
+
+/// `dag "DAG1" { witness FS01 "C:\DAG1"; ip 10.0.0.8 192.168.0.8 | ip dhcp | ip none }`
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dag {
+    /// The DAG's name (members name it with `cluster dag NAME`).
+    pub name: Text,
+    /// `witness SERVER "C:\DAG1"`: the witness server and directory.
+    pub witness: Option<(Text, Text)>,
+    /// `ip ...`: IPv4 addresses as written, or the single word `dhcp` or `none`.
+    pub ip: Vec<Text>,
+    /// The whole `ip` statement, when written.
+    pub ip_span: Option<Span>,
 }

@@ -252,6 +252,7 @@ fn build_item(b: &mut Builder, key: &str, stmt: &Stmt) -> Option<ItemKind> {
         "validate" => migration::build_validate(b, stmt),
         "decommission" => migration::build_decommission(b, stmt),
         "manual" => migration::build_manual(b, stmt),
+        "dag" => topology::build_dag(b, stmt),
         // `children` only yields keywords of the plan block, all listed above.
         _ => None,
     }

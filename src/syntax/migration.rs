@@ -24,6 +24,9 @@ pub fn build_move(b: &mut Builder, stmt: &Stmt) -> Option<ItemKind> {
         bad_item_limit: None,
         accept_large_data_loss: None,
         suspend_when_ready: None,
+        method: None,
+        auto_start: None,
+        auto_complete: None,
     };
     let mut seen = Seen::default();
     let children = b.children(stmt, BlockKind::Move);
@@ -71,6 +74,15 @@ fn move_setting(b: &mut Builder, mv: &mut MailboxMove, key: &str, stmt: &Stmt) {
         ),
         "bad-item-limit" => mv.bad_item_limit = args.number(b, "a number"),
         "accept-large-data-loss" => mv.accept_large_data_loss = Some(stmt.keyword_span),
+        "method" => {
+            mv.method = args.choice(
+                b,
+                "`move-request` or `migration-batch`",
+                schema::MOVE_METHODS,
+            );
+        }
+        "auto-start" => mv.auto_start = Some(stmt.keyword_span),
+        "auto-complete" => mv.auto_complete = Some(stmt.keyword_span),
         _ => mv.suspend_when_ready = Some(stmt.keyword_span),
     }
     args.finish(b);
@@ -84,6 +96,9 @@ fn move_usage(key: &str) -> &'static str {
         "csv" => "csv \"waves\\wave1.csv\"",
         "bad-item-limit" => "bad-item-limit NUMBER",
         "accept-large-data-loss" => "accept-large-data-loss",
+        "method" => "method move-request|migration-batch",
+        "auto-start" => "auto-start",
+        "auto-complete" => "auto-complete",
         _ => "suspend-when-ready",
     }
 }

@@ -34,6 +34,8 @@ pub enum BlockKind {
     Move,
     /// `galsync "..." { }`
     GalSync,
+    /// `dag "..." { }`
+    Dag,
 }
 
 impl BlockKind {
@@ -54,6 +56,7 @@ impl BlockKind {
         BlockKind::CrossForestConnector,
         BlockKind::Move,
         BlockKind::GalSync,
+        BlockKind::Dag,
     ];
 
     /// The keyword that opens this kind of block.
@@ -74,6 +77,7 @@ impl BlockKind {
             BlockKind::CrossForestConnector => "cross-forest-connector",
             BlockKind::Move => "move",
             BlockKind::GalSync => "galsync",
+            BlockKind::Dag => "dag",
         }
     }
 
@@ -98,6 +102,7 @@ impl BlockKind {
                 "validate",
                 "decommission",
                 "manual",
+                "dag",
             ],
             BlockKind::Forest => &[
                 "functional-level",
@@ -117,7 +122,7 @@ impl BlockKind {
                 "cluster",
                 "upgrade-to",
             ],
-            BlockKind::Database => &["edb", "logs", "storage-group"],
+            BlockKind::Database => &["edb", "logs", "storage-group", "copies"],
             BlockKind::Certificate => &["names", "subject", "friendly-name", "services"],
             BlockKind::ClientAccess => &[
                 "outlook-anywhere",
@@ -144,6 +149,9 @@ impl BlockKind {
                 "bad-item-limit",
                 "accept-large-data-loss",
                 "suspend-when-ready",
+                "method",
+                "auto-start",
+                "auto-complete",
             ],
             BlockKind::GalSync => &[
                 "update",
@@ -152,6 +160,7 @@ impl BlockKind {
                 "global-address-list",
                 "schedule",
             ],
+            BlockKind::Dag => &["witness", "ip"],
         }
     }
 
@@ -205,3 +214,6 @@ pub const GALSYNC_UPDATES: &[&str] = &["all", "contacts", "specific"];
 
 /// GALSync schedule periods.
 pub const PERIODS: &[&str] = &["daily", "hourly", "weekly"];
+
+/// Mailbox move methods: `New-MoveRequest` or `New-MigrationBatch -Local` (2013+).
+pub const MOVE_METHODS: &[&str] = &["move-request", "migration-batch"];

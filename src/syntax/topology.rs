@@ -3,7 +3,7 @@
 
 use super::args::{self, Args};
 use super::ast::{
-    CertName, Certificate, Cluster, Database, DatabaseKind, Forest, ItemKind, Namespace,
+    CertName, Certificate, Cluster, Dag, Database, DatabaseKind, Forest, ItemKind, Namespace,
     Organization, Server, Site,
 };
 use super::build::{Builder, Seen, build_version};
@@ -223,10 +223,22 @@ pub fn build_database(b: &mut Builder, stmt: &Stmt) -> Option<ItemKind> {
     let server = args.name(b, "a server name");
     let ok = args.finish(b);
     let mut paths = [None, None, None];
+    let mut copies = Vec::new();
     let mut seen = Seen::default();
     for (key, child) in b.children(stmt, BlockKind::Database) {
         b.no_block(child);
         if !seen.first(b, child) {
+            continue;
+        }
+        if key == "copies" {
+            let mut args = Args::new(child, "copies SERVER [SERVER ...]");
+            loop {
+                copies.extend(args.name(b, "a server name"));
+                if !args.more() {
+                    break;
+                }
+            }
+            args.finish(b);
             continue;
         }
         let mut args = Args::new(child, "edb|logs|storage-group \"...\"");
@@ -246,6 +258,7 @@ pub fn build_database(b: &mut Builder, stmt: &Stmt) -> Option<ItemKind> {
         edb,
         logs,
         storage_group,
+        copies,
     }))
 }
 
@@ -321,4 +334,63 @@ fn certificate_setting(b: &mut Builder, cert: &mut Certificate, key: &str, stmt:
         _ => {}
     }
     args.finish(b);
+}
+
+/// `dag NAME { witness SERVER "C:\\DAG1"; ip 10.0.0.8 [ADDRESS ...] | ip dhcp | ip none }`
+pub fn build_dag(b: &mut Builder, stmt: &Stmt) -> Option<ItemKind> {
+    let mut args = Args::new(
+        stmt,
+        "dag NAME { witness SERVER \"C:\\DIR\"; ip ADDRESS ... }",
+    );
+    let name = args.name(b, "the DAG's name");
+    let ok = args.finish(b);
+    let mut dag = Dag {
+        name: args::blank(name),
+        witness: None,
+        ip: Vec::new(),
+        ip_span: None,
+    };
+    let mut seen = Seen::default();
+    for (key, child) in b.children(stmt, BlockKind::Dag) {
+        b.no_block(child);
+        if !seen.first(b, child) {
+            continue;
+        }
+        if key == "witness" {
+            let mut args = Args::new(child, "witness SERVER \"C:\\DIR\"");
+            let server = args.name(b, "the witness server's name");
+            let dir = args.string(b, "the witness directory as a string");
+            if let (Some(server), Some(dir), true) = (server, dir, args.finish(b)) {
+                dag.witness = Some((server, dir));
+            }
+        } else {
+            let mut args = Args::new(child, "ip ADDRESS [ADDRESS ...] | ip dhcp | ip none");
+            let mut ip = Vec::new();
+            loop {
+                ip.extend(args.address(b, "an IPv4 address, `dhcp` or `none`"));
+                if !args.more() {
+                    break;
+                }
+            }
+            if args.finish(b) {
+                dag.ip = ip;
+                dag.ip_span = Some(child.span);
+            }
+        }
+    }
+    if ok && !seen.has("witness") {
+        b.missing(
+            stmt,
+            format!("DAG `{}` has no `witness`", dag.name.node),
+            "add `witness SERVER \"C:\\DIR\"`: a file server outside the DAG and a local folder on it",
+        );
+    }
+    if ok && !seen.has("ip") {
+        b.missing(
+            stmt,
+            format!("DAG `{}` has no `ip`", dag.name.node),
+            "add `ip ADDRESS ...` (one static IPv4 address per subnet of its members), `ip dhcp`, or `ip none` for a DAG without an administrative access point",
+        );
+    }
+    ok.then_some(ItemKind::Dag(dag))
 }

@@ -66,6 +66,7 @@ pub(super) fn database(
         logs: db.logs.as_ref().map(|t| t.node.clone()),
         storage_group: db.storage_group.as_ref().map(|t| t.node.clone()),
         public_folder_database: None,
+        copies: Vec::new(),
         origin: cx.origin(span),
     });
 }
@@ -150,6 +151,7 @@ pub(super) fn mailbox_move(
         accept_large_data_loss: mv.accept_large_data_loss.is_some(),
         suspend_when_ready: mv.suspend_when_ready.is_some(),
         cross_forest: None,
+        migration_batch: migration_batch(cx, b, mv),
         origin: cx.origin(span),
     };
     match super::forests::cross_forest_move(cx, mv, &server.name, out) {
@@ -219,7 +221,13 @@ pub(super) fn mailbox_move(
         }
     }
     if let Some(limit) = &mv.bad_item_limit {
-        if limit.node >= 51 && mv.accept_large_data_loss.is_none() {
+        if limit.node >= 51 && batch.migration_batch.is_some() {
+            cx.report(
+                Diagnostic::new(Code::E0421, limit.span, format!("a bad-item limit of {} in a migration batch", limit.node))
+                    .with_label("51 or more")
+                    .with_help("New-MigrationBatch has no -AcceptLargeDataLoss, so it cannot skip 51 or more bad items: lower the limit, or use `method move-request` with `accept-large-data-loss`"),
+            );
+        } else if limit.node >= 51 && mv.accept_large_data_loss.is_none() {
             cx.report(
                 Diagnostic::new(Code::E0107, limit.span, format!("a bad-item limit of {} needs `accept-large-data-loss`", limit.node))
                     .with_label("51 or more")
@@ -424,4 +432,78 @@ pub(super) fn database_on(b: &Builder<'_, '_, '_>, name: &str, server: &str) -> 
             .next()
             .is_some_and(|s| s.eq_ignore_ascii_case(server)),
     }
+}
+
+/// `method migration-batch` (facts §6.1): `New-MigrationBatch -Local` exists from 2013 on
+/// (E0420); `auto-start`/`auto-complete` belong to it and `suspend-when-ready` and
+/// `accept-large-data-loss` to move requests (E0421).
+fn migration_batch(
+    cx: &mut Cx<'_>,
+    b: &Builder<'_, '_, '_>,
+    mv: &ast::MailboxMove,
+) -> Option<ir::MigrationBatch> {
+    let batch = mv
+        .method
+        .as_ref()
+        .is_some_and(|m| m.eq_ignore_ascii_case("migration-batch"));
+    let misplaced: Vec<(&str, Span)> = if batch {
+        [
+            ("suspend-when-ready", mv.suspend_when_ready),
+            ("accept-large-data-loss", mv.accept_large_data_loss),
+        ]
+        .into_iter()
+        .filter_map(|(k, s)| Some((k, s?)))
+        .collect()
+    } else {
+        [
+            ("auto-start", mv.auto_start),
+            ("auto-complete", mv.auto_complete),
+        ]
+        .into_iter()
+        .filter_map(|(k, s)| Some((k, s?)))
+        .collect()
+    };
+    for (keyword, span) in misplaced {
+        let (method, help) = if batch {
+            (
+                "migration-batch",
+                "a migration batch waits for `Complete-MigrationBatch` unless `auto-complete` is set, and has no -AcceptLargeDataLoss: remove it, or use `method move-request`",
+            )
+        } else {
+            (
+                "move-request",
+                "`auto-start` and `auto-complete` are settings of `method migration-batch`: add that, or remove them",
+            )
+        };
+        cx.report(
+            Diagnostic::new(
+                Code::E0421,
+                span,
+                format!("`{keyword}` does not apply to `method {method}`"),
+            )
+            .with_label("not a setting of this method")
+            .with_help(help),
+        );
+    }
+    let method = mv.method.as_ref().filter(|_| batch)?;
+    let spec = b.versions.spec;
+    if !spec.migration_batch.as_ref().is_some_and(|f| f.value) {
+        cx.report(
+            Diagnostic::new(
+                Code::E0420,
+                method.span,
+                format!(
+                    "Exchange {} has no migration batches for local moves",
+                    spec.version
+                ),
+            )
+            .with_label("New-MigrationBatch -Local does not exist here")
+            .with_help("New-MigrationBatch exists from Exchange 2013 on (facts §6.1): use `method move-request` (the default)"),
+        );
+        return None;
+    }
+    Some(ir::MigrationBatch {
+        auto_start: mv.auto_start.is_some(),
+        auto_complete: mv.auto_complete.is_some(),
+    })
 }

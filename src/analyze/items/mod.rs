@@ -4,6 +4,7 @@
 //! public folders and decommissioning.
 
 mod client;
+mod dag;
 mod forests;
 mod galsync;
 mod legacy;
@@ -150,6 +151,7 @@ pub(super) fn build(
         servers: Vec::new(),
         install_order: topology.install_order,
         databases: Vec::new(),
+        dags: Vec::new(),
         certificates: Vec::new(),
         client_access: Vec::new(),
         mail_flow: Vec::new(),
@@ -198,12 +200,14 @@ pub(super) fn build(
             | ast::ItemKind::Namespaces(_)
             | ast::ItemKind::Site(_)
             | ast::ItemKind::Forest(_) => {}
+            ast::ItemKind::Dag(_) => {}
         }
     }
     forests::galsync_ous(cx, plan, &out);
     forests::runbook(&mut out);
     post_install_defaults(cx, &b, &mut out);
     public_folder_databases(&mut out);
+    dag::dags(cx, &b, plan, &mut out);
     for (list, span) in decommissions {
         decommission(cx, &b, list, span, &mut out);
     }
@@ -239,7 +243,12 @@ fn servers(cx: &mut Cx<'_>, b: &Builder<'_, '_, '_>, plan: &ast::Plan, out: &mut
             let Some(level) = b.versions.servers.get(&server.name.to_lowercase()) else {
                 continue;
             };
-            if let Some(cluster) = &server.cluster {
+            // DAG members are checked with their `dag` statement (`dag.rs`).
+            if let Some(cluster) = server
+                .cluster
+                .as_ref()
+                .filter(|c| !c.kind.eq_ignore_ascii_case("dag"))
+            {
                 cx.not_generated(cluster.kind.span, "a clustered server (`cluster`)");
             }
             // A new Edge server needs its Edge subscription and connectors, which exgen does

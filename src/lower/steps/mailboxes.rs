@@ -67,15 +67,32 @@ pub(super) fn moves(s: &mut Steps<'_>) {
             })
             .unwrap_or_default();
         let offline_source = s.target.offline_moves_from.as_ref().map(|r| &r.source);
+        // `New-MigrationBatch -Local` (2013+, facts §6.1): the batch is created, watched, then
+        // started or completed; the CSV it reads is written next to the script at run time.
+        let kinds: [&'static str; 3] = if batch.migration_batch.is_some() {
+            [
+                "migration_batch",
+                "migration_batch_status",
+                "migration_batch_complete",
+            ]
+        } else {
+            [kind, "move_status", "move_clear"]
+        };
         s.push(
-            kind,
+            kinds[0],
             shell.clone(),
             &batch.origin,
-            json!({ "batch": batch, "target_identity": identity, "offline_from": offline_from, "offline_source": offline_source }),
+            json!({
+                "batch": batch,
+                "target_identity": identity,
+                "offline_from": offline_from,
+                "offline_source": offline_source,
+                "csv_file": format!("{}.csv", csv_name(&batch.name)),
+            }),
         );
         // Asynchronous moves (2010+) are watched and cleared; a target whose moves are
         // synchronous (2007 Move-Mailbox) lists no such phases.
-        for kind in ["move_status", "move_clear"] {
+        for kind in [kinds[1], kinds[2]] {
             if s.wants(kind) {
                 s.push(
                     kind,
@@ -222,5 +239,24 @@ pub(super) fn legacy_removal(s: &mut Steps<'_>) {
             &origin,
             json!({ "servers": servers }),
         );
+    }
+}
+
+/// A file name for a migration batch's CSV: `migration-batch-` and the batch name's ASCII
+/// letters and digits in lower case, other characters becoming `-`.
+fn csv_name(batch: &str) -> String {
+    let mut slug = String::new();
+    for c in batch.chars() {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c.to_ascii_lowercase());
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    let slug = slug.trim_end_matches('-');
+    if slug.is_empty() {
+        "migration-batch".to_owned()
+    } else {
+        format!("migration-batch-{slug}")
     }
 }

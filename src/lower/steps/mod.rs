@@ -55,6 +55,11 @@ pub const KINDS: &[&str] = &[
     "upgrade_server",
     "public_folder_mailboxes",
     "public_folder_mailboxes_status",
+    "dag",
+    "database_copies",
+    "migration_batch",
+    "migration_batch_status",
+    "migration_batch_complete",
 ];
 
 /// Which shell runs a script.
@@ -168,6 +173,7 @@ const BUILDERS: &[fn(&mut Steps<'_>)] = &[
     setup::upgrade,
     client::client_access,
     mailboxes::databases,
+    dag::dags,
     client::legacy_urls,
     client::legacy_owa,
     client::certificates,
@@ -207,6 +213,7 @@ pub fn build(plan: &ir::Plan, specs: &Specs) -> Vec<Step> {
 
 mod client;
 mod coexistence;
+mod dag;
 mod galsync;
 mod mailboxes;
 mod setup;
