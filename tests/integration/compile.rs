@@ -149,3 +149,35 @@ fn galsync_lowers_for_a_2007_shell_on_windows_server_2003() {
         r#"PowerShell.exe -NonInteractive -NoProfile -PSConsoleFile "C:\Program Files\Microsoft\Exchange Server\bin\exshell.psc1" -Command "& 'd:\provisioning scripts"#
     ));
 }
+
+#[test]
+fn no_snapshot_is_left_over() {
+    // A renamed or removed output file leaves its old snapshot behind (insta never deletes);
+    // every snapshot of a plan must belong to a file that plan still generates.
+    let mut expected = std::collections::BTreeSet::new();
+    let mut stems = Vec::new();
+    for path in common::good_plans() {
+        let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
+        for file in common::compile_ok(&path) {
+            expected.insert(format!("{stem}@{}.snap", file.path));
+        }
+        expected.insert(format!("ir@{stem}.snap"));
+        expected.insert(format!("files@{stem}.snap"));
+        stems.push(stem);
+    }
+    for path in common::plans("tests/plans/fail") {
+        expected.insert(format!(
+            "diag@{}.snap",
+            path.file_stem().unwrap().to_string_lossy()
+        ));
+    }
+    for entry in std::fs::read_dir(common::root().join("snapshots")).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        let (prefix, _) = name.split_once('@').unwrap_or((&name, ""));
+        let ours = ["ir", "files", "diag"].contains(&prefix) || stems.iter().any(|s| s == prefix);
+        assert!(
+            !ours || expected.contains(&name),
+            "snapshots/{name} belongs to no current output"
+        );
+    }
+}
