@@ -497,8 +497,38 @@ pub struct PublicFolderMove {
     /// For public folder mailboxes (2013 and later): the new database they move to.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub database: Option<String>,
+    /// For legacy public folders into public folder mailboxes (2013 and later): the batch
+    /// migration (facts §6.6).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub batch: Option<PublicFolderBatch>,
     /// Where it is declared.
     pub origin: Origin,
+}
+
+/// A public folder batch migration from a legacy public folder server (facts §6.6).
+#[derive(Debug, Clone, Serialize)]
+pub struct PublicFolderBatch {
+    /// The legacy server's version, whose shell runs the legacy-side scripts.
+    pub from_version: String,
+    /// The migration batch's name.
+    pub name: String,
+    /// The PowerShell the legacy-side scripts need, when above that shell's own (2007: 2.0).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub powershell: Option<String>,
+    /// What else the legacy server needs, for the runbook.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub requires: Option<String>,
+    /// `-BadItemLimit` base: base + (public folder databases − 1) (2007 sources).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bad_item_base: Option<u32>,
+    /// The size each public folder mailbox may fill, in bytes (map generator).
+    pub mailbox_size_bytes: u64,
+    /// The most public folders one migration is known to handle.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub folder_limit: Option<u64>,
+    /// The lowest build the new server may run (2013: CU7), checked again at run time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target_build: Option<Build>,
 }
 
 /// Validation checks on one server.

@@ -123,6 +123,12 @@ codes! {
     E0363,
     /// A DAG's IP addresses or witness directory cannot be used.
     E0364,
+    /// A server is below the update level a feature it takes part in needs.
+    E0380,
+    /// Legacy public folders are migrated but the plan moves no mailboxes first.
+    E0381,
+    /// Legacy public folders are migrated by more than one `public-folders` statement.
+    E0382,
     /// The first site to get new servers is not internet-facing.
     E0401,
     /// A Mailbox server has no Client Access or Hub Transport of its version in its site.

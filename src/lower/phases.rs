@@ -26,6 +26,11 @@ pub struct Script {
     pub shell: Shell,
     /// The server it must run on, if any.
     pub run_on: Option<String>,
+    /// The PowerShell level the script needs when above its shell's own: a step asks for it
+    /// with `powershell` in its context (Exchange 2007's shell for the public folder
+    /// migration scripts, which need 2.0). The header names it and the skeleton guards it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub powershell: Option<String>,
     /// Its steps, in order.
     #[serde(skip)]
     pub steps: Vec<Step>,
@@ -99,7 +104,14 @@ pub(super) fn arrange(
             } else if several_shells {
                 name = format!("{name}-{}", slug(shell.version()));
             }
+            let powershell = steps.iter().find_map(|s| {
+                s.context
+                    .get("powershell")
+                    .and_then(|v| v.as_str())
+                    .map(str::to_owned)
+            });
             scripts.push(Script {
+                powershell,
                 number,
                 file: format!("{number:02}-{name}.ps1"),
                 phase: phase.id.clone(),

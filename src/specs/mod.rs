@@ -264,6 +264,10 @@ pub struct VersionSpec {
     /// facts §6.1); `None`: moves are move requests only.
     #[serde(default)]
     pub migration_batch: Option<Fact<bool>>,
+    /// Legacy public folders (2007/2010 public folder databases) into this version's public
+    /// folder mailboxes by batch migration (facts §6.6); `None`: not generated into it.
+    #[serde(default)]
+    pub public_folder_migration: Option<PublicFolderMigration>,
     /// Phases of a plan that targets this version, in order (empty: not a target yet).
     #[serde(default)]
     pub phases: Vec<PhaseSpec>,
@@ -271,6 +275,60 @@ pub struct VersionSpec {
     /// it apart (2019 and SE are both 15.2: SE from build 2562, facts §1).
     #[serde(default)]
     pub builds: Option<BuildRange>,
+}
+
+/// Public folder batch migration into a version with public folder mailboxes (facts §6.6): a
+/// feature with its own minimum levels, above the coexistence minimums.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PublicFolderMigration {
+    /// The feature's name in diagnostics.
+    pub feature: String,
+    /// The level the new servers must be at (2013: CU7); `None`: any.
+    #[serde(default)]
+    pub target_minimum: Option<Level>,
+    /// The older versions whose public folders can come in, each with its minimum.
+    pub from: Vec<FeatureSource>,
+    /// The migration batch's name (one per organization).
+    pub batch_name: String,
+    /// The most public folders one migration is known to handle.
+    #[serde(default)]
+    pub folder_limit: Option<u64>,
+    /// The size each new public folder mailbox may fill, in bytes, passed to
+    /// `PublicFolderToMailboxMapGenerator.ps1`.
+    pub mailbox_size_bytes: Fact<u64>,
+    /// How sure.
+    #[serde(default)]
+    pub confidence: Confidence,
+    /// Where it comes from.
+    #[serde(default)]
+    pub source: String,
+}
+
+/// One older version a feature works from, and the level it needs.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct FeatureSource {
+    /// The older version.
+    pub with: String,
+    /// The level its server must be at.
+    pub minimum: Level,
+    /// The PowerShell the migration scripts need in that version's shell, when above the
+    /// shell's own level (2007: 2.0, with WinRM 2.0).
+    #[serde(default)]
+    pub powershell: Option<String>,
+    /// What else that server needs, for the runbook.
+    #[serde(default)]
+    pub requires: Option<String>,
+    /// `-BadItemLimit` base for the batch: base + (public folder databases − 1) (2007).
+    #[serde(default)]
+    pub bad_item_base: Option<u32>,
+    /// How sure.
+    #[serde(default)]
+    pub confidence: Confidence,
+    /// Where it comes from.
+    #[serde(default)]
+    pub source: String,
 }
 
 /// A range of the third build number (`15.2.<build>.x`): `from` included, `below` excluded.

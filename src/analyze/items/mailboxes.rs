@@ -6,6 +6,7 @@ use crate::analyze::csv;
 use crate::diag::{Code, Diagnostic};
 use crate::ir;
 use crate::source::Span;
+use crate::specs::{Confidence, Level, PublicFolderMigration};
 use crate::syntax::ast;
 
 pub(super) fn database(
@@ -273,6 +274,10 @@ pub(super) fn public_folders(
         modern_public_folders(cx, b, pf, span, out);
         return;
     }
+    if let Some(migration) = &b.versions.spec.public_folder_migration {
+        legacy_public_folder_migration(cx, b, pf, span, out, migration);
+        return;
+    }
     if b.versions.spec.public_folders.as_deref() == Some("modern") {
         cx.not_generated(
             span,
@@ -305,8 +310,202 @@ pub(super) fn public_folders(
         to: to.name,
         version: to.version,
         database: None,
+        batch: None,
         origin: cx.origin(span),
     });
+}
+
+/// Facts §6.6: legacy public folders (2007/2010) into public folder mailboxes by batch
+/// migration. The feature's own minimums (source and target, `public_folder_migration` in the
+/// target's spec) are E0380; a second migration is E0382 (one batch per organization).
+fn legacy_public_folder_migration(
+    cx: &mut Cx<'_>,
+    b: &Builder<'_, '_, '_>,
+    pf: &ast::PublicFolders,
+    span: Span,
+    out: &mut ir::Plan,
+    migration: &PublicFolderMigration,
+) {
+    let from = b.server(cx, &pf.from);
+    let to = b.new_server(cx, &pf.to, "mailbox", "public folders are migrated");
+    let (Some(from), Some(to)) = (from, to) else {
+        return;
+    };
+    if from.new || !from.has("mailbox") {
+        cx.report(
+            Diagnostic::new(
+                Code::E0404,
+                pf.from.span,
+                format!("`{}` is not an existing Mailbox server", from.name),
+            )
+            .with_label("public folders are migrated from here")
+            .with_help(
+                "name the existing server whose public folder database holds the public folders",
+            ),
+        );
+        return;
+    }
+    if let Some(first) = out.public_folders.iter().find(|p| p.batch.is_some()) {
+        let line = first.origin.line;
+        cx.report(
+            Diagnostic::new(
+                Code::E0382,
+                span,
+                format!("public folders are migrated to `{}` a second time", to.name),
+            )
+            .with_label(format!("the first migration is on line {line}"))
+            .with_help(format!(
+                "keep one `public-folders` statement: the {} migrates the whole public folder hierarchy of the organization in one batch ({})",
+                migration.feature, migration.source
+            )),
+        );
+        return;
+    }
+    let Some(source) = migration
+        .from
+        .iter()
+        .find(|s| s.with.eq_ignore_ascii_case(&from.version))
+    else {
+        cx.report(
+            Diagnostic::new(
+                Code::E0380,
+                pf.from.span,
+                format!(
+                    "no {} from Exchange {} into Exchange {}",
+                    migration.feature, from.version, to.version
+                ),
+            )
+            .with_label(format!("an Exchange {} server", from.version))
+            .with_help(format!(
+                "public folders come in from Exchange {} only ({}): rehome them there first",
+                migration
+                    .from
+                    .iter()
+                    .map(|s| s.with.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" or "),
+                migration.source
+            )),
+        );
+        return;
+    };
+    feature_minimum(
+        cx,
+        b,
+        &from,
+        &pf.from,
+        &source.minimum,
+        source.confidence,
+        &migration.feature,
+        &source.source,
+    );
+    if let Some(minimum) = &migration.target_minimum {
+        feature_minimum(
+            cx,
+            b,
+            &to,
+            &pf.to,
+            minimum,
+            migration.confidence,
+            &migration.feature,
+            &migration.source,
+        );
+    }
+    let target_build = migration
+        .target_minimum
+        .as_ref()
+        .and_then(|m| cx.specs.get(&to.version)?.update(m))
+        .map(|u| u.build.clone());
+    out.public_folders.push(ir::PublicFolderMove {
+        from: from.name,
+        to: to.name,
+        version: to.version,
+        database: None,
+        batch: Some(ir::PublicFolderBatch {
+            from_version: from.version,
+            name: migration.batch_name.clone(),
+            powershell: source.powershell.clone(),
+            requires: source.requires.clone(),
+            bad_item_base: source.bad_item_base,
+            mailbox_size_bytes: migration.mailbox_size_bytes.value,
+            folder_limit: migration.folder_limit,
+            target_build,
+        }),
+        origin: cx.origin(span),
+    });
+}
+
+/// E0380 (W0301 for an unverified fact) when `server` is below `minimum` for `feature`.
+#[allow(clippy::too_many_arguments)]
+fn feature_minimum(
+    cx: &mut Cx<'_>,
+    b: &Builder<'_, '_, '_>,
+    server: &super::Ref<'_>,
+    at: &ast::Text,
+    minimum: &Level,
+    confidence: Confidence,
+    feature: &str,
+    source: &str,
+) {
+    let Some(level) = b.versions.servers.get(&server.name.to_lowercase()) else {
+        return;
+    };
+    if level.level >= *minimum {
+        return;
+    }
+    let build = cx
+        .specs
+        .get(&level.version)
+        .and_then(|s| s.update(minimum))
+        .map(|u| format!(" ({})", u.build))
+        .unwrap_or_default();
+    let code = if confidence == Confidence::Unverified {
+        Code::W0301
+    } else {
+        Code::E0380
+    };
+    cx.report(
+        Diagnostic::new(
+            code,
+            at.span,
+            format!(
+                "{feature} needs Exchange {} {minimum} or later on `{}`, which is at {}",
+                level.version, server.name, level.level
+            ),
+        )
+        .with_label(format!("below the {feature} minimum"))
+        .with_related(server.server.name.span, "declared here")
+        .with_help(format!(
+            "update `{}` to Exchange {} {minimum}{build} or later before the public folders move ({source})",
+            server.name, level.version
+        )),
+    );
+}
+
+/// E0381: facts §6.6 moves every user mailbox before the public folders; a plan that migrates
+/// legacy public folders but moves no mailboxes cannot be carried out in its order (the
+/// generated scripts check it again at run time).
+pub(super) fn public_folder_migration_after_moves(cx: &mut Cx<'_>, out: &ir::Plan) {
+    if !out.moves.is_empty() {
+        return;
+    }
+    for pf in out.public_folders.iter().filter(|p| p.batch.is_some()) {
+        cx.report(
+            Diagnostic::new(
+                Code::E0381,
+                pf.origin.span,
+                format!(
+                    "public folders are migrated from `{}`, but the plan moves no mailboxes",
+                    pf.from
+                ),
+            )
+            .with_label("needs every user mailbox moved first")
+            .with_help(format!(
+                "add `move mailboxes to DATABASE {{ from server {} }}` (and one for every other legacy Mailbox server): users on the old version cannot reach public folder mailboxes (facts §6.6)",
+                pf.from
+            )),
+        );
+    }
 }
 
 /// Public folder mailboxes on `from` move to the first new mailbox database on `to` (E0404
@@ -367,6 +566,7 @@ fn modern_public_folders(
         to: to.name,
         version: to.version,
         database: Some(database),
+        batch: None,
         origin: cx.origin(span),
     });
 }

@@ -14,7 +14,10 @@ use client::{
     certificate, certificate_coverage, client_access, mail_flow, namespace_rules,
     post_install_defaults,
 };
-use mailboxes::{database, decommission, mailbox_move, public_folder_databases, public_folders};
+use mailboxes::{
+    database, decommission, mailbox_move, public_folder_databases,
+    public_folder_migration_after_moves, public_folders,
+};
 
 use super::Cx;
 use super::names::Symbols;
@@ -207,6 +210,7 @@ pub(super) fn build(
     forests::runbook(&mut out);
     post_install_defaults(cx, &b, &mut out);
     public_folder_databases(&mut out);
+    public_folder_migration_after_moves(cx, &out);
     dag::dags(cx, &b, plan, &mut out);
     for (list, span) in decommissions {
         decommission(cx, &b, list, span, &mut out);

@@ -108,6 +108,10 @@ pub(super) fn moves(s: &mut Steps<'_>) {
 /// R16: replicas move with the version's bundled script, then are watched.
 pub(super) fn public_folders(s: &mut Steps<'_>) {
     for pf in &s.plan.public_folders {
+        if let Some(batch) = &pf.batch {
+            public_folder_migration(s, pf, batch);
+            continue;
+        }
         if let Some(database) = &pf.database {
             // Facts §6.6: public folder mailboxes (2013 and later) move like user mailboxes.
             let context = json!({ "from": pf.from, "to": pf.to, "database": database });
@@ -146,6 +150,57 @@ pub(super) fn public_folders(s: &mut Steps<'_>) {
         if legacy && s.wants("public_folders_remove") {
             s.push("public_folders_remove", shell, &pf.origin, context);
         }
+    }
+}
+
+/// Facts §6.6: legacy public folders into public folder mailboxes by batch migration. Each
+/// side runs in its own shell: what reads or flags the legacy public folders (snapshot, the
+/// statistics and map scripts, the lock, the completion flag) on the legacy server in its
+/// shell; the public folder mailboxes, the batch and the cut-over in the target's.
+fn public_folder_migration(
+    s: &mut Steps<'_>,
+    pf: &ir::PublicFolderMove,
+    batch: &ir::PublicFolderBatch,
+) {
+    let target = Steps::exchange(&pf.version);
+    let legacy = Steps::exchange(&batch.from_version);
+    // Every user mailbox must have moved first: the scripts check these servers are empty.
+    let mailbox_servers: Vec<&String> = s.legacy(ir::Role::Mailbox).map(|x| &x.name).collect();
+    let context = json!({
+        "from": pf.from,
+        "to": pf.to,
+        "batch": batch,
+        "legacy_mailbox_servers": mailbox_servers,
+        "csv_folder": "PFMigration",
+        "scripts_folder": "PFScripts",
+    });
+    // The 2007-shell scripts of this procedure need PowerShell 2.0: their header says so and
+    // the skeleton guards it (`script.powershell`, see lower/phases.rs).
+    let mut legacy_context = context.clone();
+    if let Some(level) = &batch.powershell {
+        legacy_context["powershell"] = json!(level);
+    }
+    for kind in [
+        "public_folder_migration_check",
+        "public_folder_migration_batch",
+        "public_folder_migration_status",
+        "public_folder_migration_cutover",
+        "public_folder_migration_local",
+    ] {
+        s.push(kind, target.clone(), &pf.origin, context.clone());
+    }
+    for kind in [
+        "public_folder_migration_prepare",
+        "public_folder_migration_lock",
+        "public_folder_migration_finish",
+    ] {
+        s.push_on(
+            kind,
+            legacy.clone(),
+            Some(pf.from.clone()),
+            &pf.origin,
+            legacy_context.clone(),
+        );
     }
 }
 

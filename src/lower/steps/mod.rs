@@ -60,6 +60,14 @@ pub const KINDS: &[&str] = &[
     "migration_batch",
     "migration_batch_status",
     "migration_batch_complete",
+    "public_folder_migration_check",
+    "public_folder_migration_prepare",
+    "public_folder_migration_batch",
+    "public_folder_migration_status",
+    "public_folder_migration_lock",
+    "public_folder_migration_cutover",
+    "public_folder_migration_finish",
+    "public_folder_migration_local",
 ];
 
 /// Which shell runs a script.
