@@ -60,6 +60,8 @@ pub const KINDS: &[&str] = &[
     "migration_batch",
     "migration_batch_status",
     "migration_batch_complete",
+    "edge_subscription",
+    "edge_sync",
 ];
 
 /// Which shell runs a script.
@@ -70,6 +72,9 @@ pub enum Shell {
     Exchange(String),
     /// Plain Windows PowerShell, running this version's setup from the media.
     Setup(String),
+    /// The local Management Shell of this version's Edge Transport server (facts §5.1: no
+    /// remote shell and no RBAC; the snap-ins of its console file), skeleton `edge.ps1.j2`.
+    Edge(String),
 }
 
 impl Shell {
@@ -77,7 +82,7 @@ impl Shell {
     #[must_use]
     pub fn version(&self) -> &str {
         match self {
-            Shell::Exchange(v) | Shell::Setup(v) => v,
+            Shell::Exchange(v) | Shell::Setup(v) | Shell::Edge(v) => v,
         }
     }
 }
@@ -191,6 +196,7 @@ const BUILDERS: &[fn(&mut Steps<'_>)] = &[
     mailboxes::decommission,
     galsync::galsync,
     mailboxes::legacy_removal,
+    edge::edge_subscriptions,
 ];
 
 /// Every step of the plan, in IR order within each kind.
@@ -214,6 +220,7 @@ pub fn build(plan: &ir::Plan, specs: &Specs) -> Vec<Step> {
 mod client;
 mod coexistence;
 mod dag;
+mod edge;
 mod galsync;
 mod mailboxes;
 mod setup;
