@@ -59,6 +59,10 @@ pub(super) fn arrange(
                     format!("step `{}` in the Exchange {v} Management Shell", step.kind)
                 }
                 Shell::Setup(v) => format!("step `{}` for Exchange {v} setup", step.kind),
+                Shell::Edge(v) => format!(
+                    "step `{}` in the Exchange {v} Edge Transport shell",
+                    step.kind
+                ),
             };
             diags.push(
                 Diagnostic::new(

@@ -115,6 +115,7 @@ impl Renderer {
         let file = match shell {
             Shell::Exchange(_) => "shell.ps1.j2",
             Shell::Setup(_) => "setup.ps1.j2",
+            Shell::Edge(_) => "edge.ps1.j2",
         };
         self.lookup(shell.version(), file).ok_or_else(|| {
             Error::new(

@@ -181,3 +181,29 @@ fn no_snapshot_is_left_over() {
         );
     }
 }
+
+/// Scheduled-task wrappers for the V15 shells (facts §5.1, §5.3): the 2013 → 2019 GALSync plan's
+/// task loads RemoteExchange.ps1 from the V15 folder and connects as the Management Shell does;
+/// its command is too long for /TR, so the task runs the wrapper next to the script.
+#[test]
+fn galsync_task_loads_the_v15_shell() {
+    let files = common::compile_ok(&common::root().join("tests/plans/ok/galsync-2013-to-2019.exm"));
+    let find = |suffix: &str| {
+        files
+            .iter()
+            .find(|f| f.path.ends_with(suffix))
+            .unwrap_or_else(|| panic!("no {suffix}"))
+    };
+    let script = find("galsync-wg-ex2019.ps1");
+    assert!(script.contents.contains("# Exchange: 2019"));
+    assert!(script.contents.contains("Update-Recipient -Identity $id"));
+    let wrapper = find("galsync-wg-ex2019-task.cmd");
+    assert!(wrapper.contents.contains(
+        r#"powershell.exe -NonInteractive -NoProfile -Command ". 'C:\Program Files\Microsoft\Exchange Server\V15\bin\RemoteExchange.ps1'; Connect-ExchangeServer -auto -ClientApplication:ManagementShell; & 'D:\Scripts\GALSync provisioning\Woodgrove-FromMIIS-Provisioning.ps1'""#
+    ));
+    let schedule = find("galsync-wg-ex2019-schedule.cmd");
+    assert!(schedule.contents.contains(
+        r#"/tr "\"D:\Scripts\GALSync provisioning\Woodgrove-FromMIIS-Provisioning.cmd\"""#
+    ));
+    assert!(schedule.contents.contains("/rp * /rl HIGHEST /f"));
+}

@@ -255,17 +255,15 @@ fn servers(cx: &mut Cx<'_>, b: &Builder<'_, '_, '_>, plan: &ast::Plan, out: &mut
             {
                 cx.not_generated(cluster.kind.span, "a clustered server (`cluster`)");
             }
-            // A new Edge server needs its Edge subscription and connectors, which exgen does
-            // not generate yet; existing Edge servers are checked by hand (runbook). Edge with
-            // other roles is E0308 already.
+            // A new Edge server is installed and subscribed (lower::steps::edge) where the
+            // target's phases carry out the subscription and a new transport server in its
+            // site imports it; otherwise its subscription is not generated. Existing Edge
+            // servers are checked by hand (runbook). Edge with other roles is E0308 already.
             if let Some(edge) = server.roles.iter().find(|r| r.eq_ignore_ascii_case("edge"))
                 && server.new.is_some()
                 && server.roles.len() == 1
             {
-                cx.not_generated(
-                    edge.span,
-                    "a new Edge Transport server (its Edge subscription)",
-                );
+                edge_subscription(cx, spec, site, edge.span);
             }
             let roles: Vec<ir::Role> = server
                 .roles
@@ -326,6 +324,43 @@ fn servers(cx: &mut Cx<'_>, b: &Builder<'_, '_, '_>, plan: &ast::Plan, out: &mut
             forest,
             servers: names,
         });
+    }
+}
+
+/// E0501 unless the target subscribes new Edge servers (an `edge_subscription` phase) and a
+/// new server with its transport role (`roles.transport`, else `hub`) in the Edge server's
+/// site can import the subscription.
+fn edge_subscription(
+    cx: &mut Cx<'_>,
+    spec: &crate::specs::VersionSpec,
+    site: &ast::Site,
+    span: Span,
+) {
+    let generated = spec
+        .phases
+        .iter()
+        .any(|p| p.steps.iter().any(|k| k == "edge_subscription"));
+    let transport = spec.roles.transport.as_deref().unwrap_or("hub");
+    let has = |x: &ast::Server, role: &str| x.roles.iter().any(|r| r.eq_ignore_ascii_case(role));
+    let subscriber = site
+        .servers
+        .iter()
+        .any(|x| x.new.is_some() && has(x, transport) && !has(x, "edge"));
+    if !generated {
+        cx.not_generated(
+            span,
+            &format!(
+                "a new Edge Transport server for an Exchange {} target (its Edge subscription)",
+                spec.version
+            ),
+        );
+    } else if !subscriber {
+        cx.not_generated(
+            span,
+            &format!(
+                "the Edge subscription of a new Edge Transport server in a site without a new `{transport}` server"
+            ),
+        );
     }
 }
 

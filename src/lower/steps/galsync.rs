@@ -111,6 +111,32 @@ mod tests {
     }
 
     #[test]
+    fn every_target_with_a_galsync_phase_can_load_its_shell_in_a_task() {
+        // A target whose phases run `galsync` must say how a scheduled task loads its shell
+        // (console file, or remote script and connect command), else the task has no command.
+        for spec in Specs::embedded().all() {
+            if spec
+                .phases
+                .iter()
+                .any(|p| p.steps.iter().any(|k| k == "galsync"))
+            {
+                let command = task_command(spec, r"d:\scripts\x.ps1")
+                    .unwrap_or_else(|| panic!("{}: no task command", spec.version));
+                if spec.major >= 15 {
+                    assert!(
+                        command.contains(r"\V15\bin\RemoteExchange.ps1"),
+                        "{command}"
+                    );
+                    assert!(
+                        command.contains("-ClientApplication:ManagementShell"),
+                        "{command}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
     fn every_galsync_command_line_survives_the_task_escaper() {
         let specs = Specs::embedded();
         for spec in specs.all() {

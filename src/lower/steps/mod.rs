@@ -68,6 +68,8 @@ pub const KINDS: &[&str] = &[
     "public_folder_migration_cutover",
     "public_folder_migration_finish",
     "public_folder_migration_local",
+    "edge_subscription",
+    "edge_sync",
 ];
 
 /// Which shell runs a script.
@@ -78,6 +80,9 @@ pub enum Shell {
     Exchange(String),
     /// Plain Windows PowerShell, running this version's setup from the media.
     Setup(String),
+    /// The local Management Shell of this version's Edge Transport server (facts §5.1: no
+    /// remote shell and no RBAC; the snap-ins of its console file), skeleton `edge.ps1.j2`.
+    Edge(String),
 }
 
 impl Shell {
@@ -85,7 +90,7 @@ impl Shell {
     #[must_use]
     pub fn version(&self) -> &str {
         match self {
-            Shell::Exchange(v) | Shell::Setup(v) => v,
+            Shell::Exchange(v) | Shell::Setup(v) | Shell::Edge(v) => v,
         }
     }
 }
@@ -199,6 +204,7 @@ const BUILDERS: &[fn(&mut Steps<'_>)] = &[
     mailboxes::decommission,
     galsync::galsync,
     mailboxes::legacy_removal,
+    edge::edge_subscriptions,
 ];
 
 /// Every step of the plan, in IR order within each kind.
@@ -222,6 +228,7 @@ pub fn build(plan: &ir::Plan, specs: &Specs) -> Vec<Step> {
 mod client;
 mod coexistence;
 mod dag;
+mod edge;
 mod galsync;
 mod mailboxes;
 mod setup;
