@@ -6,11 +6,12 @@
 use crate::common;
 use exgen::validate::{self, Severity};
 
+/// The value of a header line: its first word (a note may follow).
 fn header<'a>(text: &'a str, key: &str) -> Option<&'a str> {
     text.lines()
         .take_while(|l| l.starts_with('#'))
         .find_map(|l| l.strip_prefix(key))
-        .map(str::trim)
+        .and_then(|v| v.split_whitespace().next())
 }
 
 #[test]
