@@ -123,6 +123,12 @@ codes! {
     E0363,
     /// A DAG's IP addresses or witness directory cannot be used.
     E0364,
+    /// An `exmerge` block names a server that is not of a version the target blocks.
+    E0370,
+    /// The target is below the level whose shell imports PST files (2007: SP1).
+    E0371,
+    /// The ExMerge PST folder is not a UNC path.
+    E0372,
     /// The first site to get new servers is not internet-facing.
     E0401,
     /// A Mailbox server has no Client Access or Hub Transport of its version in its site.
@@ -172,6 +178,8 @@ codes! {
     W0420,
     /// A DAG with a single member.
     W0421,
+    /// An Edge Transport server in a plan whose inbound mail comes through a DMZ relay.
+    W0430,
     /// exgen failed internally; this is a bug in exgen.
     E9001,
 }

@@ -60,6 +60,7 @@ pub const KINDS: &[&str] = &[
     "migration_batch",
     "migration_batch_status",
     "migration_batch_complete",
+    "import_mailbox",
 ];
 
 /// Which shell runs a script.
@@ -191,6 +192,7 @@ const BUILDERS: &[fn(&mut Steps<'_>)] = &[
     mailboxes::decommission,
     galsync::galsync,
     mailboxes::legacy_removal,
+    mailboxes::exmerge_imports,
 ];
 
 /// Every step of the plan, in IR order within each kind.
