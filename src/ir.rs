@@ -60,6 +60,10 @@ pub struct Plan {
     pub decommission: Vec<Decommission>,
     /// Steps for a person.
     pub manual: Vec<ManualStep>,
+    /// Servers of a blocked version whose mailboxes leave by ExMerge and `Import-Mailbox`
+    /// (R33); the servers themselves are not in `servers`: they are gone before script 01.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub exmerge: Vec<ExMerge>,
 }
 
 impl Plan {
@@ -657,4 +661,21 @@ pub struct MigrationBatch {
     pub auto_start: bool,
     /// `-AutoComplete`.
     pub auto_complete: bool,
+}
+
+/// An ExMerge export from a server the target cannot coexist with, and its import (R33).
+#[derive(Debug, Clone, Serialize)]
+pub struct ExMerge {
+    /// The server whose mailboxes are exported (it is removed before script 01).
+    pub server: String,
+    /// Its Exchange version.
+    pub version: String,
+    /// The share ExMerge writes one PST file per mailbox to, as the plan writes it.
+    pub pst_folder: String,
+    /// The folder of this server's PST files: `pst_folder` and the server's name.
+    pub data_directory: String,
+    /// The name its export files share: `00-exmerge-<server>` (`.ini`, `.cmd`).
+    pub stem: String,
+    /// Where it is declared.
+    pub origin: Origin,
 }

@@ -36,6 +36,8 @@ pub enum FileKind {
     Markdown,
     /// `.csv`: UTF-8 with BOM (Windows PowerShell 2.0's `Import-Csv` needs it), CRLF.
     Csv,
+    /// `.ini`: ASCII (read in the ANSI code page by `GetPrivateProfileString`), CRLF, no BOM.
+    Ini,
 }
 
 impl FileKind {
@@ -49,6 +51,7 @@ impl FileKind {
             "cmd" => Some(FileKind::Cmd),
             "md" => Some(FileKind::Markdown),
             "csv" => Some(FileKind::Csv),
+            "ini" => Some(FileKind::Ini),
             _ => None,
         }
     }
@@ -56,7 +59,7 @@ impl FileKind {
     fn line_ending(self) -> &'static str {
         match self {
             FileKind::Markdown => "\n",
-            FileKind::PowerShell | FileKind::Cmd | FileKind::Csv => "\r\n",
+            FileKind::PowerShell | FileKind::Cmd | FileKind::Csv | FileKind::Ini => "\r\n",
         }
     }
 
@@ -111,7 +114,7 @@ pub enum OutputError {
         /// The path.
         path: String,
     },
-    /// A `.cmd` file holds a non-ASCII character.
+    /// A `.cmd` or `.ini` file holds a non-ASCII character.
     NonAscii {
         /// The file.
         path: String,
@@ -186,7 +189,7 @@ impl fmt::Display for OutputError {
             }
             OutputError::UnknownKind { path } => write!(
                 f,
-                "output path `{path}` has an extension exgen does not write (expected .ps1, .cmd, .md or .csv)"
+                "output path `{path}` has an extension exgen does not write (expected .ps1, .cmd, .md, .csv or .ini)"
             ),
             OutputError::NonAscii { path, line, ch } => write!(
                 f,
@@ -291,7 +294,7 @@ pub fn encode(file: &OutputFile) -> Result<Vec<u8>, OutputError> {
     while lines.last().is_some_and(|line| line.is_empty()) {
         lines.pop();
     }
-    if kind == FileKind::Cmd {
+    if matches!(kind, FileKind::Cmd | FileKind::Ini) {
         check_ascii(&file.path, &lines)?;
     }
     let eol = kind.line_ending();

@@ -52,6 +52,9 @@ pub(super) fn check<'s>(
         roles(cx, server, level);
         if server.new.is_some() {
             new_server(cx, server, level, &target, spec);
+        } else if exported(plan, spec, server, level) {
+            // R33: its mailboxes leave by ExMerge and it is removed before script 01
+            // (`items/exmerge.rs`); it is not a source the scripts meet.
         } else {
             existing_server(cx, server, level, &target, spec);
             if !sources.contains(&level.version) {
@@ -89,6 +92,22 @@ pub(super) fn check<'s>(
         servers,
         sources,
     })
+}
+
+/// A server of a version the target blocks, named by an `exmerge` block of a target that
+/// imports PST files from that version: no E0303.
+fn exported(
+    plan: &ast::Plan,
+    spec: &VersionSpec,
+    server: &ast::Server,
+    level: &VersionLevel,
+) -> bool {
+    spec.blocks(&level.version).is_some()
+        && spec
+            .export_import
+            .as_ref()
+            .is_some_and(|ei| ei.from.contains(&level.version))
+        && super::items::names_exmerge(plan, &server.name.node)
 }
 
 fn target_span(plan: &ast::Plan) -> Span {

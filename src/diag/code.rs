@@ -123,6 +123,12 @@ codes! {
     E0363,
     /// A DAG's IP addresses or witness directory cannot be used.
     E0364,
+    /// An `exmerge` block names a server that is not of a version the target blocks.
+    E0370,
+    /// The target is below the level whose shell imports PST files (2007: SP1).
+    E0371,
+    /// The ExMerge PST folder is not a UNC path.
+    E0372,
     /// A server is below the update level a feature it takes part in needs.
     E0380,
     /// Legacy public folders are migrated but the plan moves no mailboxes first.
@@ -178,6 +184,8 @@ codes! {
     W0420,
     /// A DAG with a single member.
     W0421,
+    /// An Edge Transport server in a plan whose inbound mail comes through a DMZ relay.
+    W0430,
     /// exgen failed internally; this is a bug in exgen.
     E9001,
 }

@@ -170,6 +170,27 @@ pub fn cmd_arg(text: &str) -> Result<String, EscapeError> {
     Ok(out)
 }
 
+/// A value in a Windows `.ini` file (`Key=value`), as `GetPrivateProfileString` reads it back:
+/// returned unchanged when it survives the round trip.
+///
+/// # Errors
+///
+/// [`EscapeError::Unrepresentable`] for anything outside printable ASCII (the file is read in
+/// the ANSI code page; CR and LF would end the line), for `"` (a value in matching quotes
+/// loses them) and for leading or trailing spaces (trimmed on reading).
+pub fn ini_value(text: &str) -> Result<String, EscapeError> {
+    if let Some(c) = text
+        .chars()
+        .find(|&c| !(' '..='~').contains(&c) || c == '"')
+    {
+        return Err(unrepresentable(c, "an .ini value"));
+    }
+    if text.starts_with(' ') || text.ends_with(' ') {
+        return Err(unrepresentable(' ', "the start or end of an .ini value"));
+    }
+    Ok(text.to_owned())
+}
+
 /// A whole command line on a `.cmd` batch file line, as cmd must pass it on unchanged: for a
 /// wrapper `.cmd` that runs a program whose arguments carry their own double quotes.
 ///

@@ -57,6 +57,21 @@ pub fn lower(plan: &ir::Plan, specs: &Specs) -> Result<Vec<OutputFile>, Diagnost
             }
         }
     }
+    // R33: the ExMerge export of each Exchange 5.5 server, run on the 5.5 side before
+    // script 01: `00-exmerge-<server>.ini` (ExMerge's settings) and `.cmd` (runs it).
+    for x in &plan.exmerge {
+        let stem = &x.stem;
+        for ext in ["ini", "cmd"] {
+            match env.exmerge(plan, x, stem, ext) {
+                Some(Ok(text)) => files.push(OutputFile {
+                    path: format!("{stem}.{ext}"),
+                    contents: text,
+                }),
+                Some(Err(e)) => diags.push(value_failure(&e, &x.origin)),
+                None => diags.push(internal(&e_missing(ext))),
+            }
+        }
+    }
     for batch in &plan.moves {
         for csv in &batch.csv {
             files.push(OutputFile {
@@ -87,13 +102,33 @@ const CMD_FILES: &[(&str, &str, &str)] = &[
     ("galsync", "galsync_task", "task"),
 ];
 
+/// The name the ExMerge export files of `server` share: `00-exmerge-<server>`, before
+/// script 01 in a listing because the export and the server's removal come first.
+#[must_use]
+pub fn exmerge_stem(server: &str) -> String {
+    format!("00-exmerge-{}", phases::slug(server))
+}
+
+fn e_missing(ext: &str) -> minijinja::Error {
+    minijinja::Error::new(
+        minijinja::ErrorKind::TemplateNotFound,
+        format!("no exmerge_export.{ext}.j2"),
+    )
+}
+
 /// A `.cmd` render failure: E0604 when a value has no spelling there, else E9001.
 fn cmd_failure(error: &minijinja::Error, step: &Step) -> Diagnostic {
+    value_failure(error, &step.origin)
+}
+
+/// A `.cmd` or `.ini` render failure for the statement at `origin`: E0604 when a value has no
+/// spelling there, else E9001.
+fn value_failure(error: &minijinja::Error, origin: &ir::Origin) -> Diagnostic {
     let text = error.to_string();
     match text.split_once(render::CMD_UNREPRESENTABLE) {
         Some((_, why)) => Diagnostic::new(
             Code::E0604,
-            step.origin.span,
+            origin.span,
             "a value of this statement cannot be written in its .cmd file",
         )
         .with_label(why.trim_end_matches(')').to_owned())

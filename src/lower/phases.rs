@@ -130,7 +130,7 @@ pub(super) fn arrange(
 }
 
 /// A file-name-safe form of a server name or version: lower case ASCII letters, digits, `-`.
-fn slug(text: &str) -> String {
+pub(super) fn slug(text: &str) -> String {
     let mut out = String::new();
     for c in text.chars() {
         if c.is_ascii_alphanumeric() {

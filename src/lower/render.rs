@@ -44,6 +44,8 @@ impl Renderer {
                 AutoEscape::Custom("md".into())
             } else if name.ends_with(".cmd.j2") {
                 AutoEscape::Custom("cmd".into())
+            } else if name.ends_with(".ini.j2") {
+                AutoEscape::Custom("ini".into())
             } else {
                 AutoEscape::None
             }
@@ -200,6 +202,25 @@ impl Renderer {
         Some(self.env.get_template(&template).and_then(|t| t.render(ctx)))
     }
 
+    /// A file of the ExMerge export (R33), `<version>/exmerge_export.<ext>.j2` (with fallbacks),
+    /// for the server of `exmerge`; `stem` is the name its files share.
+    pub fn exmerge(
+        &self,
+        plan: &ir::Plan,
+        exmerge: &ir::ExMerge,
+        stem: &str,
+        ext: &str,
+    ) -> Option<Result<String, Error>> {
+        let template = self.lookup(&plan.target.version, &format!("exmerge_export.{ext}.j2"))?;
+        let ctx = minijinja::context! {
+            plan => Serde(plan),
+            x => Serde(exmerge),
+            stem => stem,
+            generator => GENERATOR,
+        };
+        Some(self.env.get_template(&template).and_then(|t| t.render(ctx)))
+    }
+
     /// The runbook: every script and manual step in order.
     pub fn runbook(
         &self,
@@ -289,6 +310,7 @@ fn format(
         AutoEscape::Custom(name) if name == "ps1" => escape::ps_literal(&text),
         AutoEscape::Custom(name) if name == "md" => escape::markdown(&text),
         AutoEscape::Custom(name) if name == "cmd" => escape::cmd_arg(&text).map_err(cmd_error)?,
+        AutoEscape::Custom(name) if name == "ini" => escape::ini_value(&text).map_err(cmd_error)?,
         _ => {
             return Err(Error::new(
                 ErrorKind::InvalidOperation,

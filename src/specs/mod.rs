@@ -268,6 +268,11 @@ pub struct VersionSpec {
     /// folder mailboxes by batch migration (facts §6.6); `None`: not generated into it.
     #[serde(default)]
     pub public_folder_migration: Option<PublicFolderMigration>,
+    /// Older versions this version cannot coexist with whose mailboxes may leave by export to
+    /// PST files and import into this version (2007: Exchange 5.5 by ExMerge and
+    /// `Import-Mailbox`, R33); `None`: no such route.
+    #[serde(default)]
+    pub export_import: Option<ExportImport>,
     /// Phases of a plan that targets this version, in order (empty: not a target yet).
     #[serde(default)]
     pub phases: Vec<PhaseSpec>,
@@ -486,6 +491,21 @@ pub struct Blocked {
     pub confidence: Confidence,
     /// Where it comes from.
     #[serde(default)]
+    pub source: String,
+}
+
+/// Mailboxes of a blocked older version leaving by PST export and import (`exmerge`).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExportImport {
+    /// The blocked older versions whose servers an `exmerge` block may name.
+    pub from: Vec<String>,
+    /// The lowest level of this version whose shell imports PST files (`Import-Mailbox`).
+    pub import_minimum: Level,
+    /// How sure.
+    #[serde(default)]
+    pub confidence: Confidence,
+    /// Where it comes from.
     pub source: String,
 }
 

@@ -68,6 +68,9 @@ pub enum ItemKind {
     Manual(Manual),
     /// `dag "DAG1" { witness SERVER "C:\DAG1"; ip 10.0.0.8 }`: a database availability group.
     Dag(Dag),
+    /// `exmerge from SERVER { pst-folder "\\fs01\pst" }`: the mailboxes of a server the target
+    /// cannot coexist with (Exchange 5.5) leave by ExMerge export and `Import-Mailbox` (R33).
+    ExMerge(ExMerge),
 }
 
 /// `organization "Contoso" [mode native|mixed]`
@@ -416,4 +419,14 @@ pub struct Dag {
     pub ip: Vec<Text>,
     /// The whole `ip` statement, when written.
     pub ip_span: Option<Span>,
+}
+
+/// `exmerge from EX55 { pst-folder "\\fs01\pst" }`
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExMerge {
+    /// The server whose mailboxes are exported.
+    pub from: Text,
+    /// `pst-folder "\\fs01\pst"`: the share ExMerge writes the PST files to and the import
+    /// reads them from.
+    pub pst_folder: Option<Text>,
 }

@@ -3,7 +3,8 @@
 
 use super::args::{self, Args};
 use super::ast::{
-    GalSync, ItemKind, MailboxMove, Manual, MoveSource, PublicFolders, Schedule, Text, Validate,
+    ExMerge, GalSync, ItemKind, MailboxMove, Manual, MoveSource, PublicFolders, Schedule, Text,
+    Validate,
 };
 use super::build::{Builder, Seen};
 use super::parser::Stmt;
@@ -257,4 +258,36 @@ pub fn build_manual(b: &mut Builder, stmt: &Stmt) -> Option<ItemKind> {
     let ok = args.finish(b);
     b.no_block(stmt);
     ok.then_some(ItemKind::Manual(Manual { text: text?, after }))
+}
+
+/// `exmerge from SERVER { pst-folder "\\fs01\pst" }`
+pub fn build_exmerge(b: &mut Builder, stmt: &Stmt) -> Option<ItemKind> {
+    let mut args = Args::new(
+        stmt,
+        "exmerge from SERVER { pst-folder \"\\\\server\\share\" }",
+    );
+    args.keyword(b, "from");
+    let from = args.name(b, "the Exchange 5.5 server's name");
+    let ok = args.finish(b);
+    let mut exmerge = ExMerge {
+        from: args::blank(from),
+        pst_folder: None,
+    };
+    let mut seen = Seen::default();
+    for (key, child) in b.children(stmt, BlockKind::ExMerge) {
+        b.no_block(child);
+        if key == "pst-folder" && seen.first(b, child) {
+            let mut args = Args::new(child, "pst-folder \"\\\\server\\share\"");
+            exmerge.pst_folder = args.string(b, "the PST share's path as a string");
+            args.finish(b);
+        }
+    }
+    if ok && exmerge.pst_folder.is_none() {
+        b.missing(
+            stmt,
+            "the exmerge block names no `pst-folder`".to_owned(),
+            "add `pst-folder \"\\\\server\\share\"`: the share ExMerge writes the PST files to and the import reads them from",
+        );
+    }
+    ok.then_some(ItemKind::ExMerge(exmerge))
 }

@@ -36,6 +36,8 @@ pub enum BlockKind {
     GalSync,
     /// `dag "..." { }`
     Dag,
+    /// `exmerge from SERVER { }`
+    ExMerge,
 }
 
 impl BlockKind {
@@ -57,6 +59,7 @@ impl BlockKind {
         BlockKind::Move,
         BlockKind::GalSync,
         BlockKind::Dag,
+        BlockKind::ExMerge,
     ];
 
     /// The keyword that opens this kind of block.
@@ -78,6 +81,7 @@ impl BlockKind {
             BlockKind::Move => "move",
             BlockKind::GalSync => "galsync",
             BlockKind::Dag => "dag",
+            BlockKind::ExMerge => "exmerge",
         }
     }
 
@@ -103,6 +107,7 @@ impl BlockKind {
                 "decommission",
                 "manual",
                 "dag",
+                "exmerge",
             ],
             BlockKind::Forest => &[
                 "functional-level",
@@ -161,6 +166,7 @@ impl BlockKind {
                 "schedule",
             ],
             BlockKind::Dag => &["witness", "ip"],
+            BlockKind::ExMerge => &["pst-folder"],
         }
     }
 

@@ -5,6 +5,7 @@
 
 mod client;
 mod dag;
+mod exmerge;
 mod forests;
 mod galsync;
 mod legacy;
@@ -14,6 +15,7 @@ use client::{
     certificate, certificate_coverage, client_access, mail_flow, namespace_rules,
     post_install_defaults,
 };
+pub(super) use exmerge::names_exmerge;
 use mailboxes::{
     database, decommission, mailbox_move, public_folder_databases,
     public_folder_migration_after_moves, public_folders,
@@ -164,6 +166,7 @@ pub(super) fn build(
         validations: Vec::new(),
         decommission: Vec::new(),
         manual: Vec::new(),
+        exmerge: Vec::new(),
     };
     for item in &plan.items {
         if let ast::ItemKind::Forest(forest) = &item.kind {
@@ -204,6 +207,7 @@ pub(super) fn build(
             | ast::ItemKind::Site(_)
             | ast::ItemKind::Forest(_) => {}
             ast::ItemKind::Dag(_) => {}
+            ast::ItemKind::ExMerge(x) => exmerge::exmerge(cx, &b, x, item.span, &mut out),
         }
     }
     forests::galsync_ous(cx, plan, &out);
@@ -216,6 +220,7 @@ pub(super) fn build(
         decommission(cx, &b, list, span, &mut out);
     }
     legacy::check(cx, &b, plan, &out);
+    exmerge::dmz_relay(cx, &b, plan);
     namespace_rules(cx, &b, plan, &out);
     certificate_coverage(cx, &b, plan, &out);
     media(cx, plan, &out);
@@ -243,6 +248,10 @@ fn servers(cx: &mut Cx<'_>, b: &Builder<'_, '_, '_>, plan: &ast::Plan, out: &mut
         let forest = forests::site_forest(cx, plan, site);
         let mut names = Vec::new();
         for server in &site.servers {
+            // A server whose mailboxes leave by ExMerge is removed before script 01 (R33).
+            if exmerge::exported(plan, b, &server.name) {
+                continue;
+            }
             names.push(server.name.node.clone());
             let Some(level) = b.versions.servers.get(&server.name.to_lowercase()) else {
                 continue;

@@ -315,3 +315,12 @@ fn csv_name(batch: &str) -> String {
         format!("migration-batch-{slug}")
     }
 }
+
+/// R33: the PST files an ExMerge export wrote are imported with `Import-Mailbox` in the
+/// target's shell, one step per exported server.
+pub(super) fn exmerge_imports(s: &mut Steps<'_>) {
+    for x in &s.plan.exmerge {
+        let shell = Steps::exchange(&s.plan.target.version);
+        s.push("import_mailbox", shell, &x.origin, json!({ "x": x }));
+    }
+}

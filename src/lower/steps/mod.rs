@@ -70,6 +70,7 @@ pub const KINDS: &[&str] = &[
     "public_folder_migration_local",
     "edge_subscription",
     "edge_sync",
+    "import_mailbox",
 ];
 
 /// Which shell runs a script.
@@ -205,6 +206,7 @@ const BUILDERS: &[fn(&mut Steps<'_>)] = &[
     galsync::galsync,
     mailboxes::legacy_removal,
     edge::edge_subscriptions,
+    mailboxes::exmerge_imports,
 ];
 
 /// Every step of the plan, in IR order within each kind.
