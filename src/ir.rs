@@ -42,6 +42,9 @@ pub struct Plan {
     /// Database availability groups, in plan order.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub dags: Vec<Dag>,
+    /// Clustered mailbox servers of two-node CCR clusters (2007), in plan order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub ccrs: Vec<Ccr>,
     /// Certificates.
     pub certificates: Vec<Certificate>,
     /// Client access settings per server.
@@ -640,6 +643,34 @@ pub struct Dag {
     pub ip: DagIp,
     /// Where it is declared.
     pub origin: Origin,
+}
+
+/// The clustered mailbox server (CMS) of a two-node CCR cluster (R32, facts §6.8). Its storage
+/// groups, databases and mailboxes belong to the CMS name, not to a node.
+#[derive(Debug, Clone, Serialize)]
+pub struct Ccr {
+    /// The CMS name.
+    pub name: String,
+    /// Its static IPv4 address.
+    pub ip: String,
+    /// The node whose setup creates the CMS (the first node in plan order).
+    pub active: String,
+    /// The other node.
+    pub passive: String,
+    /// The file share witness server of the cluster's majority node set quorum.
+    pub witness_server: String,
+    /// The witness directory on it.
+    pub witness_directory: String,
+    /// Where it is declared.
+    pub origin: Origin,
+}
+
+impl Ccr {
+    /// Whether `server` is one of its nodes.
+    #[must_use]
+    pub fn has_node(&self, server: &str) -> bool {
+        self.active.eq_ignore_ascii_case(server) || self.passive.eq_ignore_ascii_case(server)
+    }
 }
 
 /// `-DatabaseAvailabilityGroupIpAddresses` (facts §6.8).

@@ -129,6 +129,11 @@ codes! {
     E0371,
     /// The ExMerge PST folder is not a UNC path.
     E0372,
+    /// A `cluster ccr NAME` without a `ccr NAME` statement, or a CCR cluster that is not two
+    /// nodes in one site with a usable IP address and a witness outside the cluster.
+    E0375,
+    /// A CCR node that is not an Exchange 2007 server with only the Mailbox role.
+    E0376,
     /// A server is below the update level a feature it takes part in needs.
     E0380,
     /// Legacy public folders are migrated but the plan moves no mailboxes first.

@@ -587,6 +587,24 @@ pub struct Setup {
     /// Switches of an in-place upgrade run (`/Mode:Upgrade`), for versions that allow one.
     #[serde(default)]
     pub upgrade: Vec<String>,
+    /// For versions with clustered mailbox servers (2007 CCR): how setup installs the nodes.
+    #[serde(default)]
+    pub clustered_mailbox: Option<ClusteredMailbox>,
+}
+
+/// Setup of a two-node CCR cluster's Mailbox role (facts §6.8: 2007 had CCR instead of DAGs).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClusteredMailbox {
+    /// Switches added on the active node, which creates the clustered mailbox server; `{name}`
+    /// and `{ip}` stand for its name and IPv4 address.
+    pub active: Fact<Vec<String>>,
+    /// Switches added on the passive node.
+    pub passive: Fact<Vec<String>>,
+    /// Words of an operating system name (as in `os`) whose nodes need switches not verified:
+    /// such nodes are not generated.
+    #[serde(default)]
+    pub not_generated_os: Vec<String>,
 }
 
 /// The Management Shell.

@@ -71,6 +71,9 @@ pub enum ItemKind {
     /// `exmerge from SERVER { pst-folder "\\fs01\pst" }`: the mailboxes of a server the target
     /// cannot coexist with (Exchange 5.5) leave by ExMerge export and `Import-Mailbox` (R33).
     ExMerge(ExMerge),
+    /// `ccr "EXCMS01" { ip 10.0.0.20; witness EXHUB01 "C:\FSW_EXCMS01" }`: the clustered
+    /// mailbox server of an Exchange 2007 CCR cluster (its two nodes name it with `cluster ccr`).
+    Ccr(Ccr),
 }
 
 /// `organization "Contoso" [mode native|mixed]`
@@ -419,6 +422,17 @@ pub struct Dag {
     pub ip: Vec<Text>,
     /// The whole `ip` statement, when written.
     pub ip_span: Option<Span>,
+}
+
+/// `ccr "EXCMS01" { ip 10.0.0.20; witness EXHUB01 "C:\FSW_EXCMS01" }`
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ccr {
+    /// The clustered mailbox server's name (the nodes name it with `cluster ccr NAME`).
+    pub name: Text,
+    /// `ip ADDRESS`: its IPv4 address.
+    pub ip: Option<Text>,
+    /// `witness SERVER "C:\DIR"`: the file share witness of the cluster's MNS quorum.
+    pub witness: Option<(Text, Text)>,
 }
 
 /// `exmerge from EX55 { pst-folder "\\fs01\pst" }`

@@ -253,6 +253,7 @@ fn build_item(b: &mut Builder, key: &str, stmt: &Stmt) -> Option<ItemKind> {
         "decommission" => migration::build_decommission(b, stmt),
         "manual" => migration::build_manual(b, stmt),
         "dag" => topology::build_dag(b, stmt),
+        "ccr" => topology::build_ccr(b, stmt),
         "exmerge" => migration::build_exmerge(b, stmt),
         // `children` only yields keywords of the plan block, all listed above.
         _ => None,

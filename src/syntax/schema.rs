@@ -38,6 +38,8 @@ pub enum BlockKind {
     Dag,
     /// `exmerge from SERVER { }`
     ExMerge,
+    /// `ccr "..." { }`
+    Ccr,
 }
 
 impl BlockKind {
@@ -60,6 +62,7 @@ impl BlockKind {
         BlockKind::GalSync,
         BlockKind::Dag,
         BlockKind::ExMerge,
+        BlockKind::Ccr,
     ];
 
     /// The keyword that opens this kind of block.
@@ -82,6 +85,7 @@ impl BlockKind {
             BlockKind::GalSync => "galsync",
             BlockKind::Dag => "dag",
             BlockKind::ExMerge => "exmerge",
+            BlockKind::Ccr => "ccr",
         }
     }
 
@@ -108,6 +112,7 @@ impl BlockKind {
                 "manual",
                 "dag",
                 "exmerge",
+                "ccr",
             ],
             BlockKind::Forest => &[
                 "functional-level",
@@ -166,6 +171,7 @@ impl BlockKind {
                 "schedule",
             ],
             BlockKind::Dag => &["witness", "ip"],
+            BlockKind::Ccr => &["ip", "witness"],
             BlockKind::ExMerge => &["pst-folder"],
         }
     }

@@ -3,7 +3,7 @@
 
 use super::args::{self, Args};
 use super::ast::{
-    CertName, Certificate, Cluster, Dag, Database, DatabaseKind, Forest, ItemKind, Namespace,
+    Ccr, CertName, Certificate, Cluster, Dag, Database, DatabaseKind, Forest, ItemKind, Namespace,
     Organization, Server, Site,
 };
 use super::build::{Builder, Seen, build_version};
@@ -393,4 +393,53 @@ pub fn build_dag(b: &mut Builder, stmt: &Stmt) -> Option<ItemKind> {
         );
     }
     ok.then_some(ItemKind::Dag(dag))
+}
+
+/// `ccr NAME { ip ADDRESS; witness SERVER "C:\\DIR" }`: the clustered mailbox server of a
+/// two-node CCR cluster (Exchange 2007).
+pub fn build_ccr(b: &mut Builder, stmt: &Stmt) -> Option<ItemKind> {
+    let mut args = Args::new(stmt, "ccr NAME { ip ADDRESS; witness SERVER \"C:\\DIR\" }");
+    let name = args.name(b, "the clustered mailbox server's name");
+    let ok = args.finish(b);
+    let mut ccr = Ccr {
+        name: args::blank(name),
+        ip: None,
+        witness: None,
+    };
+    let mut seen = Seen::default();
+    for (key, child) in b.children(stmt, BlockKind::Ccr) {
+        b.no_block(child);
+        if !seen.first(b, child) {
+            continue;
+        }
+        if key == "witness" {
+            let mut args = Args::new(child, "witness SERVER \"C:\\DIR\"");
+            let server = args.name(b, "the file share witness server's name");
+            let dir = args.string(b, "the witness directory as a string");
+            if let (Some(server), Some(dir), true) = (server, dir, args.finish(b)) {
+                ccr.witness = Some((server, dir));
+            }
+        } else {
+            let mut args = Args::new(child, "ip ADDRESS");
+            let ip = args.address(b, "the clustered mailbox server's IPv4 address");
+            if args.finish(b) {
+                ccr.ip = ip;
+            }
+        }
+    }
+    if ok && !seen.has("ip") {
+        b.missing(
+            stmt,
+            format!("clustered mailbox server `{}` has no `ip`", ccr.name.node),
+            "add `ip ADDRESS`: the static IPv4 address of the clustered mailbox server on the public network",
+        );
+    }
+    if ok && !seen.has("witness") {
+        b.missing(
+            stmt,
+            format!("clustered mailbox server `{}` has no `witness`", ccr.name.node),
+            "add `witness SERVER \"C:\\DIR\"`: the file share witness of the cluster's majority node set quorum, on a server outside the cluster (a Hub Transport server is recommended)",
+        );
+    }
+    ok.then_some(ItemKind::Ccr(ccr))
 }

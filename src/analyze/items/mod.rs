@@ -3,6 +3,7 @@
 //! `client` holds client access, certificates and namespaces; `mailboxes` databases, moves,
 //! public folders and decommissioning.
 
+mod ccr;
 mod client;
 mod dag;
 mod exmerge;
@@ -157,6 +158,7 @@ pub(super) fn build(
         install_order: topology.install_order,
         databases: Vec::new(),
         dags: Vec::new(),
+        ccrs: Vec::new(),
         certificates: Vec::new(),
         client_access: Vec::new(),
         mail_flow: Vec::new(),
@@ -206,7 +208,7 @@ pub(super) fn build(
             | ast::ItemKind::Namespaces(_)
             | ast::ItemKind::Site(_)
             | ast::ItemKind::Forest(_) => {}
-            ast::ItemKind::Dag(_) => {}
+            ast::ItemKind::Dag(_) | ast::ItemKind::Ccr(_) => {}
             ast::ItemKind::ExMerge(x) => exmerge::exmerge(cx, &b, x, item.span, &mut out),
         }
     }
@@ -216,6 +218,7 @@ pub(super) fn build(
     public_folder_databases(&mut out);
     public_folder_migration_after_moves(cx, &out);
     dag::dags(cx, &b, plan, &mut out);
+    ccr::ccrs(cx, &b, plan, &mut out);
     for (list, span) in decommissions {
         decommission(cx, &b, list, span, &mut out);
     }
@@ -224,6 +227,7 @@ pub(super) fn build(
     namespace_rules(cx, &b, plan, &out);
     certificate_coverage(cx, &b, plan, &out);
     media(cx, plan, &out);
+    ccr::belong_to_cms(&mut out);
     Some(out)
 }
 
@@ -256,11 +260,12 @@ fn servers(cx: &mut Cx<'_>, b: &Builder<'_, '_, '_>, plan: &ast::Plan, out: &mut
             let Some(level) = b.versions.servers.get(&server.name.to_lowercase()) else {
                 continue;
             };
-            // DAG members are checked with their `dag` statement (`dag.rs`).
+            // DAG members are checked with their `dag` statement (`dag.rs`), new CCR nodes with
+            // their `ccr` statement (`ccr.rs`).
             if let Some(cluster) = server
                 .cluster
                 .as_ref()
-                .filter(|c| !c.kind.eq_ignore_ascii_case("dag"))
+                .filter(|c| !c.kind.eq_ignore_ascii_case("dag") && !ccr::node(server))
             {
                 cx.not_generated(cluster.kind.span, "a clustered server (`cluster`)");
             }

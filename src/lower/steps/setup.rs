@@ -103,10 +103,12 @@ pub(super) fn install(s: &mut Steps<'_>) {
             continue;
         };
         let roles = format!("{}{}", setup.roles_switch, server.setup_roles.join(","));
+        let (ccr, cluster) = clustered(s, &server.name);
         let switches: Vec<&String> = setup
             .install
             .iter()
             .chain(std::iter::once(&roles))
+            .chain(&cluster)
             .chain(license)
             .collect();
         let context = json!({
@@ -118,11 +120,53 @@ pub(super) fn install(s: &mut Steps<'_>) {
             "switches": switches,
             "installed_key": setup.installed_key.value,
             "roles": server.setup_roles,
+            "ccr": ccr,
         });
         let (origin, run_on) = (server.origin.clone(), Some(server.name.clone()));
         let shell = s.setup();
         s.push_on("install_server", shell, run_on, &origin, context);
     }
+}
+
+/// R32, facts §6.8: a node of a CCR cluster. The active node's setup creates the clustered
+/// mailbox server (its name and IP address fill the spec's switches); the passive node's adds
+/// the spec's passive switches. Returns the template's `ccr` context (with whether the passive
+/// form is verified) and the switches; nothing for a server that is not a node.
+fn clustered(s: &Steps<'_>, server: &str) -> (Value, Vec<String>) {
+    let Some(ccr) = s.plan.ccrs.iter().find(|c| c.has_node(server)) else {
+        return (Value::Null, Vec::new());
+    };
+    let Some(cms) = s
+        .target
+        .setup
+        .as_ref()
+        .and_then(|x| x.clustered_mailbox.as_ref())
+    else {
+        return (Value::Null, Vec::new());
+    };
+    let active = ccr.active.eq_ignore_ascii_case(server);
+    let fact = if active { &cms.active } else { &cms.passive };
+    let switches = fact
+        .value
+        .iter()
+        .map(|x| x.replace("{name}", &ccr.name).replace("{ip}", &ccr.ip))
+        .collect();
+    let share = ccr
+        .witness_directory
+        .rsplit('\\')
+        .find(|p| !p.is_empty())
+        .unwrap_or(&ccr.name)
+        .to_owned();
+    let context = json!({
+        "cms": ccr,
+        "active": active,
+        "other": if active { &ccr.passive } else { &ccr.active },
+        "witness_share": format!("\\\\{}\\{}", ccr.witness_server, share),
+        "share": share,
+        "verified": fact.confidence == crate::specs::Confidence::D,
+        "source": fact.source,
+    });
+    (context, switches)
 }
 
 /// Facts §2.2: the one in-place upgrade (2019 CU14/CU15 to SE) runs setup `/Mode:Upgrade` on
