@@ -32,25 +32,13 @@ pub(super) fn preflight(s: &mut Steps<'_>) {
         .filter(|x| !x.new)
         .map(|x| json!({ "name": x.name, "version": x.exchange.version, "level": x.exchange.level, "edge": x.has(Role::Edge) }))
         .collect();
-    let ffl = &s.target.forest_functional_level;
-    let min_rank = s.specs.functional_level_rank(&ffl.value).unwrap_or(0);
-    let below: Vec<&str> = s.specs.functional_levels()[..min_rank]
-        .iter()
-        .map(|l| l.forest_mode.as_str())
-        .collect();
-    let sites: Vec<&str> = s
-        .plan
-        .sites
-        .iter()
-        .filter(|x| !x.servers.is_empty())
-        .map(|x| x.name.as_str())
-        .collect();
+    let (forest, global_catalog_sites) = forest_checks(s);
     let context = json!({
         "target": s.plan.target,
         "minimums": minimums,
         "existing": existing,
-        "forest": { "minimum": ffl.value, "below": below, "source": ffl.source },
-        "global_catalog_sites": if s.target.global_catalog_per_site.as_ref().is_some_and(|f| f.value) { sites } else { Vec::new() },
+        "forest": forest,
+        "global_catalog_sites": global_catalog_sites,
     });
     let origin = s.plan.target_origin.clone();
     s.push(
@@ -287,29 +275,7 @@ pub(super) fn preflight_legacy(s: &mut Steps<'_>) {
         .native_mode_with
         .as_ref()
         .filter(|n| s.plan.sources.iter().any(|v| n.versions.contains(v)));
-    let ffl = &s.target.forest_functional_level;
-    let min_rank = s.specs.functional_level_rank(&ffl.value).unwrap_or(0);
-    let below: Vec<&str> = s.specs.functional_levels()[..min_rank]
-        .iter()
-        .map(|l| l.forest_mode.as_str())
-        .collect();
-    let sites: Vec<&str> = s
-        .plan
-        .sites
-        .iter()
-        .filter(|x| !x.servers.is_empty())
-        .map(|x| x.name.as_str())
-        .collect();
-    let global_catalog_sites = if s
-        .target
-        .global_catalog_per_site
-        .as_ref()
-        .is_some_and(|f| f.value)
-    {
-        sites
-    } else {
-        Vec::new()
-    };
+    let (forest, global_catalog_sites) = forest_checks(s);
     let run_on = s.plan.install_order.first().cloned();
     let front_ends: Vec<&String> = s
         .plan
@@ -331,7 +297,7 @@ pub(super) fn preflight_legacy(s: &mut Steps<'_>) {
         "minimums": minimums,
         "blocked": blocked,
         "existing": existing,
-        "forest": { "minimum": ffl.value, "below": below, "source": ffl.source },
+        "forest": forest,
         "global_catalog_sites": global_catalog_sites,
         "versions": shell_less,
         "run_on": run_on,
@@ -365,4 +331,31 @@ pub(super) fn prepare_legacy_permissions(s: &mut Steps<'_>) {
     let origin = s.plan.target_origin.clone();
     let shell = s.setup();
     s.push("prepare_legacy_permissions", shell, &origin, context);
+}
+
+/// R01: the forest functional level the target needs (with the `ForestMode` names below it, as
+/// .NET reports them) and the sites that need a global catalog, for both preflights.
+fn forest_checks<'a>(s: &Steps<'a>) -> (Value, Vec<&'a str>) {
+    let ffl = &s.target.forest_functional_level;
+    let min_rank = s.specs.functional_level_rank(&ffl.value).unwrap_or(0);
+    let below: Vec<&str> = s.specs.functional_levels()[..min_rank]
+        .iter()
+        .map(|l| l.forest_mode.as_str())
+        .collect();
+    let needs_catalogs = s
+        .target
+        .global_catalog_per_site
+        .as_ref()
+        .is_some_and(|f| f.value);
+    let sites: Vec<&str> = s
+        .plan
+        .sites
+        .iter()
+        .filter(|x| needs_catalogs && !x.servers.is_empty())
+        .map(|x| x.name.as_str())
+        .collect();
+    (
+        json!({ "minimum": ffl.value, "below": below, "source": ffl.source }),
+        sites,
+    )
 }
