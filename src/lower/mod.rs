@@ -27,7 +27,7 @@ pub use steps::{Shell, Step};
 pub fn lower(plan: &ir::Plan, specs: &Specs) -> Result<Vec<OutputFile>, Diagnostics> {
     let steps = steps::build(plan, specs);
     let scripts = phases::arrange(plan, specs, steps)?;
-    let env = render::Renderer::new();
+    let env = render::Renderer::shared();
     let mut files = Vec::new();
     let mut diags = Diagnostics::new();
     for script in &scripts {
@@ -159,5 +159,5 @@ pub const STEP_KINDS: &[&str] = steps::KINDS;
 /// Whether a template exists for step `kind` run by `shell` (used to report E0501).
 #[must_use]
 pub fn has_template(kind: &str, shell: &Shell) -> bool {
-    render::Renderer::new().find(kind, shell).is_some()
+    render::Renderer::shared().find(kind, shell).is_some()
 }

@@ -45,7 +45,7 @@ pub(super) fn arrange(
     let Some(spec) = specs.get(&plan.target.version) else {
         return Ok(Vec::new());
     };
-    let renderer = Renderer::new();
+    let renderer = Renderer::shared();
     let mut diags = Diagnostics::new();
     let phased = |kind: &str| {
         spec.phases

@@ -27,6 +27,13 @@ pub(super) struct Renderer {
 }
 
 impl Renderer {
+    /// The renderer with every embedded template parsed, built once per process: parsing the
+    /// templates is most of a compile's time.
+    pub fn shared() -> &'static Renderer {
+        static RENDERER: std::sync::OnceLock<Renderer> = std::sync::OnceLock::new();
+        RENDERER.get_or_init(Renderer::new)
+    }
+
     pub fn new() -> Renderer {
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
