@@ -243,6 +243,10 @@ pub struct VersionSpec {
     /// In-place upgrades this version supports, by older version and minimum level.
     #[serde(default)]
     pub in_place_upgrade_from: Vec<Coexistence>,
+    /// The level older transport (Hub) servers need for EdgeSync with a new Edge server of
+    /// this version (2013: 2007 SP3 RU13, 2010 SP3 RU5; facts §2.1).
+    #[serde(default)]
+    pub edge_sync_minimums: Vec<Coexistence>,
     /// Validation checks a plan may ask for on a server of this version.
     #[serde(default)]
     pub validation_checks: Vec<String>,

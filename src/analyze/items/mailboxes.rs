@@ -437,7 +437,7 @@ fn legacy_public_folder_migration(
 
 /// E0380 (W0301 for an unverified fact) when `server` is below `minimum` for `feature`.
 #[allow(clippy::too_many_arguments)]
-fn feature_minimum(
+pub(super) fn feature_minimum(
     cx: &mut Cx<'_>,
     b: &Builder<'_, '_, '_>,
     server: &super::Ref<'_>,
@@ -464,22 +464,23 @@ fn feature_minimum(
     } else {
         Code::E0380
     };
-    cx.report(
-        Diagnostic::new(
-            code,
-            at.span,
-            format!(
-                "{feature} needs Exchange {} {minimum} or later on `{}`, which is at {}",
-                level.version, server.name, level.level
-            ),
-        )
-        .with_label(format!("below the {feature} minimum"))
-        .with_related(server.server.name.span, "declared here")
-        .with_help(format!(
-            "update `{}` to Exchange {} {minimum}{build} or later before the public folders move ({source})",
-            server.name, level.version
-        )),
-    );
+    let mut diagnostic = Diagnostic::new(
+        code,
+        at.span,
+        format!(
+            "{feature} needs Exchange {} {minimum} or later on `{}`, which is at {}",
+            level.version, server.name, level.level
+        ),
+    )
+    .with_label(format!("below what {feature} needs"))
+    .with_help(format!(
+        "update `{}` to Exchange {} {minimum}{build} or later first ({source})",
+        server.name, level.version
+    ));
+    if server.server.name.span != at.span {
+        diagnostic = diagnostic.with_related(server.server.name.span, "declared here");
+    }
+    cx.report(diagnostic);
 }
 
 /// E0381: facts §6.6 moves every user mailbox before the public folders; a plan that migrates

@@ -18,7 +18,7 @@ use client::{
 };
 pub(super) use exmerge::names_exmerge;
 use mailboxes::{
-    database, decommission, mailbox_move, public_folder_databases,
+    database, decommission, feature_minimum, mailbox_move, public_folder_databases,
     public_folder_migration_after_moves, public_folders,
 };
 
@@ -278,6 +278,7 @@ fn servers(cx: &mut Cx<'_>, b: &Builder<'_, '_, '_>, plan: &ast::Plan, out: &mut
                 && server.roles.len() == 1
             {
                 edge_subscription(cx, spec, site, edge.span);
+                edge_sync_minimums(cx, b, spec, &server.name);
             }
             let roles: Vec<ir::Role> = server
                 .roles
@@ -374,6 +375,43 @@ fn edge_subscription(
             &format!(
                 "the Edge subscription of a new Edge Transport server in a site without a new `{transport}` server"
             ),
+        );
+    }
+}
+
+/// Facts §2.1: EdgeSync with a new Edge server of the target needs the older Hub servers at
+/// the levels its spec lists (E0380 per server below them).
+fn edge_sync_minimums(
+    cx: &mut Cx<'_>,
+    b: &Builder<'_, '_, '_>,
+    spec: &crate::specs::VersionSpec,
+    edge: &ast::Text,
+) {
+    for sym in b.symbols.servers.values() {
+        let old = sym.server;
+        if old.new.is_some() || !old.roles.iter().any(|r| r.eq_ignore_ascii_case("hub")) {
+            continue;
+        }
+        let Some(hub) = b.known_server(&old.name) else {
+            continue;
+        };
+        let Some(rule) = spec
+            .edge_sync_minimums
+            .iter()
+            .find(|c| c.with == hub.version)
+        else {
+            continue;
+        };
+        let feature = format!("EdgeSync with the new Edge server `{}`", edge.node);
+        feature_minimum(
+            cx,
+            b,
+            &hub,
+            &old.name,
+            &rule.minimum.level,
+            rule.confidence,
+            &feature,
+            &rule.source,
         );
     }
 }
