@@ -138,3 +138,33 @@ proptest! {
         check_and_render(&file);
     }
 }
+
+/// Every example and test plan with any one line removed: analysis and lowering of a plan that is almost
+/// right (a server, a namespace, a closing brace missing) report diagnostics, never panic.
+#[test]
+fn good_plans_with_a_line_removed_never_panic() {
+    for path in crate::common::good_plans() {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        let loader = crate::common::DirLoader(path.parent().unwrap().to_path_buf());
+        for skip in 0..lines.len() {
+            let mutated: Vec<&str> = lines
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| *i != skip)
+                .map(|(_, l)| *l)
+                .collect();
+            let file = exgen::source::SourceFile::new("mutated.exm", mutated.join("\n"));
+            let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                let (files, diags) = exgen::compile(&file, &loader);
+                assert_eq!(files.is_some(), !diags.has_errors());
+            }));
+            assert!(
+                result.is_ok(),
+                "{} without line {} panics",
+                path.display(),
+                skip + 1
+            );
+        }
+    }
+}
