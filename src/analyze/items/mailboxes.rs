@@ -293,16 +293,7 @@ pub(super) fn public_folders(
     let (Some(from), Some(to)) = (from, to) else {
         return;
     };
-    if from.new || !from.has("mailbox") {
-        cx.report(
-            Diagnostic::new(
-                Code::E0404,
-                pf.from.span,
-                format!("`{}` is not an existing Mailbox server", from.name),
-            )
-            .with_label("replicas are moved from here")
-            .with_help("name the existing server whose public folder database holds the replicas"),
-        );
+    if !existing_mailbox_server(cx, &from, &pf.from, "replicas") {
         return;
     }
     out.public_folders.push(ir::PublicFolderMove {
@@ -313,6 +304,31 @@ pub(super) fn public_folders(
         batch: None,
         origin: cx.origin(span),
     });
+}
+
+/// E0404 unless the public folders come from an existing Mailbox server (`what`: what its
+/// public folder database holds).
+fn existing_mailbox_server(
+    cx: &mut Cx<'_>,
+    from: &super::Ref<'_>,
+    at: &ast::Text,
+    what: &str,
+) -> bool {
+    if !from.new && from.has("mailbox") {
+        return true;
+    }
+    cx.report(
+        Diagnostic::new(
+            Code::E0404,
+            at.span,
+            format!("`{}` is not an existing Mailbox server", from.name),
+        )
+        .with_label(format!("{what} come from here"))
+        .with_help(format!(
+            "name the existing server whose public folder database holds the {what}"
+        )),
+    );
+    false
 }
 
 /// Facts §6.6: legacy public folders (2007/2010) into public folder mailboxes by batch
@@ -331,18 +347,7 @@ fn legacy_public_folder_migration(
     let (Some(from), Some(to)) = (from, to) else {
         return;
     };
-    if from.new || !from.has("mailbox") {
-        cx.report(
-            Diagnostic::new(
-                Code::E0404,
-                pf.from.span,
-                format!("`{}` is not an existing Mailbox server", from.name),
-            )
-            .with_label("public folders are migrated from here")
-            .with_help(
-                "name the existing server whose public folder database holds the public folders",
-            ),
-        );
+    if !existing_mailbox_server(cx, &from, &pf.from, "public folders") {
         return;
     }
     if let Some(first) = out.public_folders.iter().find(|p| p.batch.is_some()) {
