@@ -30,7 +30,7 @@ pub(super) fn preflight(s: &mut Steps<'_>) {
         .servers
         .iter()
         .filter(|x| !x.new)
-        .map(|x| json!({ "name": x.name, "version": x.exchange.version, "level": x.exchange.level, "edge": x.has(Role::Edge) }))
+        .map(|x| json!({ "name": x.name, "version": x.exchange.version, "level": x.exchange.level, "site": x.site, "edge": x.has(Role::Edge) }))
         .collect();
     let (forest, global_catalog_sites) = forest_checks(s);
     let context = json!({
