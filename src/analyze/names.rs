@@ -2,7 +2,7 @@
 //! names reported (Windows names compare case-insensitively).
 
 use super::Cx;
-use crate::diag::suggest::did_you_mean;
+use crate::diag::suggest;
 use crate::diag::{Code, Diagnostic};
 use crate::source::Span;
 use crate::syntax::ast;
@@ -75,11 +75,9 @@ pub(super) fn collect<'p>(cx: &mut Cx<'_>, plan: &'p ast::Plan) -> Symbols<'p> {
                             format!("unknown namespace kind `{}`", ns.kind.node),
                         )
                         .with_label("not a namespace kind");
-                        d = d.with_help(match did_you_mean(&ns.kind, NAMESPACE_KINDS) {
-                            Some(s) => format!("did you mean `{s}`?"),
-                            None => "namespace kinds are `primary`, `autodiscover` and `legacy`"
-                                .to_owned(),
-                        });
+                        d = d.with_help(suggest::help(&ns.kind, NAMESPACE_KINDS, || {
+                            "namespace kinds are `primary`, `autodiscover` and `legacy`".to_owned()
+                        }));
                         cx.report(d);
                     } else if let Some(first) = symbols.namespaces.get(&key) {
                         duplicate(
@@ -170,12 +168,9 @@ impl<'p> Symbols<'p> {
             format!("undefined server `{}`", name.node),
         )
         .with_label("no server of this name is declared");
-        d = d.with_help(match did_you_mean(&name.node, &names) {
-            Some(s) => format!("did you mean `{s}`?"),
-            None => {
-                "declare it in a `site` block: `server NAME { exchange ...; roles ... }`".to_owned()
-            }
-        });
+        d = d.with_help(suggest::help(&name.node, &names, || {
+            "declare it in a `site` block: `server NAME { exchange ...; roles ... }`".to_owned()
+        }));
         cx.report(d);
         None
     }
@@ -196,12 +191,9 @@ impl<'p> Symbols<'p> {
             format!("undefined database `{}`", name.node),
         )
         .with_label("no database of this name is declared");
-        d = d.with_help(match did_you_mean(&name.node, &names) {
-            Some(s) => format!("did you mean `{s}`?"),
-            None => {
-                "declare it: `database NAME on SERVER { edb \"...\"; logs \"...\" }`".to_owned()
-            }
-        });
+        d = d.with_help(suggest::help(&name.node, &names, || {
+            "declare it: `database NAME on SERVER { edb \"...\"; logs \"...\" }`".to_owned()
+        }));
         cx.report(d);
         None
     }

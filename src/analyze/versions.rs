@@ -4,7 +4,7 @@
 
 use super::Cx;
 use super::names::Symbols;
-use crate::diag::suggest::did_you_mean;
+use crate::diag::suggest;
 use crate::diag::{Code, Diagnostic};
 use crate::ir::{Role, VersionLevel};
 use crate::source::Span;
@@ -152,10 +152,9 @@ pub(super) fn resolve(cx: &mut Cx<'_>, v: &ast::ExchangeVersion) -> Option<Versi
     let specs = cx.specs;
     let Some(name) = specs.canonical(&v.version) else {
         let known: Vec<&str> = specs.known().iter().map(|k| k.name.as_str()).collect();
-        let help = match did_you_mean(&v.version, &known) {
-            Some(s) => format!("did you mean `{s}`?"),
-            None => format!("known versions: {}", known.join(", ")),
-        };
+        let help = suggest::help(&v.version, &known, || {
+            format!("known versions: {}", known.join(", "))
+        });
         cx.report(
             Diagnostic::new(
                 Code::E0301,
@@ -336,10 +335,9 @@ fn roles(cx: &mut Cx<'_>, server: &ast::Server, level: &VersionLevel) {
         let word = role.to_lowercase();
         if Role::from_keyword(&word).is_none() {
             let keywords: Vec<&str> = Role::ALL.iter().map(|(k, _)| *k).collect();
-            let help = did_you_mean(&word, &keywords).map_or_else(
-                || format!("roles are {}", keywords.join(", ")),
-                |s| format!("did you mean `{s}`?"),
-            );
+            let help = suggest::help(&word, &keywords, || {
+                format!("roles are {}", keywords.join(", "))
+            });
             cx.report(
                 Diagnostic::new(
                     Code::E0107,

@@ -24,6 +24,12 @@ pub fn did_you_mean<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
     best.map(|(_, candidate)| candidate)
 }
 
+/// A help line for a word that is not one of `candidates`: ``did you mean `x`?`` for a
+/// close candidate, else `otherwise()` (usually the list of what is valid).
+pub fn help(word: &str, candidates: &[&str], otherwise: impl FnOnce() -> String) -> String {
+    did_you_mean(word, candidates).map_or_else(otherwise, |s| format!("did you mean `{s}`?"))
+}
+
 /// The optimal-string-alignment form of Damerau–Levenshtein: insertions, deletions,
 /// substitutions and transpositions of adjacent characters each cost one.
 fn distance(a: &[char], b: &[char]) -> usize {

@@ -5,7 +5,7 @@
 use super::build::Builder;
 use super::parser::{Arg, ArgKind, Stmt};
 use super::schema;
-use crate::diag::suggest::did_you_mean;
+use crate::diag::suggest;
 use crate::diag::{Code, Diagnostic};
 use crate::source::{Span, Spanned};
 use crate::syntax::ast::Text;
@@ -89,10 +89,9 @@ impl<'s> Args<'s> {
         if choices.contains(&value.node.as_str()) {
             return Some(value);
         }
-        let help = match did_you_mean(&value.node, choices) {
-            Some(s) => format!("did you mean `{s}`?"),
-            None => format!("write {}", one_of(choices)),
-        };
+        let help = suggest::help(&value.node, choices, || {
+            format!("write {}", one_of(choices))
+        });
         self.failed = true;
         b.error(
             Diagnostic::new(

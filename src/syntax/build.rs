@@ -7,7 +7,7 @@ use super::ast::{ExchangeVersion, Item, ItemKind, Plan, Text};
 use super::parser::Stmt;
 use super::schema::BlockKind;
 use super::{migration, services, topology};
-use crate::diag::suggest::did_you_mean;
+use crate::diag::suggest;
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::source::Span;
 
@@ -115,10 +115,9 @@ fn misplaced(stmt: &Stmt, kind: BlockKind) -> Diagnostic {
 
 /// E0106 for a keyword nothing accepts, with a suggestion or the valid keywords of `place`.
 fn unknown_keyword(stmt: &Stmt, valid: &[&str], place: &str) -> Diagnostic {
-    let help = match did_you_mean(&stmt.keyword, valid) {
-        Some(s) => format!("did you mean `{s}`?"),
-        None => format!("valid in {place}: {}", super::args::one_of(valid)),
-    };
+    let help = suggest::help(&stmt.keyword, valid, || {
+        format!("valid in {place}: {}", super::args::one_of(valid))
+    });
     Diagnostic::new(
         Code::E0106,
         stmt.keyword_span,

@@ -3,7 +3,7 @@
 use super::super::names::NAMESPACE_KINDS;
 use super::{Builder, Ref};
 use crate::analyze::Cx;
-use crate::diag::suggest::did_you_mean;
+use crate::diag::suggest;
 use crate::diag::{Code, Diagnostic};
 use crate::ir;
 use crate::source::Span;
@@ -80,10 +80,10 @@ pub(super) fn namespace_ref(
 ) -> Option<String> {
     let key = kind.to_lowercase();
     if !NAMESPACE_KINDS.contains(&key.as_str()) {
-        let help = did_you_mean(&key, NAMESPACE_KINDS).map_or_else(
-            || "write a namespace kind (`primary`, `autodiscover`, `legacy`) or a host name in quotes".to_owned(),
-            |s| format!("did you mean `{s}`?"),
-        );
+        let help = suggest::help(&key, NAMESPACE_KINDS, || {
+            "write a namespace kind (`primary`, `autodiscover`, `legacy`) or a host name in quotes"
+                .to_owned()
+        });
         cx.report(
             Diagnostic::new(
                 Code::E0107,

@@ -26,7 +26,7 @@ use super::Cx;
 use super::names::Symbols;
 use super::topology::Topology;
 use super::versions::Versions;
-use crate::diag::suggest::did_you_mean;
+use crate::diag::suggest;
 use crate::diag::{Code, Diagnostic};
 use crate::ir;
 use crate::source::Span;
@@ -443,16 +443,13 @@ fn validate(
     for check in &v.checks {
         let word = check.to_lowercase();
         if !known.contains(&word.as_str()) {
-            let help = did_you_mean(&word, &known).map_or_else(
-                || {
-                    format!(
-                        "checks for Exchange {}: {}",
-                        server.version,
-                        known.join(", ")
-                    )
-                },
-                |s| format!("did you mean `{s}`?"),
-            );
+            let help = suggest::help(&word, &known, || {
+                format!(
+                    "checks for Exchange {}: {}",
+                    server.version,
+                    known.join(", ")
+                )
+            });
             cx.report(
                 Diagnostic::new(
                     Code::E0107,
@@ -494,10 +491,9 @@ fn manual(
     if let Some(after) = &m.after
         && !phases.contains(&after.to_lowercase().as_str())
     {
-        let help = did_you_mean(&after.to_lowercase(), &phases).map_or_else(
-            || format!("phases: {}", phases.join(", ")),
-            |s| format!("did you mean `{s}`?"),
-        );
+        let help = suggest::help(&after.to_lowercase(), &phases, || {
+            format!("phases: {}", phases.join(", "))
+        });
         cx.report(
             Diagnostic::new(
                 Code::E0107,
