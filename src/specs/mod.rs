@@ -544,6 +544,20 @@ pub struct Roles {
     pub labels: IndexMap<String, String>,
 }
 
+impl Roles {
+    /// The role keyword a `mail-flow` server must hold: `transport`, else `hub`.
+    #[must_use]
+    pub fn transport_role(&self) -> &str {
+        self.transport.as_deref().unwrap_or("hub")
+    }
+
+    /// The role keyword that serves client access: `client_access`, else `cas`.
+    #[must_use]
+    pub fn client_access_role(&self) -> &str {
+        self.client_access.as_deref().unwrap_or("cas")
+    }
+}
+
 /// License switches from an update level on.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]

@@ -119,13 +119,7 @@ pub(super) fn client_access(
     span: Span,
     out: &mut ir::Plan,
 ) {
-    let role = b
-        .versions
-        .spec
-        .roles
-        .client_access
-        .as_deref()
-        .unwrap_or("cas");
+    let role = b.versions.spec.roles.client_access_role();
     let Some(server) = b.new_server(cx, &ca.server, role, "client access is configured") else {
         return;
     };
@@ -268,7 +262,7 @@ pub(super) fn mail_flow(
     span: Span,
     out: &mut ir::Plan,
 ) {
-    let transport = b.versions.spec.roles.transport.as_deref().unwrap_or("hub");
+    let transport = b.versions.spec.roles.transport_role();
     let Some(server) = b.new_server(cx, &mf.server, transport, "mail flow is configured") else {
         return;
     };

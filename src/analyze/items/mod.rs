@@ -355,7 +355,7 @@ fn edge_subscription(
         .phases
         .iter()
         .any(|p| p.steps.iter().any(|k| k == "edge_subscription"));
-    let transport = spec.roles.transport.as_deref().unwrap_or("hub");
+    let transport = spec.roles.transport_role();
     let has = |x: &ast::Server, role: &str| x.roles.iter().any(|r| r.eq_ignore_ascii_case(role));
     let subscriber = site
         .servers
@@ -389,12 +389,17 @@ fn edge_sync_minimums(
 ) {
     for sym in b.symbols.servers.values() {
         let old = sym.server;
-        if old.new.is_some() || !old.roles.iter().any(|r| r.eq_ignore_ascii_case("hub")) {
-            continue;
-        }
         let Some(hub) = b.known_server(&old.name) else {
             continue;
         };
+        // The older server's own transport role (Hub Transport on 2007/2010).
+        let transport = cx
+            .specs
+            .get(&hub.version)
+            .map_or("hub", |s| s.roles.transport_role());
+        if hub.new || !hub.has(transport) {
+            continue;
+        }
         let Some(rule) = spec
             .edge_sync_minimums
             .iter()

@@ -47,7 +47,7 @@ pub(super) fn edge_subscriptions(s: &mut Steps<'_>) {
 /// that version (`roles.transport` in its spec: 2013+ `mailbox`, else `hub`).
 fn subscribing_server<'p>(s: &Steps<'p>, edge: &ir::Server) -> Option<&'p ir::Server> {
     let spec = s.specs.get(&edge.exchange.version)?;
-    let transport = Role::from_keyword(spec.roles.transport.as_deref().unwrap_or("hub"))?;
+    let transport = Role::from_keyword(spec.roles.transport_role())?;
     s.plan.servers.iter().find(|x| {
         x.new
             && !x.has(Role::Edge)
