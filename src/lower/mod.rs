@@ -152,12 +152,3 @@ fn internal(error: &minijinja::Error) -> Diagnostic {
     .with_label("while generating the scripts for this plan")
     .with_help("this is a bug in exgen: please report it with the plan")
 }
-
-/// The step kinds lowering can produce, each a template name (`<kind>.ps1.j2`).
-pub const STEP_KINDS: &[&str] = steps::KINDS;
-
-/// Whether a template exists for step `kind` run by `shell` (used to report E0501).
-#[must_use]
-pub fn has_template(kind: &str, shell: &Shell) -> bool {
-    render::Renderer::shared().find(kind, shell).is_some()
-}

@@ -296,13 +296,16 @@ fn servers(cx: &mut Cx<'_>, b: &Builder<'_, '_, '_>, plan: &ast::Plan, out: &mut
                 Vec::new()
             };
             // 2016+: the role named `client_access` in the spec does the Client Access work.
-            let serves: Vec<ir::Role> =
-                match server_spec(cx, &level.version).and_then(|s| s.roles.client_access.clone()) {
-                    Some(k) if server.roles.iter().any(|r| r.eq_ignore_ascii_case(&k)) => {
-                        vec![ir::Role::Cas]
-                    }
-                    _ => Vec::new(),
-                };
+            let serves: Vec<ir::Role> = match cx
+                .specs
+                .get(&level.version)
+                .and_then(|s| s.roles.client_access.clone())
+            {
+                Some(k) if server.roles.iter().any(|r| r.eq_ignore_ascii_case(&k)) => {
+                    vec![ir::Role::Cas]
+                }
+                _ => Vec::new(),
+            };
             let upgrade_to = server
                 .upgrade_to
                 .as_ref()
@@ -419,10 +422,6 @@ fn edge_sync_minimums(
             &rule.source,
         );
     }
-}
-
-fn server_spec<'s>(cx: &Cx<'s>, version: &str) -> Option<&'s crate::specs::VersionSpec> {
-    cx.specs.get(version)
 }
 
 fn validate(
