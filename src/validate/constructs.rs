@@ -144,6 +144,11 @@ fn classify(text: &str) -> Vec<Class> {
     let mut class = vec![Class::Code; n];
     let mut stack = vec![Mode::Code];
     let char_at = |i: usize| text[i..].chars().next();
+    // The end of a here-string's closing `'@`/`"@` when the line at `next` starts with one.
+    let here_end = |next: usize, quote: fn(char) -> bool| -> Option<usize> {
+        let first = char_at(next).filter(|q| quote(*q))?;
+        (text[next..].chars().nth(1) == Some('@')).then(|| next + first.len_utf8() + 1)
+    };
     let mut i = 0;
     let set = |class: &mut Vec<Class>, from: usize, to: usize, c: Class| {
         for x in &mut class[from..to.min(n)] {
@@ -226,15 +231,14 @@ fn classify(text: &str) -> Vec<Class> {
             Mode::Dq | Mode::HereDq => {
                 let here = mode == Mode::HereDq;
                 if here && c == '\n' {
-                    let next = i + 1;
-                    if matches!(char_at(next), Some(q) if is_dq(q))
-                        && text[next..].chars().nth(1) == Some('@')
-                    {
-                        stack.pop();
-                        i = next + char_at(next).map_or(1, char::len_utf8) + 1;
-                        continue;
+                    // A here-string ends at a line starting with its quote and `@`.
+                    match here_end(i + 1, is_dq) {
+                        Some(end) => {
+                            stack.pop();
+                            i = end;
+                        }
+                        None => i += 1,
                     }
-                    i += 1;
                     continue;
                 }
                 if c == '`' {
@@ -271,15 +275,14 @@ fn classify(text: &str) -> Vec<Class> {
             Mode::Sq | Mode::HereSq => {
                 let here = mode == Mode::HereSq;
                 if here && c == '\n' {
-                    let next = i + 1;
-                    if matches!(char_at(next), Some(q) if is_sq(q))
-                        && text[next..].chars().nth(1) == Some('@')
-                    {
-                        stack.pop();
-                        i = next + char_at(next).map_or(1, char::len_utf8) + 1;
-                        continue;
+                    // A here-string ends at a line starting with its quote and `@`.
+                    match here_end(i + 1, is_sq) {
+                        Some(end) => {
+                            stack.pop();
+                            i = end;
+                        }
+                        None => i += 1,
                     }
-                    i += 1;
                     continue;
                 }
                 if !here && is_sq(c) {
