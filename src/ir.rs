@@ -705,8 +705,6 @@ pub struct ExMerge {
     pub pst_folder: String,
     /// The folder of this server's PST files: `pst_folder` and the server's name.
     pub data_directory: String,
-    /// The name its export files share: `00-exmerge-<server>` (`.ini`, `.cmd`).
-    pub stem: String,
     /// Where it is declared.
     pub origin: Origin,
 }

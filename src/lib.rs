@@ -13,6 +13,7 @@
 pub mod analyze;
 pub mod cli;
 pub mod diag;
+pub mod escape;
 pub mod ir;
 pub mod lower;
 pub mod output;

@@ -3,9 +3,8 @@
 //! `steps` turns the IR into steps, each naming the shell that runs it; `phases` orders
 //! them into scripts by the target version's phase list (`specs/`); `render` renders each
 //! script and the runbook through the minijinja templates of `templates/`, where every plan
-//! value passes through [`escape`].
+//! value passes through [`crate::escape`].
 
-pub mod escape;
 mod phases;
 mod render;
 mod steps;
@@ -60,7 +59,7 @@ pub fn lower(plan: &ir::Plan, specs: &Specs) -> Result<Vec<OutputFile>, Diagnost
     // R33: the ExMerge export of each Exchange 5.5 server, run on the 5.5 side before
     // script 01: `00-exmerge-<server>.ini` (ExMerge's settings) and `.cmd` (runs it).
     for x in &plan.exmerge {
-        let stem = &x.stem;
+        let stem = &exmerge_stem(&x.server);
         for ext in ["ini", "cmd"] {
             match env.exmerge(plan, x, stem, ext) {
                 Some(Ok(text)) => files.push(OutputFile {
@@ -105,7 +104,7 @@ const CMD_FILES: &[(&str, &str, &str)] = &[
 /// The name the ExMerge export files of `server` share: `00-exmerge-<server>`, before
 /// script 01 in a listing because the export and the server's removal come first.
 #[must_use]
-pub fn exmerge_stem(server: &str) -> String {
+pub(crate) fn exmerge_stem(server: &str) -> String {
     format!("00-exmerge-{}", phases::slug(server))
 }
 

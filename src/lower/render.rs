@@ -6,9 +6,9 @@
 //! a filter marks it safe: `comment` (a `#` comment), `code` (Markdown code span), `list`
 //! (comma-separated literals), `bool` (`$true`/`$false`). Templates mark nothing else safe.
 
-use super::escape;
 use super::phases::Script;
 use super::steps::Shell;
+use crate::escape;
 use crate::ir;
 use crate::specs::Specs;
 use minijinja::value::{Serde, Value, ValueKind};
@@ -272,8 +272,14 @@ impl Renderer {
             .iter()
             .filter(|m| m.after.is_none() || home(m).is_none())
             .collect();
+        let exmerge_stems: std::collections::BTreeMap<&str, String> = plan
+            .exmerge
+            .iter()
+            .map(|x| (x.server.as_str(), super::exmerge_stem(&x.server)))
+            .collect();
         let ctx = minijinja::context! {
             plan => Serde(plan),
+            exmerge_stems => exmerge_stems,
             scripts => entries,
             manual_at_end => Serde(at_end),
             generator => GENERATOR,

@@ -9,8 +9,8 @@
 
 use super::{Builder, Cx};
 use crate::diag::{Code, Diagnostic};
+use crate::escape;
 use crate::ir;
-use crate::lower::escape;
 use crate::source::Span;
 use crate::syntax::ast;
 
@@ -129,7 +129,6 @@ pub(super) fn exmerge(
     }
     let data_directory = format!("{}\\{}", folder.node.trim_end_matches('\\'), server.name);
     out.exmerge.push(ir::ExMerge {
-        stem: crate::lower::exmerge_stem(&server.name),
         server: server.name,
         version: server.version,
         pst_folder: folder.node.clone(),

@@ -10,8 +10,8 @@
 use super::Builder;
 use super::Cx;
 use crate::diag::{Code, Diagnostic};
+use crate::escape;
 use crate::ir;
-use crate::lower::escape;
 use crate::source::Span;
 use crate::syntax::ast;
 

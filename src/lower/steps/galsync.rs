@@ -4,7 +4,7 @@
 //! for a remote shell), and its `schtasks` syntax follows the server's operating system.
 
 use super::Steps;
-use crate::lower::escape;
+use crate::escape;
 use crate::specs::VersionSpec;
 use crate::specs::scheduling::Scheduling;
 use serde_json::json;
