@@ -19,6 +19,7 @@ pub mod lower;
 pub mod output;
 pub mod source;
 pub mod specs;
+pub mod step_kind;
 pub mod syntax;
 pub mod validate;
 
@@ -29,9 +30,10 @@ use output::OutputFile;
 use source::SourceFile;
 use specs::Specs;
 
-/// Parses and analyzes a plan: the IR when it has no errors, and every diagnostic found.
+/// Parses and analyzes a plan: the checked IR and its schedule when it has no errors, and
+/// every diagnostic found.
 #[must_use]
-pub fn check(file: &SourceFile, loader: &dyn FileLoader) -> (Option<ir::Plan>, Diagnostics) {
+pub fn check(file: &SourceFile, loader: &dyn FileLoader) -> (Option<ir::Checked>, Diagnostics) {
     let (ast, mut diagnostics) = syntax::parse(file);
     let Some(ast) = ast else {
         return (None, diagnostics);
@@ -52,7 +54,7 @@ pub fn compile(
     let Some(ir) = ir else {
         return (None, diagnostics);
     };
-    match lower::lower(&ir, Specs::embedded()) {
+    match lower::lower(&ir.plan, &ir.schedule, Specs::embedded()) {
         Ok(files) => (Some(files), diagnostics),
         Err(errors) => {
             diagnostics.extend(errors);

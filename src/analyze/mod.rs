@@ -7,6 +7,7 @@
 mod csv;
 mod items;
 mod names;
+pub mod schedule;
 mod topology;
 mod versions;
 
@@ -18,15 +19,15 @@ use crate::syntax::ast;
 
 pub use csv::FileLoader;
 
-/// Checks `plan` and builds its IR. `loader` reads files the plan names (CSV), relative to
-/// the plan's folder.
+/// Checks `plan`, builds its IR and schedules its steps. `loader` reads files the plan names
+/// (CSV), relative to the plan's folder.
 #[must_use]
 pub fn analyze(
     plan: &ast::Plan,
     file: &SourceFile,
     specs: &Specs,
     loader: &dyn FileLoader,
-) -> (Option<ir::Plan>, Diagnostics) {
+) -> (Option<ir::Checked>, Diagnostics) {
     let mut cx = Cx {
         file,
         specs,
@@ -35,11 +36,16 @@ pub fn analyze(
     };
     let ir = build(&mut cx, plan);
     let mut diags = cx.diags;
+    let checked = ir.filter(|_| !diags.has_errors()).map(|plan| {
+        let (schedule, more) = schedule::schedule(&plan, specs);
+        diags.extend(more);
+        ir::Checked { plan, schedule }
+    });
     diags.sort();
     if diags.has_errors() {
         (None, diags)
     } else {
-        (ir, diags)
+        (checked, diags)
     }
 }
 
@@ -73,14 +79,15 @@ impl Cx<'_> {
 
     /// Reports E0501 for a construct exgen recognises but does not generate yet.
     pub fn not_generated(&mut self, span: Span, what: &str) {
-        self.report(
-            Diagnostic::new(Code::E0501, span, format!("{what} is not generated yet"))
-                .with_label("recognised, but exgen cannot generate it in this version")
-                .with_help(
-                    "remove it from the plan and do this step by hand, or wait for a later exgen",
-                ),
-        );
+        self.report(not_generated(span, what));
     }
+}
+
+/// E0501, the one place it is made: `what` is recognised but exgen does not generate it.
+fn not_generated(span: Span, what: &str) -> Diagnostic {
+    Diagnostic::new(Code::E0501, span, format!("{what} is not generated yet"))
+        .with_label("recognised, but exgen cannot generate it in this version")
+        .with_help("remove it from the plan and do this step by hand, or wait for a later exgen")
 }
 
 fn build(cx: &mut Cx<'_>, plan: &ast::Plan) -> Option<ir::Plan> {

@@ -62,9 +62,11 @@ pub(super) fn ir(args: &IrArgs) -> anyhow::Result<u8> {
         return Ok(PLAN_ERRORS);
     };
     let text = match args.format {
-        IrFormat::Yaml => serde_yaml_ng::to_string(&ir).context("cannot print the IR as YAML")?,
+        IrFormat::Yaml => {
+            serde_yaml_ng::to_string(&ir.plan).context("cannot print the IR as YAML")?
+        }
         IrFormat::Json => {
-            serde_json::to_string_pretty(&ir).context("cannot print the IR as JSON")? + "\n"
+            serde_json::to_string_pretty(&ir.plan).context("cannot print the IR as JSON")? + "\n"
         }
     };
     print_str(&text)?;
@@ -120,7 +122,7 @@ fn nearest_codes(word: &str) -> String {
 
 /// The IR and diagnostics of a plan; a plan that is not text gets only its E0104, since
 /// parsing the lossy text would bury it under noise.
-fn check_plan(plan: &Plan) -> (Option<crate::ir::Plan>, Diagnostics) {
+fn check_plan(plan: &Plan) -> (Option<crate::ir::Checked>, Diagnostics) {
     match &plan.encoding {
         Some(encoding) => (None, encoding.clone().into()),
         None => crate::check(&plan.file, &plan.loader),

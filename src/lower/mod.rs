@@ -1,31 +1,35 @@
-//! Lowering: IR → the files of the output folder.
+//! Lowering: the checked plan and its schedule → the files of the output folder.
 //!
-//! `steps` turns the IR into steps, each naming the shell that runs it; `phases` orders
-//! them into scripts by the target version's phase list (`specs/`); `render` renders each
+//! `layout` numbers the scheduled scripts and names every output file; `render` renders each
 //! script and the runbook through the minijinja templates of `templates/`, where every plan
-//! value passes through [`crate::escape`].
+//! value passes through [`crate::escape`]. Lowering decides nothing about the migration: what
+//! runs, in which order and shell, is the schedule analysis made.
 
-mod phases;
+mod layout;
 mod render;
-mod steps;
 
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::ir;
+use crate::ir::steps::{Schedule, Step, StepKind};
 use crate::output::OutputFile;
 use crate::source::Span;
 use crate::specs::Specs;
 
-pub use phases::Script;
-pub use steps::{Shell, Step};
+pub use layout::Script;
+pub(crate) use layout::exmerge_stem;
 
-/// The files exgen writes for `plan`: scripts in execution order, copied CSV files, the runbook.
+/// The files exgen writes for `plan` and its `schedule`: scripts in execution order, copied
+/// CSV files, the runbook.
 ///
 /// # Errors
-/// E0501 when a step has no template for the version that runs it; E9001 when a template
-/// fails to render (a bug in exgen).
-pub fn lower(plan: &ir::Plan, specs: &Specs) -> Result<Vec<OutputFile>, Diagnostics> {
-    let steps = steps::build(plan, specs);
-    let scripts = phases::arrange(plan, specs, steps)?;
+/// E0604 when a value cannot be written in a `.cmd` file; E9001 when a template is missing or
+/// fails to render (a bug in exgen: tests render every step kind of every target).
+pub fn lower(
+    plan: &ir::Plan,
+    schedule: &Schedule,
+    specs: &Specs,
+) -> Result<Vec<OutputFile>, Diagnostics> {
+    let scripts = layout::scripts(schedule);
     let env = render::Renderer::shared();
     let mut files = Vec::new();
     let mut diags = Diagnostics::new();
@@ -40,8 +44,8 @@ pub fn lower(plan: &ir::Plan, specs: &Specs) -> Result<Vec<OutputFile>, Diagnost
     }
     // Steps that also need `.cmd` files (the GALSync task): `<script>-<name>.cmd` each.
     for script in &scripts {
-        for step in &script.steps {
-            for (_, template, suffix) in CMD_FILES.iter().filter(|(k, _, _)| *k == step.kind) {
+        for step in script.steps {
+            for (_, template, suffix) in CMD_FILES.iter().filter(|(k, _, _)| *k == step.kind()) {
                 let Some(result) = env.cmd(plan, script, step, template) else {
                     continue;
                 };
@@ -96,17 +100,10 @@ pub fn lower(plan: &ir::Plan, specs: &Specs) -> Result<Vec<OutputFile>, Diagnost
 /// The `.cmd` files a step kind produces besides its script: `(kind, template, suffix)`,
 /// rendered from `<template>.cmd.j2` into `<script>-<suffix>.cmd`; a template that renders
 /// to nothing writes no file.
-const CMD_FILES: &[(&str, &str, &str)] = &[
-    ("galsync", "galsync_schedule", "schedule"),
-    ("galsync", "galsync_task", "task"),
+const CMD_FILES: &[(StepKind, &str, &str)] = &[
+    (StepKind::Galsync, "galsync_schedule", "schedule"),
+    (StepKind::Galsync, "galsync_task", "task"),
 ];
-
-/// The name the ExMerge export files of `server` share: `00-exmerge-<server>`, before
-/// script 01 in a listing because the export and the server's removal come first.
-#[must_use]
-pub(crate) fn exmerge_stem(server: &str) -> String {
-    format!("00-exmerge-{}", phases::slug(server))
-}
 
 fn e_missing(ext: &str) -> minijinja::Error {
     minijinja::Error::new(

@@ -6,10 +6,10 @@
 //! a filter marks it safe: `comment` (a `#` comment), `code` (Markdown code span), `list`
 //! (comma-separated literals), `bool` (`$true`/`$false`). Templates mark nothing else safe.
 
-use super::phases::Script;
-use super::steps::Shell;
+use super::layout::Script;
 use crate::escape;
 use crate::ir;
+use crate::ir::steps::{Shell, Step, StepKind};
 use crate::specs::Specs;
 use minijinja::value::{Serde, Value, ValueKind};
 use minijinja::{AutoEscape, Environment, Error, ErrorKind, UndefinedBehavior};
@@ -89,7 +89,7 @@ impl Renderer {
     }
 
     /// The template for step `kind` run in `shell`: the version's own, else the common one.
-    pub fn find(&self, kind: &str, shell: &Shell) -> Option<String> {
+    pub fn find(&self, kind: StepKind, shell: &Shell) -> Option<String> {
         self.lookup(shell.version(), &format!("{kind}.ps1.j2"))
     }
 
@@ -139,7 +139,7 @@ impl Renderer {
         &self,
         plan: &ir::Plan,
         specs: &Specs,
-        script: &Script,
+        script: &Script<'_>,
         total: usize,
     ) -> Result<String, Error> {
         let spec = specs.get(script.shell.version());
@@ -152,13 +152,13 @@ impl Renderer {
             target_spec => Serde(specs.get(&plan.target.version)),
         };
         let mut helpers = Vec::new();
-        let mut kinds: Vec<&str> = Vec::new();
-        for step in &script.steps {
-            if kinds.contains(&step.kind) {
+        let mut kinds: Vec<StepKind> = Vec::new();
+        for step in script.steps {
+            if kinds.contains(&step.kind()) {
                 continue;
             }
-            kinds.push(step.kind);
-            let helpers_file = format!("{}.helpers.ps1.j2", step.kind);
+            kinds.push(step.kind());
+            let helpers_file = format!("{}.helpers.ps1.j2", step.kind());
             if let Some(name) = self.lookup(script.shell.version(), &helpers_file) {
                 let template = self.env.get_template(&name)?;
                 let body = template.render(common.clone())?;
@@ -166,11 +166,15 @@ impl Renderer {
             }
         }
         let mut bodies = Vec::new();
-        for step in &script.steps {
-            let name = self.find(step.kind, &step.shell).ok_or_else(|| {
+        for step in script.steps {
+            let name = self.find(step.kind(), &step.shell).ok_or_else(|| {
                 Error::new(
                     ErrorKind::TemplateNotFound,
-                    format!("no template for step {}", step.kind),
+                    format!(
+                        "no template for step {} in the shell of Exchange {}",
+                        step.kind(),
+                        step.shell.version()
+                    ),
                 )
             })?;
             let ctx = minijinja::context! { origin => Serde(&step.origin), step => Serde(&step.context), ..common.clone() };
@@ -185,7 +189,7 @@ impl Renderer {
         }
         let ctx = minijinja::context! { helpers => helpers, steps => bodies, ..common };
         self.env
-            .get_template(&self.skeleton(&script.shell)?)?
+            .get_template(&self.skeleton(script.shell)?)?
             .render(ctx)
     }
 
@@ -194,8 +198,8 @@ impl Renderer {
     pub fn cmd(
         &self,
         plan: &ir::Plan,
-        script: &Script,
-        step: &super::steps::Step,
+        script: &Script<'_>,
+        step: &Step,
         name: &str,
     ) -> Option<Result<String, Error>> {
         let template = self.lookup(script.shell.version(), &format!("{name}.cmd.j2"))?;
@@ -233,7 +237,7 @@ impl Renderer {
         &self,
         plan: &ir::Plan,
         specs: &Specs,
-        scripts: &[Script],
+        scripts: &[Script<'_>],
     ) -> Result<String, Error> {
         // A manual step follows the last script of its phase or, when that phase has no
         // script in this plan, the last script of an earlier phase.
@@ -246,7 +250,7 @@ impl Renderer {
             let rank = phase_rank(m.after.as_deref()?)?;
             scripts
                 .iter()
-                .rposition(|s| phase_rank(&s.phase).is_some_and(|r| r <= rank))
+                .rposition(|s| phase_rank(s.phase).is_some_and(|r| r <= rank))
         };
         let entries: Vec<Value> = scripts
             .iter()
@@ -257,7 +261,7 @@ impl Renderer {
                 let steps: Vec<Value> = s
                     .steps
                     .iter()
-                    .map(|st| minijinja::context! { kind => st.kind, origin => Serde(&st.origin), step => Serde(&st.context) })
+                    .map(|st| minijinja::context! { kind => st.kind().name(), origin => Serde(&st.origin), step => Serde(&st.context) })
                     .collect();
                 minijinja::context! {
                     script => Serde(s),

@@ -719,7 +719,7 @@ pub struct PhaseSpec {
     /// Title in headers and the runbook.
     pub title: String,
     /// Step kinds in this phase, in order.
-    pub steps: Vec<String>,
+    pub steps: Vec<crate::step_kind::StepKind>,
     /// `server`: one script per server, run on that server.
     #[serde(default)]
     pub per: Option<String>,
@@ -775,6 +775,13 @@ impl VersionSpec {
         self.coexistence
             .iter()
             .find(|c| c.with.eq_ignore_ascii_case(older))
+    }
+
+    /// Whether this version's phases carry out steps of `kind` (kinds are shared across
+    /// targets; a target without such a phase does not generate them).
+    #[must_use]
+    pub fn carries_out(&self, kind: crate::step_kind::StepKind) -> bool {
+        self.phases.iter().any(|p| p.steps.contains(&kind))
     }
 
     /// The blocked entry for an older version.

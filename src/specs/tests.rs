@@ -297,3 +297,16 @@ fn legacy_minimums_match_the_facts_table() {
     assert_eq!(build("2000", "sp3"), "6.0.6249");
     assert!(build("2003", "sp2").starts_with("6.5.7638"));
 }
+
+#[test]
+fn every_step_kind_is_carried_out_by_some_target() {
+    // Kinds are shared across targets, and a target may leave one out (a 2007 target has no
+    // move status: its moves are synchronous); but a kind no target lists is dead.
+    let specs = Specs::embedded();
+    for kind in crate::step_kind::StepKind::ALL {
+        assert!(
+            specs.all().iter().any(|s| s.carries_out(*kind)),
+            "step kind {kind} is in no target's phases"
+        );
+    }
+}

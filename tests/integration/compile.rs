@@ -17,7 +17,7 @@ fn ir_of_every_good_plan() {
         let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
         let mut settings = common::settings();
         settings.set_input_file(&path);
-        settings.bind(|| insta::assert_yaml_snapshot!(format!("ir@{stem}"), ir));
+        settings.bind(|| insta::assert_yaml_snapshot!(format!("ir@{stem}"), ir.plan));
     }
 }
 
@@ -105,14 +105,17 @@ fn galsync_lowers_for_a_2007_shell_on_windows_server_2003() {
         .join("tests/plans/ok/galsync-2007-to-2010.exm");
     let (file, _, loader) = load(&path);
     let (ir, _) = exgen::check(&file, &loader);
-    let mut ir = ir.expect("the plan checks");
+    let mut ir = ir.expect("the plan checks").plan;
     let g = &mut ir.galsync[0];
     g.server = "MAIL2007".to_owned();
     g.version = "2007".to_owned();
     g.os = "Windows Server 2003 R2 x64".to_owned();
     g.update = "all".to_owned();
     g.schedule.script_path = format!(r"d:\{}\MyScript.ps1", "provisioning scripts".repeat(6));
-    let files = exgen::lower::lower(&ir, exgen::specs::Specs::embedded()).expect("lowers");
+    let specs = exgen::specs::Specs::embedded();
+    let (schedule, diags) = exgen::analyze::schedule::schedule(&ir, specs);
+    assert!(diags.is_empty(), "{diags:?}");
+    let files = exgen::lower::lower(&ir, &schedule, specs).expect("lowers");
     let find = |suffix: &str| {
         files
             .iter()

@@ -7,6 +7,7 @@ use crate::diag::suggest;
 use crate::diag::{Code, Diagnostic};
 use crate::ir;
 use crate::source::Span;
+use crate::step_kind::StepKind;
 use crate::syntax::ast;
 
 pub(super) fn certificate(
@@ -271,16 +272,9 @@ pub(super) fn mail_flow(
         .iter()
         .filter_map(|rgc| super::legacy::routing_group_connector(cx, b, rgc, &server.name))
         .collect();
-    let wants = |kind: &str| {
-        b.versions
-            .spec
-            .phases
-            .iter()
-            .any(|p| p.steps.iter().any(|k| k == kind))
-    };
     let mut cross_forest_connectors = Vec::new();
     for xf in &mf.cross_forest_connectors {
-        if wants("cross_forest_connector") {
+        if b.versions.spec.carries_out(StepKind::CrossForestConnector) {
             cross_forest_connectors.extend(super::forests::cross_forest_connector(
                 cx,
                 xf,
@@ -292,7 +286,7 @@ pub(super) fn mail_flow(
     }
     let mut accepted_domains = Vec::new();
     for ad in &mf.accepted_domains {
-        if wants("accepted_domain") {
+        if b.versions.spec.carries_out(StepKind::AcceptedDomain) {
             accepted_domains.push(super::forests::accepted_domain(cx, ad));
         } else {
             cx.not_generated(ad.domain.span, "an accepted domain");

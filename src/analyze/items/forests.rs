@@ -8,10 +8,8 @@ use super::Cx;
 use crate::diag::suggest::did_you_mean;
 use crate::diag::{Code, Diagnostic};
 use crate::ir;
+use crate::step_kind::StepKind;
 use crate::syntax::ast;
-
-/// The step kind a target must carry out for a plan with several forests to be generated.
-const CROSS_FOREST_MOVES: &str = "move_mailboxes_cross_forest";
 
 /// The declared forests' names, in plan order.
 pub(super) fn declared(plan: &ast::Plan) -> Vec<&ast::Text> {
@@ -93,9 +91,7 @@ pub(super) fn target_forest(
     let wants_cross_forest = b
         .versions
         .spec
-        .phases
-        .iter()
-        .any(|p| p.steps.iter().any(|k| k == CROSS_FOREST_MOVES));
+        .carries_out(StepKind::MoveMailboxesCrossForest);
     if !wants_cross_forest {
         if let Some(second) = plan
             .items

@@ -12,6 +12,7 @@ mod galsync;
 mod legacy;
 mod mailboxes;
 
+use crate::step_kind::StepKind;
 use client::{
     certificate, certificate_coverage, client_access, mail_flow, namespace_rules,
     post_install_defaults,
@@ -354,10 +355,7 @@ fn edge_subscription(
     site: &ast::Site,
     span: Span,
 ) {
-    let generated = spec
-        .phases
-        .iter()
-        .any(|p| p.steps.iter().any(|k| k == "edge_subscription"));
+    let generated = spec.carries_out(StepKind::EdgeSubscription);
     let transport = spec.roles.transport_role();
     let has = |x: &ast::Server, role: &str| x.roles.iter().any(|r| r.eq_ignore_ascii_case(role));
     let subscriber = site

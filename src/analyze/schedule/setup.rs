@@ -2,7 +2,12 @@
 
 use super::Steps;
 use crate::ir::Role;
-use serde_json::{Value, json};
+use crate::ir::steps::StepKind;
+use crate::ir::steps::{
+    BlockedVersion, CcrNode, CoexistenceMinimum, ExistingServer, ForestCheck, InstallServer,
+    LegacyMinimum, LegacyServer, Preflight, PreflightLegacy, Prepare, PrepareLegacyPermissions,
+    SourceNote, StepContext, UpgradeMinimum, UpgradeServer,
+};
 
 /// R01, R02: checks run in the shell of the newest existing version that has one.
 pub(super) fn preflight(s: &mut Steps<'_>) {
@@ -11,7 +16,7 @@ pub(super) fn preflight(s: &mut Steps<'_>) {
     }) else {
         return;
     };
-    let minimums: Vec<Value> = s
+    let minimums = s
         .plan
         .sources
         .iter()
@@ -19,33 +24,41 @@ pub(super) fn preflight(s: &mut Steps<'_>) {
             let coexist = s.target.coexists_with(v)?;
             let spec = s.specs.get(v)?;
             let build = spec.update(&coexist.minimum.level)?;
-            Some(json!({
-                "version": v, "major": spec.major, "level": coexist.minimum.level,
-                "build": build.build, "source": coexist.source,
-            }))
+            Some(CoexistenceMinimum {
+                version: v.clone(),
+                major: spec.major,
+                level: coexist.minimum.level.clone(),
+                build: build.build.clone(),
+                source: coexist.source.clone(),
+            })
         })
         .collect();
-    let existing: Vec<Value> = s
+    let existing = s
         .plan
         .servers
         .iter()
         .filter(|x| !x.new)
-        .map(|x| json!({ "name": x.name, "version": x.exchange.version, "level": x.exchange.level, "site": x.site, "edge": x.has(Role::Edge) }))
+        .map(|x| ExistingServer {
+            name: x.name.clone(),
+            version: x.exchange.version.clone(),
+            level: x.exchange.level.clone(),
+            site: x.site.clone(),
+            edge: x.has(Role::Edge),
+        })
         .collect();
     let (forest, global_catalog_sites) = forest_checks(s);
-    let context = json!({
-        "target": s.plan.target,
-        "minimums": minimums,
-        "existing": existing,
-        "forest": forest,
-        "global_catalog_sites": global_catalog_sites,
-    });
+    let context = Preflight {
+        target: s.plan.target.clone(),
+        minimums,
+        existing,
+        forest,
+        global_catalog_sites,
+    };
     let origin = s.plan.target_origin.clone();
     s.push(
-        "preflight",
         Steps::exchange(shell_version),
         &origin,
-        context,
+        StepContext::Preflight(context),
     );
 }
 
@@ -64,20 +77,27 @@ pub(super) fn prepare(s: &mut Steps<'_>) {
         .sources
         .iter()
         .any(|v| setup.legacy_permissions_for.contains(v));
-    let context = json!({
-        "legacy_permissions": legacy_permissions,
-        "target": s.plan.target,
-        "media": s.plan.media,
-        "program": setup.program,
-        "schema_version": schema,
-        "switches": setup.prepare_schema.iter().chain(license).collect::<Vec<_>>(),
-    });
+    let context = Prepare {
+        legacy_permissions,
+        target: s.plan.target.clone(),
+        media: s.plan.media.clone(),
+        program: setup.program.clone(),
+        schema_version: schema,
+        switches: setup
+            .prepare_schema
+            .iter()
+            .chain(license)
+            .cloned()
+            .collect(),
+    };
     let origin = s.plan.target_origin.clone();
     let shell = s.setup();
-    s.push("prepare_schema", shell.clone(), &origin, context.clone());
-    let mut context = context;
-    context["switches"] = json!(setup.prepare_ad.iter().chain(license).collect::<Vec<_>>());
-    s.push("prepare_ad", shell, &origin, context);
+    let ad = Prepare {
+        switches: setup.prepare_ad.iter().chain(license).cloned().collect(),
+        ..context.clone()
+    };
+    s.push(shell.clone(), &origin, StepContext::PrepareSchema(context));
+    s.push(shell, &origin, StepContext::PrepareAd(ad));
 }
 
 /// R06: each new server in install order, all its roles in one setup run, on the server itself.
@@ -92,27 +112,28 @@ pub(super) fn install(s: &mut Steps<'_>) {
         };
         let roles = format!("{}{}", setup.roles_switch, server.setup_roles.join(","));
         let (ccr, cluster) = clustered(s, &server.name);
-        let switches: Vec<&String> = setup
+        let switches = setup
             .install
             .iter()
             .chain(std::iter::once(&roles))
             .chain(&cluster)
             .chain(license)
+            .cloned()
             .collect();
-        let context = json!({
-            "server": server.name,
-            "os": server.os,
-            "target": s.plan.target,
-            "media": s.plan.media,
-            "program": setup.program,
-            "switches": switches,
-            "installed_key": setup.installed_key.value,
-            "roles": server.setup_roles,
-            "ccr": ccr,
-        });
+        let context = InstallServer {
+            server: server.name.clone(),
+            os: server.os.clone(),
+            target: s.plan.target.clone(),
+            media: s.plan.media.clone(),
+            program: setup.program.clone(),
+            switches,
+            installed_key: setup.installed_key.value.clone(),
+            roles: server.setup_roles.clone(),
+            ccr,
+        };
         let (origin, run_on) = (server.origin.clone(), Some(server.name.clone()));
         let shell = s.setup();
-        s.push_on("install_server", shell, run_on, &origin, context);
+        s.push_on(shell, run_on, &origin, StepContext::InstallServer(context));
     }
 }
 
@@ -120,9 +141,9 @@ pub(super) fn install(s: &mut Steps<'_>) {
 /// mailbox server (its name and IP address fill the spec's switches); the passive node's adds
 /// the spec's passive switches. Returns the template's `ccr` context (with whether the passive
 /// form is verified) and the switches; nothing for a server that is not a node.
-fn clustered(s: &Steps<'_>, server: &str) -> (Value, Vec<String>) {
+fn clustered(s: &Steps<'_>, server: &str) -> (Option<CcrNode>, Vec<String>) {
     let Some(ccr) = s.plan.ccrs.iter().find(|c| c.has_node(server)) else {
-        return (Value::Null, Vec::new());
+        return (None, Vec::new());
     };
     let Some(cms) = s
         .target
@@ -130,7 +151,7 @@ fn clustered(s: &Steps<'_>, server: &str) -> (Value, Vec<String>) {
         .as_ref()
         .and_then(|x| x.clustered_mailbox.as_ref())
     else {
-        return (Value::Null, Vec::new());
+        return (None, Vec::new());
     };
     let active = ccr.active.eq_ignore_ascii_case(server);
     let fact = if active { &cms.active } else { &cms.passive };
@@ -145,16 +166,16 @@ fn clustered(s: &Steps<'_>, server: &str) -> (Value, Vec<String>) {
         .find(|p| !p.is_empty())
         .unwrap_or(&ccr.name)
         .to_owned();
-    let context = json!({
-        "cms": ccr,
-        "active": active,
-        "other": if active { &ccr.passive } else { &ccr.active },
-        "witness_share": format!("\\\\{}\\{}", ccr.witness_server, share),
-        "share": share,
-        "verified": fact.confidence == crate::specs::Confidence::D,
-        "source": fact.source,
-    });
-    (context, switches)
+    let context = CcrNode {
+        cms: ccr.clone(),
+        active,
+        other: if active { &ccr.passive } else { &ccr.active }.clone(),
+        witness_share: format!("\\\\{}\\{}", ccr.witness_server, share),
+        share,
+        verified: fact.confidence == crate::specs::Confidence::D,
+        source: fact.source.clone(),
+    };
+    (Some(context), switches)
 }
 
 /// Facts §2.2: the one in-place upgrade (2019 CU14/CU15 to SE) runs setup `/Mode:Upgrade` on
@@ -182,27 +203,29 @@ pub(super) fn upgrade(s: &mut Steps<'_>) {
         let minimum_build = minimum
             .and_then(|c| from.update(&c.minimum.level))
             .map(|u| &u.build);
-        let switches: Vec<&String> = license.iter().chain(&setup.upgrade).collect();
-        let context = json!({
-            "server": server.name,
-            "from": server.exchange,
-            "from_builds": from.builds,
-            "minimum": minimum.map(|c| json!({
-                "level": c.minimum.level, "build": minimum_build, "source": c.source,
-                "build_number": minimum_build.and_then(|b| b.0.get(2)),
-            })),
-            "target": s.plan.target,
-            "major": s.target.major,
-            "minor": s.target.minor,
-            "builds": s.target.builds,
-            "media": s.plan.media,
-            "program": setup.program,
-            "switches": switches,
-            "installed_key": setup.installed_key.value,
-        });
+        let switches = license.iter().chain(&setup.upgrade).cloned().collect();
+        let context = UpgradeServer {
+            server: server.name.clone(),
+            from: server.exchange.clone(),
+            from_builds: from.builds.clone(),
+            minimum: minimum.map(|c| UpgradeMinimum {
+                level: c.minimum.level.clone(),
+                build: minimum_build.cloned(),
+                source: c.source.clone(),
+                build_number: minimum_build.and_then(|b| b.0.get(2).copied()),
+            }),
+            target: s.plan.target.clone(),
+            major: s.target.major,
+            minor: s.target.minor,
+            builds: s.target.builds.clone(),
+            media: s.plan.media.clone(),
+            program: setup.program.clone(),
+            switches,
+            installed_key: setup.installed_key.value.clone(),
+        };
         let (origin, run_on) = (server.origin.clone(), Some(server.name.clone()));
         let shell = s.setup();
-        s.push_on("upgrade_server", shell, run_on, &origin, context);
+        s.push_on(shell, run_on, &origin, StepContext::UpgradeServer(context));
     }
 }
 
@@ -218,10 +241,10 @@ pub(super) fn preflight_legacy(s: &mut Steps<'_>) {
         .iter()
         .filter(|v| s.specs.get(v).is_some_and(|x| x.shell.is_none()))
         .collect();
-    if shell_less.is_empty() || !s.wants("preflight_legacy") {
+    if shell_less.is_empty() || !s.wants(StepKind::PreflightLegacy) {
         return;
     }
-    let minimums: Vec<Value> = shell_less
+    let minimums = shell_less
         .iter()
         .copied()
         .filter_map(|v| {
@@ -236,22 +259,27 @@ pub(super) fn preflight_legacy(s: &mut Steps<'_>) {
                 .map(u32::to_string)
                 .collect::<Vec<_>>()
                 .join(".");
-            Some(json!({
-                "version": v, "prefix": prefix, "level": coexist.minimum.level,
-                "build": update.build, "source": coexist.source,
-            }))
+            Some(LegacyMinimum {
+                version: (*v).clone(),
+                prefix,
+                level: coexist.minimum.level.clone(),
+                build: update.build.clone(),
+                source: coexist.source.clone(),
+            })
         })
         .collect();
-    let existing: Vec<Value> = s
+    let existing = s
         .plan
         .servers
         .iter()
         .filter(|x| !x.new && s.plan.in_target_forest(x))
-        .map(
-            |x| json!({ "name": x.name, "version": x.exchange.version, "level": x.exchange.level }),
-        )
+        .map(|x| LegacyServer {
+            name: x.name.clone(),
+            version: x.exchange.version.clone(),
+            level: x.exchange.level.clone(),
+        })
         .collect();
-    let blocked: Vec<Value> = s
+    let blocked = s
         .target
         .blocked
         .iter()
@@ -267,7 +295,12 @@ pub(super) fn preflight_legacy(s: &mut Steps<'_>) {
                 let build = &spec.updates.first()?.build.0;
                 Some(format!("{}.{}", build.first()?, build.get(1)?))
             });
-            Some(json!({ "version": b.with, "prefix": prefix, "release": release, "source": b.source }))
+            Some(BlockedVersion {
+                version: b.with.clone(),
+                prefix,
+                release,
+                source: b.source.clone(),
+            })
         })
         .collect();
     let native = s
@@ -277,7 +310,7 @@ pub(super) fn preflight_legacy(s: &mut Steps<'_>) {
         .filter(|n| s.plan.sources.iter().any(|v| n.versions.contains(v)));
     let (forest, global_catalog_sites) = forest_checks(s);
     let run_on = s.plan.install_order.first().cloned();
-    let front_ends: Vec<&String> = s
+    let front_ends = s
         .plan
         .servers
         .iter()
@@ -287,24 +320,31 @@ pub(super) fn preflight_legacy(s: &mut Steps<'_>) {
                 && s.plan.in_target_forest(x)
                 && shell_less.contains(&&x.exchange.version)
         })
-        .map(|x| &x.name)
+        .map(|x| x.name.clone())
         .collect();
-    let context = json!({
-        "front_ends": front_ends,
-        "target": s.plan.target,
-        "organization": s.plan.organization.name,
-        "native_mode": native.map(|n| json!({ "source": n.source })),
-        "minimums": minimums,
-        "blocked": blocked,
-        "existing": existing,
-        "forest": forest,
-        "global_catalog_sites": global_catalog_sites,
-        "versions": shell_less,
-        "run_on": run_on,
-    });
+    let context = PreflightLegacy {
+        front_ends,
+        target: s.plan.target.clone(),
+        organization: s.plan.organization.name.clone(),
+        native_mode: native.map(|n| SourceNote {
+            source: n.source.clone(),
+        }),
+        minimums,
+        blocked,
+        existing,
+        forest,
+        global_catalog_sites,
+        versions: shell_less.into_iter().cloned().collect(),
+        run_on: run_on.clone(),
+    };
     let origin = s.plan.target_origin.clone();
     let shell = s.setup();
-    s.push_on("preflight_legacy", shell, run_on, &origin, context);
+    s.push_on(
+        shell,
+        run_on,
+        &origin,
+        StepContext::PreflightLegacy(context),
+    );
 }
 
 /// Facts §4.2: /PrepareLegacyExchangePermissions while Exchange 2000/2003 servers exist, before
@@ -322,40 +362,57 @@ pub(super) fn prepare_legacy_permissions(s: &mut Steps<'_>) {
     {
         return;
     }
-    let context = json!({
-        "target": s.plan.target,
-        "program": setup.program,
-        "switches": setup.prepare_legacy_permissions.iter().chain(&setup.license).collect::<Vec<_>>(),
-        "domains": s.plan.forests.iter().filter(|f| s.plan.target_forest.as_ref().is_none_or(|t| *t == f.name)).flat_map(|f| f.domains.iter()).collect::<Vec<_>>(),
-    });
+    let context = PrepareLegacyPermissions {
+        target: s.plan.target.clone(),
+        program: setup.program.clone(),
+        switches: setup
+            .prepare_legacy_permissions
+            .iter()
+            .chain(&setup.license)
+            .cloned()
+            .collect(),
+        domains: s
+            .plan
+            .forests
+            .iter()
+            .filter(|f| s.plan.target_forest.as_ref().is_none_or(|t| *t == f.name))
+            .flat_map(|f| f.domains.iter().cloned())
+            .collect(),
+    };
     let origin = s.plan.target_origin.clone();
     let shell = s.setup();
-    s.push("prepare_legacy_permissions", shell, &origin, context);
+    s.push(
+        shell,
+        &origin,
+        StepContext::PrepareLegacyPermissions(context),
+    );
 }
 
 /// R01: the forest functional level the target needs (with the `ForestMode` names below it, as
 /// .NET reports them) and the sites that need a global catalog, for both preflights.
-fn forest_checks<'a>(s: &Steps<'a>) -> (Value, Vec<&'a str>) {
+fn forest_checks(s: &Steps<'_>) -> (ForestCheck, Vec<String>) {
     let ffl = &s.target.forest_functional_level;
     let min_rank = s.specs.functional_level_rank(&ffl.value).unwrap_or(0);
-    let below: Vec<&str> = s.specs.functional_levels()[..min_rank]
+    let below = s.specs.functional_levels()[..min_rank]
         .iter()
-        .map(|l| l.forest_mode.as_str())
+        .map(|l| l.forest_mode.clone())
         .collect();
     let needs_catalogs = s
         .target
         .global_catalog_per_site
         .as_ref()
         .is_some_and(|f| f.value);
-    let sites: Vec<&str> = s
+    let sites = s
         .plan
         .sites
         .iter()
         .filter(|x| needs_catalogs && !x.servers.is_empty())
-        .map(|x| x.name.as_str())
+        .map(|x| x.name.clone())
         .collect();
-    (
-        json!({ "minimum": ffl.value, "below": below, "source": ffl.source }),
-        sites,
-    )
+    let check = ForestCheck {
+        minimum: ffl.value.clone(),
+        below,
+        source: ffl.source.clone(),
+    };
+    (check, sites)
 }

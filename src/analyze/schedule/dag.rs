@@ -2,24 +2,24 @@
 //! the shell of their version; database copies follow once the members have joined.
 
 use super::Steps;
-use serde_json::json;
+use crate::ir::steps::{DagStep, DatabaseStep, StepContext};
 
 /// One `dag` step per DAG, then one `database_copies` step per database with copies.
 pub(super) fn dags(s: &mut Steps<'_>) {
     for dag in &s.plan.dags {
+        let context = DagStep { dag: dag.clone() };
         s.push(
-            "dag",
             Steps::exchange(&dag.version),
             &dag.origin,
-            json!({ "dag": dag }),
+            StepContext::Dag(context),
         );
     }
     for db in s.plan.databases.iter().filter(|d| !d.copies.is_empty()) {
+        let context = DatabaseStep { db: db.clone() };
         s.push(
-            "database_copies",
             Steps::exchange(&db.version),
             &db.origin,
-            json!({ "db": db }),
+            StepContext::DatabaseCopies(context),
         );
     }
 }

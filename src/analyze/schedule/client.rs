@@ -2,8 +2,13 @@
 //! (R09–R14).
 
 use super::Steps;
+use crate::ir::steps::{
+    AcceptedDomainStep, CertificateInstall, CertificateLegacy, CertificateRequest,
+    CrossForestConnectorStep, InboundAnonymous, LegacyOwa, LegacyUrls, LegacyVirtualDirectory,
+    OfflineAddressBookStep, OutlookAnywhereStep, PostInstall, RoutingGroupConnectorStep,
+    SendConnectorStep, StepContext, StepKind, ValidateStep, VirtualDirectoryUrls,
+};
 use crate::ir::{self, Role};
-use serde_json::{Value, json};
 
 pub(super) fn url(host: &str, path: &str) -> String {
     format!("https://{host}{path}")
@@ -15,42 +20,55 @@ pub(super) fn client_access(s: &mut Steps<'_>) {
         let Some(spec) = s.specs.get(&ca.version) else {
             continue;
         };
-        let vdirs: Vec<Value> = spec
+        let virtual_directories = spec
             .virtual_directories
             .iter()
-            .map(|v| json!({ "noun": v.noun, "name": v.name, "internal": url(&ca.internal_host, &v.path), "external": url(&ca.external_host, &v.path) }))
+            .map(|v| VirtualDirectoryUrls {
+                noun: v.noun.clone(),
+                name: v.name.clone(),
+                internal: url(&ca.internal_host, &v.path),
+                external: url(&ca.external_host, &v.path),
+            })
             .collect();
         let shell = Steps::exchange(&ca.version);
-        let context = json!({
-            "server": ca.server,
-            "scp": url(&ca.autodiscover_host, "/Autodiscover/Autodiscover.xml"),
-            "virtual_directories": vdirs,
-        });
-        s.push("post_install", shell.clone(), &ca.origin, context);
+        let context = PostInstall {
+            server: ca.server.clone(),
+            scp: url(&ca.autodiscover_host, "/Autodiscover/Autodiscover.xml"),
+            virtual_directories,
+        };
+        s.push(shell.clone(), &ca.origin, StepContext::PostInstall(context));
         if let Some(oa) = &ca.outlook_anywhere {
+            let context = OutlookAnywhereStep {
+                server: ca.server.clone(),
+                oa: oa.clone(),
+                internal_host: ca.internal_host.clone(),
+            };
             s.push(
-                "outlook_anywhere",
                 shell.clone(),
                 &oa.origin,
-                json!({ "server": ca.server, "oa": oa, "internal_host": ca.internal_host }),
+                StepContext::OutlookAnywhere(context),
             );
         }
         if let Some((oab, origin)) = &ca.offline_address_book {
             // The new mailbox databases of this version get the OAB explicitly (2013+).
-            let databases: Vec<&String> = s
+            let databases = s
                 .plan
                 .databases
                 .iter()
                 .filter(|d| {
                     d.create && d.kind == ir::DatabaseKind::Mailbox && d.version == ca.version
                 })
-                .map(|d| &d.name)
+                .map(|d| d.name.clone())
                 .collect();
+            let context = OfflineAddressBookStep {
+                server: ca.server.clone(),
+                oab: oab.clone(),
+                databases,
+            };
             s.push(
-                "offline_address_book",
                 shell.clone(),
                 origin,
-                json!({ "server": ca.server, "oab": oab, "databases": databases }),
+                StepContext::OfflineAddressBook(context),
             );
         }
     }
@@ -75,11 +93,16 @@ pub(super) fn legacy_urls(s: &mut Steps<'_>) {
         if spec.shell.is_none() {
             continue; // a 2003 front-end: its users reach it through the new version's OWA (legacy_owa)
         }
-        let vdirs: Vec<Value> = spec
+        let virtual_directories = spec
             .virtual_directories
             .iter()
             .filter(|v| v.legacy)
-            .map(|v| json!({ "noun": v.noun, "name": v.name, "external": url(&legacy.host, &v.path), "source": v.source }))
+            .map(|v| LegacyVirtualDirectory {
+                noun: v.noun.clone(),
+                name: v.name.clone(),
+                external: url(&legacy.host, &v.path),
+                source: v.source.clone(),
+            })
             .collect();
         let new_cas = s
             .plan
@@ -87,21 +110,23 @@ pub(super) fn legacy_urls(s: &mut Steps<'_>) {
             .iter()
             .find(|x| x.new && x.has(Role::Cas))
             .map(|x| x.name.clone());
-        let current: Vec<&String> = [&s.plan.namespaces.primary, &s.plan.namespaces.autodiscover]
+        let current_names = [&s.plan.namespaces.primary, &s.plan.namespaces.autodiscover]
             .into_iter()
             .flatten()
-            .map(|n| &n.host)
+            .map(|n| n.host.clone())
             .collect();
-        let context = json!({
-            "server": server.name, "legacy": legacy.host, "virtual_directories": vdirs,
-            "current_names": current, "new_cas": new_cas,
-            "switch_later": s.wants("namespace_switch"),
-        });
+        let context = LegacyUrls {
+            server: server.name.clone(),
+            legacy: legacy.host.clone(),
+            virtual_directories,
+            current_names,
+            new_cas,
+            switch_later: s.wants(StepKind::NamespaceSwitch),
+        };
         s.push(
-            "legacy_urls",
             Steps::exchange(&server.exchange.version),
             &legacy.origin,
-            context,
+            StepContext::LegacyUrls(context),
         );
     }
 }
@@ -113,16 +138,16 @@ pub(super) fn legacy_owa(s: &mut Steps<'_>) {
     let (Some(rule), Some(legacy)) = (&s.target.legacy_owa_url, &s.plan.namespaces.legacy) else {
         return;
     };
-    let back_ends: Vec<&String> = s
+    let back_ends: Vec<String> = s
         .plan
         .servers
         .iter()
         .filter(|x| !x.new && x.has(Role::Mailbox) && rule.versions.contains(&x.exchange.version))
-        .map(|x| &x.name)
+        .map(|x| x.name.clone())
         .collect();
     // Who answers on the legacy name: the 2003 front-ends, or in a mixed organization the
     // older Client Access servers that serve 2003 mailboxes too (2007's /exchange).
-    let front_ends: Vec<&String> = s
+    let front_ends: Vec<String> = s
         .plan
         .servers
         .iter()
@@ -131,43 +156,42 @@ pub(super) fn legacy_owa(s: &mut Steps<'_>) {
                 && x.has(Role::Cas)
                 && s.target.legacy_namespace_for.contains(&x.exchange.version)
         })
-        .map(|x| &x.name)
+        .map(|x| x.name.clone())
         .collect();
     if back_ends.is_empty() || front_ends.is_empty() {
         return;
     }
     let target = &s.plan.target.version;
-    let servers: Vec<&String> = s
+    let servers: Vec<String> = s
         .plan
         .servers
         .iter()
         .filter(|x| x.new && x.has(Role::Cas) && x.exchange.version == *target)
-        .map(|x| &x.name)
+        .map(|x| x.name.clone())
         .collect();
     // Front-ends of a version without a shell get their DNS name and certificate by hand.
-    let by_hand: Vec<&String> = s
+    let by_hand: Vec<String> = s
         .plan
         .servers
         .iter()
-        .filter(|x| front_ends.contains(&&x.name) && rule.versions.contains(&x.exchange.version))
-        .map(|x| &x.name)
+        .filter(|x| front_ends.contains(&x.name) && rule.versions.contains(&x.exchange.version))
+        .map(|x| x.name.clone())
         .collect();
     for server in servers {
-        let context = json!({
-            "server": server,
-            "by_hand": by_hand,
-            "url": url(&legacy.host, &rule.path),
-            "legacy": legacy.host,
-            "front_ends": front_ends,
-            "back_ends": back_ends,
-            "versions": rule.versions,
-            "source": rule.source,
-        });
+        let context = LegacyOwa {
+            server,
+            by_hand: by_hand.clone(),
+            url: url(&legacy.host, &rule.path),
+            legacy: legacy.host.clone(),
+            front_ends: front_ends.clone(),
+            back_ends: back_ends.clone(),
+            versions: rule.versions.clone(),
+            source: rule.source.clone(),
+        };
         s.push(
-            "legacy_owa",
             Steps::exchange(target),
             &legacy.origin,
-            context,
+            StepContext::LegacyOwa(context),
         );
     }
 }
@@ -176,19 +200,21 @@ pub(super) fn legacy_owa(s: &mut Steps<'_>) {
 pub(super) fn certificates(s: &mut Steps<'_>) {
     for cert in &s.plan.certificates {
         let exported = cert.install_on.len() > 1;
-        let request = json!({
-            "server": cert.request_on, "subject": cert.subject, "names": cert.names,
-            "friendly_name": cert.friendly_name, "exportable": exported,
-        });
+        let request = CertificateRequest {
+            server: cert.request_on.clone(),
+            subject: cert.subject.clone(),
+            names: cert.names.clone(),
+            friendly_name: cert.friendly_name.clone(),
+            exportable: exported,
+        };
         // Run on the request server where the target's phase is per server (2013 writes the
         // request with -RequestFile, a path on that server; 2007's New-ExchangeCertificate has
         // no -Server and works on the local computer).
         s.push_on(
-            "certificate_request",
             Steps::exchange(&cert.request_version),
             Some(cert.request_on.clone()),
             &cert.origin,
-            request,
+            StepContext::CertificateRequest(request),
         );
         let same: Vec<&String> = cert
             .install_on
@@ -201,25 +227,28 @@ pub(super) fn certificates(s: &mut Steps<'_>) {
             .iter()
             .filter(|(_, v)| *v != cert.request_version)
             .collect();
-        let install = json!({
-            "server": cert.request_on, "also": same.iter().skip(1).collect::<Vec<_>>(),
-            "services": cert.services, "export": !others.is_empty() || same.len() > 1,
-        });
+        let install = CertificateInstall {
+            server: cert.request_on.clone(),
+            also: same.iter().skip(1).map(|n| (*n).clone()).collect(),
+            services: cert.services.clone(),
+            export: !others.is_empty() || same.len() > 1,
+        };
         s.push_on(
-            "certificate_install",
             Steps::exchange(&cert.request_version),
             Some(cert.request_on.clone()),
             &cert.origin,
-            install,
+            StepContext::CertificateInstall(install),
         );
         for (server, version) in others {
-            let context = json!({ "server": server, "services": ["IIS"] });
+            let context = CertificateLegacy {
+                server: server.clone(),
+                services: vec!["IIS".to_owned()],
+            };
             s.push_on(
-                "certificate_legacy",
                 Steps::exchange(version),
                 Some(server.clone()),
                 &cert.origin,
-                context,
+                StepContext::CertificateLegacy(context),
             );
         }
     }
@@ -233,27 +262,29 @@ pub(super) fn mail_flow(s: &mut Steps<'_>) {
             // Where the version receives internet mail on its Client Access servers (2013's
             // front end transport), those of the new servers in the same site.
             let site = s.server(&mf.server).map(|x| x.site.clone());
-            let frontend: Vec<&String> = s
+            let frontend = s
                 .plan
                 .servers
                 .iter()
                 .filter(|x| x.new && x.has(Role::Cas) && Some(&x.site) == site.as_ref())
-                .map(|x| &x.name)
+                .map(|x| x.name.clone())
                 .collect();
+            let context = InboundAnonymous {
+                server: mf.server.clone(),
+                frontend,
+            };
             s.push(
-                "inbound_anonymous",
                 shell.clone(),
                 origin,
-                json!({ "server": mf.server, "frontend": frontend }),
+                StepContext::InboundAnonymous(context),
             );
         }
         for (connector, origin) in &mf.send_connectors {
-            s.push(
-                "send_connector",
-                shell.clone(),
-                origin,
-                json!({ "server": mf.server, "connector": connector }),
-            );
+            let context = SendConnectorStep {
+                server: mf.server.clone(),
+                connector: connector.clone(),
+            };
+            s.push(shell.clone(), origin, StepContext::SendConnector(context));
         }
     }
 }
@@ -266,17 +297,16 @@ pub(super) fn routing_group_connectors(s: &mut Steps<'_>) {
     };
     for mf in &s.plan.mail_flow {
         for rgc in &mf.routing_group_connectors {
-            let context = json!({
-                "rgc": rgc,
-                "routing_group": routing.routing_group,
-                "administrative_group": routing.administrative_group,
-                "source": routing.source,
-            });
+            let context = RoutingGroupConnectorStep {
+                rgc: rgc.clone(),
+                routing_group: routing.routing_group.clone(),
+                administrative_group: routing.administrative_group.clone(),
+                source: routing.source.clone(),
+            };
             s.push(
-                "routing_group_connector",
                 Steps::exchange(&mf.version),
                 &rgc.origin,
-                context,
+                StepContext::RoutingGroupConnector(context),
             );
         }
     }
@@ -288,35 +318,35 @@ pub(super) fn cross_forest(s: &mut Steps<'_>) {
     for mf in &s.plan.mail_flow {
         let shell = Steps::exchange(&mf.version);
         for ad in &mf.accepted_domains {
+            let context = AcceptedDomainStep { ad: ad.clone() };
             s.push(
-                "accepted_domain",
                 shell.clone(),
                 &ad.origin,
-                json!({ "ad": ad }),
+                StepContext::AcceptedDomain(context),
             );
         }
         for xf in &mf.cross_forest_connectors {
+            let context = CrossForestConnectorStep { xf: xf.clone() };
             s.push(
-                "cross_forest_connector",
                 shell.clone(),
                 &xf.origin,
-                json!({ "xf": xf }),
+                StepContext::CrossForestConnector(context),
             );
         }
     }
 }
 
 pub(super) fn validations(s: &mut Steps<'_>) {
-    let before = s.wants("validate_legacy");
+    let before = s.wants(StepKind::ValidateLegacy);
     for v in &s.plan.validations {
         if before && s.server(&v.server).is_some_and(|x| !x.new) {
             continue; // validated before the upgrade (coexistence::legacy_validations)
         }
+        let context = ValidateStep { v: v.clone() };
         s.push(
-            "validate",
             Steps::exchange(&v.version),
             &v.origin,
-            json!({ "v": v }),
+            StepContext::Validate(context),
         );
     }
 }

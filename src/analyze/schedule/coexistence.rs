@@ -5,8 +5,11 @@
 //! phases list its kind.
 
 use super::Steps;
+use crate::ir::steps::{
+    LegacyOab, LegacyOutlookAnywhere, MoveArbitration, NamespaceSwitch, StepContext, StepKind,
+    ValidateStep,
+};
 use crate::ir::{self, Role};
-use serde_json::json;
 
 /// Validation checks run on a legacy Client Access server the plan names no checks for.
 const DEFAULT_LEGACY_CHECKS: &[&str] = &["service-health"];
@@ -16,13 +19,13 @@ const DEFAULT_LEGACY_CHECKS: &[&str] = &["service-health"];
 /// Access server with the service health check (and the Remote Connectivity Analyzer in the
 /// runbook).
 pub(super) fn legacy_validations(s: &mut Steps<'_>) {
-    if !s.wants("validate_legacy") {
+    if !s.wants(StepKind::ValidateLegacy) {
         return;
     }
     let mut steps = Vec::new();
     for v in &s.plan.validations {
         if s.server(&v.server).is_some_and(|x| !x.new) {
-            steps.push((v.version.clone(), v.origin.clone(), json!({ "v": v })));
+            steps.push((v.version.clone(), v.origin.clone(), v.clone()));
         }
     }
     for server in s.legacy(Role::Cas) {
@@ -41,14 +44,13 @@ pub(super) fn legacy_validations(s: &mut Steps<'_>) {
             remote_connectivity_analyzer: true,
             origin: server.origin.clone(),
         };
-        steps.push((v.version.clone(), v.origin.clone(), json!({ "v": v })));
+        steps.push((v.version.clone(), v.origin.clone(), v));
     }
-    for (version, origin, context) in steps {
+    for (version, origin, v) in steps {
         s.push(
-            "validate_legacy",
             Steps::exchange(&version),
             &origin,
-            context,
+            StepContext::ValidateLegacy(ValidateStep { v }),
         );
     }
 }
@@ -57,7 +59,7 @@ pub(super) fn legacy_validations(s: &mut Steps<'_>) {
 /// every mailbox whose database has no explicit OAB would download the full OAB. Each legacy
 /// version's shell gives its own databases the current default OAB first.
 pub(super) fn legacy_oab(s: &mut Steps<'_>) {
-    if !s.wants("legacy_oab") || s.plan.install_order.is_empty() {
+    if !s.wants(StepKind::LegacyOab) || s.plan.install_order.is_empty() {
         return;
     }
     let mut versions: Vec<(String, Vec<String>)> = Vec::new();
@@ -75,8 +77,9 @@ pub(super) fn legacy_oab(s: &mut Steps<'_>) {
     }
     let origin = s.plan.target_origin.clone();
     for (version, servers) in versions {
-        let context = json!({ "servers": servers, "version": version });
-        s.push("legacy_oab", Steps::exchange(&version), &origin, context);
+        let shell = Steps::exchange(&version);
+        let context = LegacyOab { servers, version };
+        s.push(shell, &origin, StepContext::LegacyOab(context));
     }
 }
 
@@ -84,7 +87,7 @@ pub(super) fn legacy_oab(s: &mut Steps<'_>) {
 /// version before the user mailboxes, in the target's shell, to the first new mailbox database
 /// mailboxes move to (else the first new one).
 pub(super) fn arbitration(s: &mut Steps<'_>) {
-    if !s.wants("move_arbitration") {
+    if !s.wants(StepKind::MoveArbitration) {
         return;
     }
     let servers: Vec<String> = s
@@ -112,12 +115,11 @@ pub(super) fn arbitration(s: &mut Steps<'_>) {
             None => return,
         },
     };
-    let context = json!({ "servers": servers, "database": database });
+    let context = MoveArbitration { servers, database };
     s.push(
-        "move_arbitration",
         Steps::exchange(target),
         &origin,
-        context,
+        StepContext::MoveArbitration(context),
     );
 }
 
@@ -125,7 +127,7 @@ pub(super) fn arbitration(s: &mut Steps<'_>) {
 /// Outlook Anywhere is enabled on every legacy Client Access server, on the primary namespace,
 /// with NTLM among its IIS authentication methods, before the namespace moves.
 pub(super) fn legacy_outlook_anywhere(s: &mut Steps<'_>) {
-    if !s.wants("legacy_outlook_anywhere") {
+    if !s.wants(StepKind::LegacyOutlookAnywhere) {
         return;
     }
     let Some(primary) = &s.plan.namespaces.primary else {
@@ -141,12 +143,14 @@ pub(super) fn legacy_outlook_anywhere(s: &mut Steps<'_>) {
         .map(|x| (x.name.clone(), x.exchange.version.clone(), x.origin.clone()))
         .collect();
     for (server, version, origin) in servers {
-        let context = json!({ "server": server, "host": primary.host });
+        let context = LegacyOutlookAnywhere {
+            server,
+            host: primary.host.clone(),
+        };
         s.push(
-            "legacy_outlook_anywhere",
             Steps::exchange(&version),
             &origin,
-            context,
+            StepContext::LegacyOutlookAnywhere(context),
         );
     }
 }
@@ -154,13 +158,13 @@ pub(super) fn legacy_outlook_anywhere(s: &mut Steps<'_>) {
 /// R39: the primary and Autodiscover names move to the new Client Access servers of the
 /// internet-facing site (DNS, by hand: the runbook); the script shows where they point.
 pub(super) fn namespace_switch(s: &mut Steps<'_>) {
-    if !s.wants("namespace_switch") {
+    if !s.wants(StepKind::NamespaceSwitch) {
         return;
     }
-    let names: Vec<&String> = [&s.plan.namespaces.primary, &s.plan.namespaces.autodiscover]
+    let names: Vec<String> = [&s.plan.namespaces.primary, &s.plan.namespaces.autodiscover]
         .into_iter()
         .flatten()
-        .map(|n| &n.host)
+        .map(|n| n.host.clone())
         .collect();
     let Some(primary) = &s.plan.namespaces.primary else {
         return;
@@ -172,23 +176,22 @@ pub(super) fn namespace_switch(s: &mut Steps<'_>) {
         .filter(|x| x.internet_facing)
         .map(|x| &x.name)
         .collect();
-    let new_cas: Vec<&String> = s
+    let new_cas: Vec<String> = s
         .plan
         .install_order
         .iter()
         .filter_map(|n| s.server(n))
         .filter(|x| x.has(Role::Cas) && facing.contains(&&x.site))
-        .map(|x| &x.name)
+        .map(|x| x.name.clone())
         .collect();
     if names.is_empty() || new_cas.is_empty() {
         return;
     }
-    let context = json!({ "names": names, "new_cas": new_cas });
+    let context = NamespaceSwitch { names, new_cas };
     let origin = primary.origin.clone();
     s.push(
-        "namespace_switch",
         Steps::exchange(&s.plan.target.version),
         &origin,
-        context,
+        StepContext::NamespaceSwitch(context),
     );
 }

@@ -5,9 +5,9 @@
 
 use super::Steps;
 use crate::escape;
+use crate::ir::steps::{GalSyncStep, ScheduledTask, StepContext};
 use crate::specs::VersionSpec;
 use crate::specs::scheduling::Scheduling;
-use serde_json::json;
 
 /// The scheduled task's name.
 const TASK_NAME: &str = "exgen GALSync provisioning";
@@ -41,25 +41,24 @@ pub(super) fn galsync(s: &mut Steps<'_>) {
         } else {
             g.schedule.at.clone()
         };
-        let context = json!({
-            "g": g,
-            "task": {
-                "name": TASK_NAME,
-                "command": command,
-                "wrapper": wrapper,
-                "tr": tr,
-                "sc": g.schedule.every.to_uppercase(),
-                "weekly": g.schedule.every == "weekly",
-                "start": start,
-                "dialect": dialect,
+        let context = GalSyncStep {
+            g: g.clone(),
+            task: ScheduledTask {
+                name: TASK_NAME.to_owned(),
+                command,
+                wrapper,
+                tr,
+                sc: g.schedule.every.to_uppercase(),
+                weekly: g.schedule.every == "weekly",
+                start,
+                dialect: dialect.clone(),
             },
-        });
+        };
         s.push_on(
-            "galsync",
             Steps::exchange(&g.version),
             Some(g.server.clone()),
             &g.origin,
-            context,
+            StepContext::Galsync(context),
         );
     }
 }
@@ -118,7 +117,7 @@ mod tests {
             if spec
                 .phases
                 .iter()
-                .any(|p| p.steps.iter().any(|k| k == "galsync"))
+                .any(|p| p.steps.contains(&crate::ir::steps::StepKind::Galsync))
             {
                 let command = task_command(spec, r"d:\scripts\x.ps1")
                     .unwrap_or_else(|| panic!("{}: no task command", spec.version));

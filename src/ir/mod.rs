@@ -7,6 +7,17 @@
 use crate::specs::{Build, Level};
 use serde::Serialize;
 
+pub mod steps;
+
+/// A plan that passed analysis, and its schedule: what lowering renders.
+#[derive(Debug, Clone)]
+pub struct Checked {
+    /// The validated plan: what `exgen ir` prints.
+    pub plan: Plan,
+    /// Its steps ordered into scripts.
+    pub schedule: steps::Schedule,
+}
+
 /// A plan ready to be lowered.
 #[derive(Debug, Clone, Serialize)]
 pub struct Plan {

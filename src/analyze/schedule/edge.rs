@@ -8,11 +8,11 @@
 //! target without these phases, or no new transport server in its site) as E0501.
 
 use super::Steps;
+use crate::ir::steps::{EdgeStep, Shell, StepContext, StepKind};
 use crate::ir::{self, Role};
-use serde_json::json;
 
 pub(super) fn edge_subscriptions(s: &mut Steps<'_>) {
-    if !s.wants("edge_subscription") {
+    if !s.wants(StepKind::EdgeSubscription) {
         return;
     }
     for edge in s.plan.servers.iter().filter(|x| x.new && x.has(Role::Edge)) {
@@ -20,25 +20,23 @@ pub(super) fn edge_subscriptions(s: &mut Steps<'_>) {
             continue;
         };
         let file = format!("EdgeSubscription-{}.xml", edge.name);
-        let context = json!({
-            "edge": edge.name,
-            "site": edge.site,
-            "hub": hub.name,
-            "file": file,
-        });
+        let context = EdgeStep {
+            edge: edge.name.clone(),
+            site: edge.site.clone(),
+            hub: hub.name.clone(),
+            file,
+        };
         s.push_on(
-            "edge_subscription",
-            super::Shell::Edge(edge.exchange.version.clone()),
+            Shell::Edge(edge.exchange.version.clone()),
             Some(edge.name.clone()),
             &edge.origin,
-            context.clone(),
+            StepContext::EdgeSubscription(context.clone()),
         );
         s.push_on(
-            "edge_sync",
             Steps::exchange(&edge.exchange.version),
             Some(hub.name.clone()),
             &edge.origin,
-            context,
+            StepContext::EdgeSync(context),
         );
     }
 }

@@ -2,18 +2,22 @@
 
 use super::Steps;
 use crate::ir;
-use serde_json::json;
+use crate::ir::steps::{
+    AddressPolicies, BatchStep, DatabaseStep, DecommissionLegacy, DecommissionStep, ImportMailbox,
+    MoveMailboxes, PublicFolderMailboxes, PublicFolderMigration, PublicFolderReplicas,
+    RoutingGroupConnectorRemove, StepContext, StepKind,
+};
 
 /// New databases, public folder databases first so mailbox databases can point at them.
 pub(super) fn databases(s: &mut Steps<'_>) {
     let mut dbs: Vec<&ir::Database> = s.plan.databases.iter().filter(|d| d.create).collect();
     dbs.sort_by_key(|d| d.kind != ir::DatabaseKind::PublicFolder);
     for db in dbs {
+        let context = DatabaseStep { db: db.clone() };
         s.push(
-            "databases",
             Steps::exchange(&db.version),
             &db.origin,
-            json!({ "db": db }),
+            StepContext::Databases(context),
         );
     }
 }
@@ -35,17 +39,10 @@ pub(super) fn moves(s: &mut Steps<'_>) {
                 format!("{}\\{group}\\{}", d.server, d.name)
             },
         );
-        // R26: a batch from another forest has its own template (credentials, both forests'
-        // global catalogs, the accounts' OU).
-        let kind = if batch.cross_forest.is_some() {
-            "move_mailboxes_cross_forest"
-        } else {
-            "move_mailboxes"
-        };
         // Facts §6.1: mailboxes of some older versions (2003 into 2010) are offline while they
         // move. A batch naming only servers moves from their versions; any other may hold
         // mailboxes of every version in the plan.
-        let offline_from: Vec<&String> = s
+        let offline_from: Vec<String> = s
             .target
             .offline_moves_from
             .as_ref()
@@ -63,43 +60,55 @@ pub(super) fn moves(s: &mut Steps<'_>) {
                 } else {
                     s.plan.sources.iter().collect()
                 };
-                rule.versions.iter().filter(|v| from.contains(v)).collect()
+                rule.versions
+                    .iter()
+                    .filter(|v| from.contains(v))
+                    .cloned()
+                    .collect()
             })
             .unwrap_or_default();
-        let offline_source = s.target.offline_moves_from.as_ref().map(|r| &r.source);
+        let offline_source = s
+            .target
+            .offline_moves_from
+            .as_ref()
+            .map(|r| r.source.clone());
+        let moves = MoveMailboxes {
+            batch: batch.clone(),
+            target_identity: identity,
+            offline_from,
+            offline_source,
+            csv_file: format!("{}.csv", csv_name(&batch.name)),
+        };
+        let watch = BatchStep {
+            batch: batch.clone(),
+        };
         // `New-MigrationBatch -Local` (2013+, facts §6.1): the batch is created, watched, then
         // started or completed; the CSV it reads is written next to the script at run time.
-        let kinds: [&'static str; 3] = if batch.migration_batch.is_some() {
+        // R26: a batch from another forest has its own template (credentials, both forests'
+        // global catalogs, the accounts' OU). Asynchronous moves (2010+) are watched and
+        // cleared; a target whose moves are synchronous (2007 Move-Mailbox) lists no such phases.
+        let steps = if batch.migration_batch.is_some() {
             [
-                "migration_batch",
-                "migration_batch_status",
-                "migration_batch_complete",
+                StepContext::MigrationBatch(moves),
+                StepContext::MigrationBatchStatus(watch.clone()),
+                StepContext::MigrationBatchComplete(watch),
+            ]
+        } else if batch.cross_forest.is_some() {
+            [
+                StepContext::MoveMailboxesCrossForest(moves),
+                StepContext::MoveStatus(watch.clone()),
+                StepContext::MoveClear(watch),
             ]
         } else {
-            [kind, "move_status", "move_clear"]
+            [
+                StepContext::MoveMailboxes(moves),
+                StepContext::MoveStatus(watch.clone()),
+                StepContext::MoveClear(watch),
+            ]
         };
-        s.push(
-            kinds[0],
-            shell.clone(),
-            &batch.origin,
-            json!({
-                "batch": batch,
-                "target_identity": identity,
-                "offline_from": offline_from,
-                "offline_source": offline_source,
-                "csv_file": format!("{}.csv", csv_name(&batch.name)),
-            }),
-        );
-        // Asynchronous moves (2010+) are watched and cleared; a target whose moves are
-        // synchronous (2007 Move-Mailbox) lists no such phases.
-        for kind in [kinds[1], kinds[2]] {
-            if s.wants(kind) {
-                s.push(
-                    kind,
-                    shell.clone(),
-                    &batch.origin,
-                    json!({ "batch": batch }),
-                );
+        for (i, context) in steps.into_iter().enumerate() {
+            if i == 0 || s.wants(context.kind()) {
+                s.push(shell.clone(), &batch.origin, context);
             }
         }
     }
@@ -114,18 +123,20 @@ pub(super) fn public_folders(s: &mut Steps<'_>) {
         }
         if let Some(database) = &pf.database {
             // Facts §6.6: public folder mailboxes (2013 and later) move like user mailboxes.
-            let context = json!({ "from": pf.from, "to": pf.to, "database": database });
+            let context = PublicFolderMailboxes {
+                from: pf.from.clone(),
+                to: pf.to.clone(),
+                database: database.clone(),
+            };
             s.push(
-                "public_folder_mailboxes",
                 Steps::exchange(&pf.version),
                 &pf.origin,
-                context.clone(),
+                StepContext::PublicFolderMailboxes(context.clone()),
             );
             s.push(
-                "public_folder_mailboxes_status",
                 Steps::exchange(&pf.version),
                 &pf.origin,
-                context,
+                StepContext::PublicFolderMailboxesStatus(context),
             );
             continue;
         }
@@ -137,18 +148,25 @@ pub(super) fn public_folders(s: &mut Steps<'_>) {
             .as_ref()
             .and_then(|v| s.specs.get(v))
             .is_some_and(|x| x.shell.is_none());
-        let context =
-            json!({ "from": pf.from, "to": pf.to, "legacy": legacy, "from_version": from_version });
+        let context = PublicFolderReplicas {
+            from: pf.from.clone(),
+            to: pf.to.clone(),
+            legacy,
+            from_version,
+        };
         let shell = Steps::exchange(&pf.version);
-        s.push("public_folders", shell.clone(), &pf.origin, context.clone());
         s.push(
-            "public_folders_status",
             shell.clone(),
             &pf.origin,
-            context.clone(),
+            StepContext::PublicFolders(context.clone()),
         );
-        if legacy && s.wants("public_folders_remove") {
-            s.push("public_folders_remove", shell, &pf.origin, context);
+        s.push(
+            shell.clone(),
+            &pf.origin,
+            StepContext::PublicFoldersStatus(context.clone()),
+        );
+        if legacy && s.wants(StepKind::PublicFoldersRemove) {
+            s.push(shell, &pf.origin, StepContext::PublicFoldersRemove(context));
         }
     }
 }
@@ -165,41 +183,44 @@ fn public_folder_migration(
     let target = Steps::exchange(&pf.version);
     let legacy = Steps::exchange(&batch.from_version);
     // Every user mailbox must have moved first: the scripts check these servers are empty.
-    let mailbox_servers: Vec<&String> = s.legacy(ir::Role::Mailbox).map(|x| &x.name).collect();
-    let context = json!({
-        "from": pf.from,
-        "to": pf.to,
-        "batch": batch,
-        "legacy_mailbox_servers": mailbox_servers,
-        "csv_folder": "PFMigration",
-        "scripts_folder": "PFScripts",
-    });
+    let legacy_mailbox_servers = s
+        .legacy(ir::Role::Mailbox)
+        .map(|x| x.name.clone())
+        .collect();
+    let context = PublicFolderMigration {
+        from: pf.from.clone(),
+        to: pf.to.clone(),
+        batch: batch.clone(),
+        legacy_mailbox_servers,
+        csv_folder: "PFMigration".to_owned(),
+        scripts_folder: "PFScripts".to_owned(),
+        powershell: None,
+    };
     // The 2007-shell scripts of this procedure need PowerShell 2.0: their header says so and
-    // the skeleton guards it (`script.powershell`, see lower/phases.rs).
-    let mut legacy_context = context.clone();
-    if let Some(level) = &batch.powershell {
-        legacy_context["powershell"] = json!(level);
-    }
-    for kind in [
-        "public_folder_migration_check",
-        "public_folder_migration_batch",
-        "public_folder_migration_status",
-        "public_folder_migration_cutover",
-        "public_folder_migration_local",
+    // the skeleton guards it (`Declares::powershell`).
+    let legacy_context = PublicFolderMigration {
+        powershell: batch.powershell.clone(),
+        ..context.clone()
+    };
+    for wrap in [
+        StepContext::PublicFolderMigrationCheck,
+        StepContext::PublicFolderMigrationBatch,
+        StepContext::PublicFolderMigrationStatus,
+        StepContext::PublicFolderMigrationCutover,
+        StepContext::PublicFolderMigrationLocal,
     ] {
-        s.push(kind, target.clone(), &pf.origin, context.clone());
+        s.push(target.clone(), &pf.origin, wrap(context.clone()));
     }
-    for kind in [
-        "public_folder_migration_prepare",
-        "public_folder_migration_lock",
-        "public_folder_migration_finish",
+    for wrap in [
+        StepContext::PublicFolderMigrationPrepare,
+        StepContext::PublicFolderMigrationLock,
+        StepContext::PublicFolderMigrationFinish,
     ] {
         s.push_on(
-            kind,
             legacy.clone(),
             Some(pf.from.clone()),
             &pf.origin,
-            legacy_context.clone(),
+            wrap(legacy_context.clone()),
         );
     }
 }
@@ -207,14 +228,17 @@ fn public_folder_migration(
 /// R17: remove the old databases once nothing is left on them.
 pub(super) fn decommission(s: &mut Steps<'_>) {
     for d in &s.plan.decommission {
-        let context = json!({ "server": d.server, "mailbox": d.mailbox, "version": d.version });
         let has_shell = s.specs.get(&d.version).is_some_and(|x| x.shell.is_some());
         if has_shell {
+            let context = DecommissionStep {
+                server: d.server.clone(),
+                mailbox: d.mailbox,
+                version: d.version.clone(),
+            };
             s.push(
-                "decommission",
                 Steps::exchange(&d.version),
                 &d.origin,
-                context,
+                StepContext::Decommission(context),
             );
         } else {
             // R28, facts §6.10: a version without a shell (2000/2003) is checked from the
@@ -225,14 +249,17 @@ pub(super) fn decommission(s: &mut Steps<'_>) {
                 .client_access
                 .iter()
                 .find_map(|c| c.offline_address_book.as_ref().map(|(o, _)| o.clone()));
-            let mut context = context;
-            context["console"] = json!(console);
-            context["offline_address_book"] = json!(oab);
+            let context = DecommissionLegacy {
+                server: d.server.clone(),
+                mailbox: d.mailbox,
+                version: d.version.clone(),
+                console,
+                offline_address_book: oab,
+            };
             s.push(
-                "decommission_legacy",
                 Steps::exchange(&s.plan.target.version),
                 &d.origin,
-                context,
+                StepContext::DecommissionLegacy(context),
             );
         }
     }
@@ -271,29 +298,24 @@ pub(super) fn legacy_removal(s: &mut Steps<'_>) {
         .iter()
         .flat_map(|m| &m.routing_group_connectors)
         .collect();
-    let servers: Vec<&String> = legacy.iter().map(|x| &x.name).collect();
+    let servers: Vec<String> = legacy.iter().map(|x| x.name.clone()).collect();
     let shell = Steps::exchange(&s.plan.target.version);
     let origin = last.origin.clone();
-    if s.wants("routing_group_connector_remove") {
-        let context = json!({
-            "connectors": connectors.iter().map(|c| &c.name).collect::<Vec<_>>(),
-            "servers": servers,
-            "routing_group": routing.routing_group,
-        });
+    if s.wants(StepKind::RoutingGroupConnectorRemove) {
+        let context = RoutingGroupConnectorRemove {
+            connectors: connectors.iter().map(|c| c.name.clone()).collect(),
+            servers: servers.clone(),
+            routing_group: routing.routing_group.clone(),
+        };
         s.push(
-            "routing_group_connector_remove",
             shell.clone(),
             &origin,
-            context,
+            StepContext::RoutingGroupConnectorRemove(context),
         );
     }
-    if s.wants("address_policies") {
-        s.push(
-            "address_policies",
-            shell,
-            &origin,
-            json!({ "servers": servers }),
-        );
+    if s.wants(StepKind::AddressPolicies) {
+        let context = AddressPolicies { servers };
+        s.push(shell, &origin, StepContext::AddressPolicies(context));
     }
 }
 
@@ -321,6 +343,7 @@ fn csv_name(batch: &str) -> String {
 pub(super) fn exmerge_imports(s: &mut Steps<'_>) {
     for x in &s.plan.exmerge {
         let shell = Steps::exchange(&s.plan.target.version);
-        s.push("import_mailbox", shell, &x.origin, json!({ "x": x }));
+        let context = ImportMailbox { x: x.clone() };
+        s.push(shell, &x.origin, StepContext::ImportMailbox(context));
     }
 }

@@ -1,0 +1,38 @@
+//! Context of the GALSync step (R22, R29, R30).
+
+use super::Declares;
+use crate::ir::GalSync;
+use crate::specs::scheduling::Dialect;
+use serde::Serialize;
+
+/// `galsync`: the provisioning script and the scheduled task that runs it.
+#[derive(Debug, Clone, Serialize)]
+pub struct GalSyncStep {
+    /// The plan's GALSync statement.
+    pub g: GalSync,
+    /// The scheduled task.
+    pub task: ScheduledTask,
+}
+
+/// A scheduled task made with `schtasks /create`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ScheduledTask {
+    /// Its name.
+    pub name: String,
+    /// What it runs: `powershell.exe` loading the shell, then the script.
+    pub command: Option<String>,
+    /// A `.cmd` wrapper, when the command is longer than `/TR` takes.
+    pub wrapper: Option<String>,
+    /// The `/TR` value.
+    pub tr: Option<String>,
+    /// The `/SC` value.
+    pub sc: String,
+    /// Whether it runs weekly.
+    pub weekly: bool,
+    /// The `/ST` value.
+    pub start: String,
+    /// The `schtasks` dialect of the server's operating system.
+    pub dialect: Dialect,
+}
+
+impl Declares for GalSyncStep {}
