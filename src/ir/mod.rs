@@ -7,6 +7,7 @@
 use crate::specs::{Build, Level};
 use serde::Serialize;
 
+pub mod state;
 pub mod steps;
 
 /// A plan that passed analysis, and its schedule: what lowering renders.

@@ -64,6 +64,7 @@ pub(super) fn client_access(s: &mut Steps<'_>) {
                 server: ca.server.clone(),
                 oab: oab.clone(),
                 databases,
+                moves_default: !spec.oab_generating_mailbox,
             };
             s.push(
                 shell.clone(),
@@ -232,6 +233,8 @@ pub(super) fn certificates(s: &mut Steps<'_>) {
             also: same.iter().skip(1).map(|n| (*n).clone()).collect(),
             services: cert.services.clone(),
             export: !others.is_empty() || same.len() > 1,
+            friendly_name: cert.friendly_name.clone(),
+            names: cert.names.clone(),
         };
         s.push_on(
             Steps::exchange(&cert.request_version),
@@ -243,6 +246,8 @@ pub(super) fn certificates(s: &mut Steps<'_>) {
             let context = CertificateLegacy {
                 server: server.clone(),
                 services: vec!["IIS".to_owned()],
+                friendly_name: cert.friendly_name.clone(),
+                names: cert.names.clone(),
             };
             s.push_on(
                 Steps::exchange(version),

@@ -5,11 +5,15 @@
 //! phases list its kind.
 
 use super::Steps;
+use crate::ir::state::MailboxKind;
 use crate::ir::steps::{
     LegacyOab, LegacyOutlookAnywhere, MoveArbitration, NamespaceSwitch, StepContext, StepKind,
     ValidateStep,
 };
 use crate::ir::{self, Role};
+
+/// The batch name of the system mailbox moves.
+pub(super) const ARBITRATION_BATCH: &str = "exgen arbitration";
 
 /// Validation checks run on a legacy Client Access server the plan names no checks for.
 const DEFAULT_LEGACY_CHECKS: &[&str] = &["service-health"];
@@ -19,8 +23,19 @@ const DEFAULT_LEGACY_CHECKS: &[&str] = &["service-health"];
 /// Access server with the service health check (and the Remote Connectivity Analyzer in the
 /// runbook).
 pub(super) fn legacy_validations(s: &mut Steps<'_>) {
+    for (version, origin, v) in legacy_validated(s) {
+        s.push(
+            Steps::exchange(&version),
+            &origin,
+            StepContext::ValidateLegacy(ValidateStep { v }),
+        );
+    }
+}
+
+/// R35: what `legacy_validations` validates, in order: `(shell version, origin, checks)`.
+pub(super) fn legacy_validated(s: &Steps<'_>) -> Vec<(String, ir::Origin, ir::Validation)> {
     if !s.wants(StepKind::ValidateLegacy) {
-        return;
+        return Vec::new();
     }
     let mut steps = Vec::new();
     for v in &s.plan.validations {
@@ -46,13 +61,7 @@ pub(super) fn legacy_validations(s: &mut Steps<'_>) {
         };
         steps.push((v.version.clone(), v.origin.clone(), v));
     }
-    for (version, origin, v) in steps {
-        s.push(
-            Steps::exchange(&version),
-            &origin,
-            StepContext::ValidateLegacy(ValidateStep { v }),
-        );
-    }
+    steps
 }
 
 /// Facts §6.2 trap: installing the first server of the target creates a new default OAB, and
@@ -115,7 +124,19 @@ pub(super) fn arbitration(s: &mut Steps<'_>) {
             None => return,
         },
     };
-    let context = MoveArbitration { servers, database };
+    let server = s
+        .plan
+        .databases
+        .iter()
+        .find(|d| d.name.eq_ignore_ascii_case(&database))
+        .map_or_else(String::new, |d| d.server.clone());
+    let context = MoveArbitration {
+        servers,
+        database,
+        server,
+        batch: ARBITRATION_BATCH.to_owned(),
+        kinds: vec![MailboxKind::Arbitration],
+    };
     s.push(
         Steps::exchange(target),
         &origin,

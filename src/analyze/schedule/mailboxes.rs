@@ -2,6 +2,7 @@
 
 use super::Steps;
 use crate::ir;
+use crate::ir::state::{MailboxKind, MailboxMove};
 use crate::ir::steps::{
     AddressPolicies, BatchStep, DatabaseStep, DecommissionLegacy, DecommissionStep, ImportMailbox,
     MoveMailboxes, PublicFolderMailboxes, PublicFolderMigration, PublicFolderReplicas,
@@ -72,12 +73,26 @@ pub(super) fn moves(s: &mut Steps<'_>) {
             .offline_moves_from
             .as_ref()
             .map(|r| r.source.clone());
+        // 2007's Move-Mailbox is done when the script ends; a target with move requests
+        // watches them (its phases list the status step). Archives move with their mailbox.
+        let synchronous = !s.wants(StepKind::MoveStatus);
+        let mut kinds = vec![MailboxKind::User];
+        if !synchronous {
+            kinds.push(MailboxKind::Archive);
+        }
         let moves = MoveMailboxes {
             batch: batch.clone(),
             target_identity: identity,
             offline_from,
             offline_source,
             csv_file: format!("{}.csv", csv_name(&batch.name)),
+            synchronous,
+            moves: MailboxMove {
+                kinds,
+                from: batch.from_servers.clone(),
+                database: batch.target_database.clone(),
+                server: batch.target_server.clone(),
+            },
         };
         let watch = BatchStep {
             batch: batch.clone(),
@@ -255,6 +270,7 @@ pub(super) fn decommission(s: &mut Steps<'_>) {
                 version: d.version.clone(),
                 console,
                 offline_address_book: oab,
+                removed_later: last_legacy_removed(s).is_some(),
             };
             s.push(
                 Steps::exchange(&s.plan.target.version),
@@ -271,27 +287,12 @@ pub(super) fn legacy_removal(s: &mut Steps<'_>) {
     let Some(routing) = &s.target.legacy_routing else {
         return;
     };
-    let legacy: Vec<&ir::Server> = s
-        .plan
-        .servers
-        .iter()
-        .filter(|x| {
-            !x.new && routing.with.contains(&x.exchange.version) && s.plan.in_target_forest(x)
-        })
-        .collect();
-    let all_removed = !legacy.is_empty()
-        && legacy.iter().all(|x| {
-            s.plan
-                .decommission
-                .iter()
-                .any(|d| d.server.eq_ignore_ascii_case(&x.name))
-        });
+    let Some(legacy) = last_legacy_removed(s) else {
+        return;
+    };
     let Some(last) = s.plan.decommission.last() else {
         return;
     };
-    if !all_removed {
-        return;
-    }
     let connectors: Vec<&ir::RoutingGroupConnector> = s
         .plan
         .mail_flow
@@ -317,6 +318,28 @@ pub(super) fn legacy_removal(s: &mut Steps<'_>) {
         let context = AddressPolicies { servers };
         s.push(shell, &origin, StepContext::AddressPolicies(context));
     }
+}
+
+/// The 2000/2003 servers of the target's forest when the plan decommissions every one of them
+/// (their routing group connectors then go, and the servers are uninstalled, in one step).
+fn last_legacy_removed<'p>(s: &Steps<'p>) -> Option<Vec<&'p ir::Server>> {
+    let routing = s.target.legacy_routing.as_ref()?;
+    let legacy: Vec<&ir::Server> = s
+        .plan
+        .servers
+        .iter()
+        .filter(|x| {
+            !x.new && routing.with.contains(&x.exchange.version) && s.plan.in_target_forest(x)
+        })
+        .collect();
+    let all_removed = !legacy.is_empty()
+        && legacy.iter().all(|x| {
+            s.plan
+                .decommission
+                .iter()
+                .any(|d| d.server.eq_ignore_ascii_case(&x.name))
+        });
+    (all_removed && s.wants(StepKind::RoutingGroupConnectorRemove)).then_some(legacy)
 }
 
 /// A file name for a migration batch's CSV: `migration-batch-` and the batch name's ASCII

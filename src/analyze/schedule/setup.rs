@@ -77,7 +77,12 @@ pub(super) fn prepare(s: &mut Steps<'_>) {
         .sources
         .iter()
         .any(|v| setup.legacy_permissions_for.contains(v));
+    let validate_first = super::coexistence::legacy_validated(s)
+        .into_iter()
+        .map(|(_, _, v)| v.server)
+        .collect();
     let context = Prepare {
+        validate_first,
         legacy_permissions,
         target: s.plan.target.clone(),
         media: s.plan.media.clone(),
@@ -130,6 +135,7 @@ pub(super) fn install(s: &mut Steps<'_>) {
             installed_key: setup.installed_key.value.clone(),
             roles: server.setup_roles.clone(),
             ccr,
+            client_access: server.has(Role::Cas),
         };
         let (origin, run_on) = (server.origin.clone(), Some(server.name.clone()));
         let shell = s.setup();

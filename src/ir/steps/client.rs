@@ -1,8 +1,9 @@
 //! Contexts of the client access, namespace, certificate, mail flow and validation steps
 //! (R09–R14, R24, R25, R35, R39, R44).
 
-use super::Declares;
+use super::{Declares, StepKind};
 use crate::ir::Validation;
+use crate::ir::state::{Effect, Need, Service, key};
 use crate::ir::{AcceptedDomain, CrossForestConnector, OutlookAnywhere, RoutingGroupConnector};
 use serde::Serialize;
 
@@ -51,6 +52,10 @@ pub struct OfflineAddressBookStep {
     pub oab: String,
     /// New mailbox databases of the version that get it explicitly (2013+).
     pub databases: Vec<String>,
+    /// Whether the step moves the generation of the existing default OAB (2007/2010:
+    /// `Move-OfflineAddressBook`), rather than making a new one generated in an organization
+    /// mailbox (2013 and later).
+    pub moves_default: bool,
 }
 
 /// `legacy_urls`: an older Client Access server's external URLs on the legacy name (R09).
@@ -130,6 +135,10 @@ pub struct CertificateInstall {
     pub services: Vec<String>,
     /// Whether a PFX file is exported for other servers.
     pub export: bool,
+    /// Its friendly name.
+    pub friendly_name: String,
+    /// Host names it covers.
+    pub names: Vec<String>,
 }
 
 /// `certificate_legacy` (R10, R38).
@@ -139,6 +148,10 @@ pub struct CertificateLegacy {
     pub server: String,
     /// Services it is enabled for.
     pub services: Vec<String>,
+    /// Its friendly name.
+    pub friendly_name: String,
+    /// Host names it covers.
+    pub names: Vec<String>,
 }
 
 /// `inbound_anonymous` (R13).
@@ -193,17 +206,304 @@ pub struct ValidateStep {
     pub v: Validation,
 }
 
-impl Declares for PostInstall {}
-impl Declares for OutlookAnywhereStep {}
-impl Declares for OfflineAddressBookStep {}
-impl Declares for LegacyUrls {}
-impl Declares for LegacyOwa {}
-impl Declares for CertificateRequest {}
-impl Declares for CertificateInstall {}
-impl Declares for CertificateLegacy {}
-impl Declares for InboundAnonymous {}
-impl Declares for SendConnectorStep {}
-impl Declares for RoutingGroupConnectorStep {}
-impl Declares for AcceptedDomainStep {}
-impl Declares for CrossForestConnectorStep {}
-impl Declares for ValidateStep {}
+/// The host of an `https://host/path` URL.
+fn host(url: &str) -> String {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    rest.split('/').next().unwrap_or(rest).to_owned()
+}
+
+fn present(server: &str) -> Need {
+    Need::Present {
+        server: server.to_owned(),
+    }
+}
+
+fn finishes(key: String) -> Effect {
+    Effect::Finishes { key }
+}
+
+impl Declares for PostInstall {
+    fn needs(&self, _: StepKind) -> Vec<Need> {
+        vec![present(&self.server)]
+    }
+
+    fn effects(&self, _: StepKind) -> Vec<Effect> {
+        let services: Vec<Service> = self
+            .virtual_directories
+            .iter()
+            .filter_map(|v| Service::of_virtual_directory(&v.noun))
+            .collect();
+        let mut effects = vec![Effect::Scp {
+            server: self.server.clone(),
+            host: host(&self.scp),
+        }];
+        if let Some(first) = self.virtual_directories.first() {
+            effects.push(Effect::Urls {
+                server: self.server.clone(),
+                services,
+                internal: Some(host(&first.internal)),
+                external: Some(host(&first.external)),
+            });
+        }
+        effects.push(finishes(key::scp(&self.server)));
+        effects
+    }
+}
+
+impl Declares for OutlookAnywhereStep {
+    fn needs(&self, _: StepKind) -> Vec<Need> {
+        vec![present(&self.server)]
+    }
+
+    fn effects(&self, _: StepKind) -> Vec<Effect> {
+        vec![
+            Effect::OutlookAnywhere {
+                server: self.server.clone(),
+                external: self.oa.host.clone(),
+                internal: Some(self.internal_host.clone()),
+                ntlm: self
+                    .oa
+                    .iis_auth
+                    .iter()
+                    .any(|a| a.eq_ignore_ascii_case("ntlm")),
+            },
+            finishes(key::outlook_anywhere(&self.server)),
+        ]
+    }
+}
+
+impl Declares for OfflineAddressBookStep {
+    fn needs(&self, _: StepKind) -> Vec<Need> {
+        vec![present(&self.server)]
+    }
+
+    fn effects(&self, _: StepKind) -> Vec<Effect> {
+        vec![
+            Effect::OabGeneratedBy {
+                oab: self.oab.clone(),
+                by: self.server.clone(),
+                moves_default: self.moves_default,
+            },
+            finishes(key::oab(&self.oab)),
+        ]
+    }
+}
+
+impl Declares for LegacyUrls {
+    fn needs(&self, _: StepKind) -> Vec<Need> {
+        vec![present(&self.server)]
+    }
+
+    fn effects(&self, _: StepKind) -> Vec<Effect> {
+        vec![
+            Effect::Resolves {
+                host: self.legacy.clone(),
+                servers: vec![self.server.clone()],
+            },
+            Effect::Urls {
+                server: self.server.clone(),
+                services: self
+                    .virtual_directories
+                    .iter()
+                    .filter_map(|v| Service::of_virtual_directory(&v.noun))
+                    .collect(),
+                internal: None,
+                external: Some(self.legacy.clone()),
+            },
+        ]
+    }
+}
+
+impl Declares for LegacyOwa {
+    fn needs(&self, _: StepKind) -> Vec<Need> {
+        vec![present(&self.server)]
+    }
+
+    fn effects(&self, _: StepKind) -> Vec<Effect> {
+        let mut effects = vec![Effect::Exchange2003Url {
+            server: self.server.clone(),
+            host: self.legacy.clone(),
+        }];
+        // The runbook's manual steps: DNS and a certificate for the legacy name on the
+        // front-ends of a version without a shell.
+        if !self.by_hand.is_empty() {
+            effects.push(Effect::Resolves {
+                host: self.legacy.clone(),
+                servers: self.by_hand.clone(),
+            });
+            for server in &self.by_hand {
+                effects.push(Effect::Certificate {
+                    certificate: format!("{} (by hand)", self.legacy),
+                    server: server.clone(),
+                    names: vec![self.legacy.clone()],
+                });
+            }
+        }
+        effects
+    }
+}
+
+impl Declares for CertificateRequest {
+    fn needs(&self, _: StepKind) -> Vec<Need> {
+        vec![present(&self.server)]
+    }
+
+    fn effects(&self, _: StepKind) -> Vec<Effect> {
+        vec![Effect::Starts {
+            key: key::certificate_request(&self.friendly_name),
+            what: format!(
+                "the request for the certificate {} waits for the certification authority",
+                self.friendly_name
+            ),
+        }]
+    }
+}
+
+impl Declares for CertificateInstall {
+    fn needs(&self, _: StepKind) -> Vec<Need> {
+        let mut needs = vec![Need::Started {
+            key: key::certificate_request(&self.friendly_name),
+        }];
+        needs.extend(
+            std::iter::once(&self.server)
+                .chain(&self.also)
+                .map(|s| present(s)),
+        );
+        needs
+    }
+
+    fn effects(&self, _: StepKind) -> Vec<Effect> {
+        let mut effects = vec![finishes(key::certificate_request(&self.friendly_name))];
+        for server in std::iter::once(&self.server).chain(&self.also) {
+            effects.push(Effect::Certificate {
+                certificate: self.friendly_name.clone(),
+                server: server.clone(),
+                names: self.names.clone(),
+            });
+            effects.push(finishes(key::certificate(&self.friendly_name, server)));
+        }
+        effects
+    }
+
+    fn asks_for(&self) -> Option<&'static str> {
+        self.export
+            .then_some("a password for the exported certificate.pfx")
+    }
+}
+
+impl Declares for CertificateLegacy {
+    fn needs(&self, _: StepKind) -> Vec<Need> {
+        vec![
+            present(&self.server),
+            Need::Done {
+                key: key::certificate_request(&self.friendly_name),
+            },
+        ]
+    }
+
+    fn effects(&self, _: StepKind) -> Vec<Effect> {
+        vec![
+            Effect::Certificate {
+                certificate: self.friendly_name.clone(),
+                server: self.server.clone(),
+                names: self.names.clone(),
+            },
+            finishes(key::certificate(&self.friendly_name, &self.server)),
+        ]
+    }
+
+    fn asks_for(&self) -> Option<&'static str> {
+        Some("the password of certificate.pfx")
+    }
+}
+
+impl Declares for InboundAnonymous {
+    fn needs(&self, _: StepKind) -> Vec<Need> {
+        vec![present(&self.server)]
+    }
+
+    fn effects(&self, _: StepKind) -> Vec<Effect> {
+        let servers = if self.frontend.is_empty() {
+            vec![self.server.clone()]
+        } else {
+            self.frontend.clone()
+        };
+        vec![
+            Effect::Inbound { servers },
+            finishes(key::inbound(&self.server)),
+        ]
+    }
+}
+
+impl Declares for SendConnectorStep {
+    fn needs(&self, _: StepKind) -> Vec<Need> {
+        vec![present(&self.server)]
+    }
+
+    fn effects(&self, _: StepKind) -> Vec<Effect> {
+        vec![
+            Effect::SendConnector {
+                connector: self.connector.clone(),
+                sources: vec![self.server.clone()],
+            },
+            finishes(key::send_connector(&self.connector)),
+        ]
+    }
+}
+
+impl Declares for RoutingGroupConnectorStep {
+    fn needs(&self, _: StepKind) -> Vec<Need> {
+        vec![present(&self.rgc.source), present(&self.rgc.target)]
+    }
+
+    fn effects(&self, _: StepKind) -> Vec<Effect> {
+        vec![
+            Effect::SendConnector {
+                connector: self.rgc.name.clone(),
+                sources: vec![self.rgc.source.clone(), self.rgc.target.clone()],
+            },
+            finishes(key::created("routing group connector", &self.rgc.name)),
+        ]
+    }
+}
+
+impl Declares for AcceptedDomainStep {
+    fn effects(&self, _: StepKind) -> Vec<Effect> {
+        vec![finishes(key::created("accepted domain", &self.ad.domain))]
+    }
+}
+
+impl Declares for CrossForestConnectorStep {
+    fn needs(&self, _: StepKind) -> Vec<Need> {
+        vec![present(&self.xf.source)]
+    }
+
+    fn effects(&self, _: StepKind) -> Vec<Effect> {
+        vec![
+            Effect::SendConnector {
+                connector: self.xf.name.clone(),
+                sources: vec![self.xf.source.clone()],
+            },
+            finishes(key::created("cross-forest connector", &self.xf.name)),
+        ]
+    }
+
+    fn asks_for(&self) -> Option<&'static str> {
+        (self.xf.auth == "basic").then_some("the credentials of the other forest's account")
+    }
+}
+
+impl Declares for ValidateStep {
+    fn needs(&self, _: StepKind) -> Vec<Need> {
+        vec![present(&self.v.server)]
+    }
+
+    fn effects(&self, _: StepKind) -> Vec<Effect> {
+        vec![
+            Effect::Validated {
+                server: self.v.server.clone(),
+            },
+            finishes(key::validated(&self.v.server)),
+        ]
+    }
+}

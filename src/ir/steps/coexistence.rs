@@ -1,7 +1,8 @@
 //! Contexts of the steps on and around the older servers that a target's coexistence needs
 //! (seed 003, R35, R39, facts §6.1–§6.3).
 
-use super::Declares;
+use super::{Declares, StepKind};
+use crate::ir::state::{BatchPhase, Effect, MailboxKind, MailboxMove, Need};
 use serde::Serialize;
 
 /// `legacy_oab`: every legacy mailbox database of one version gets the current default OAB.
@@ -20,6 +21,12 @@ pub struct MoveArbitration {
     pub servers: Vec<String>,
     /// The new database.
     pub database: String,
+    /// Its server.
+    pub server: String,
+    /// The batch name of the move requests.
+    pub batch: String,
+    /// The kinds of system mailbox that move.
+    pub kinds: Vec<MailboxKind>,
 }
 
 /// `legacy_outlook_anywhere`: Outlook Anywhere on an older Client Access server.
@@ -40,7 +47,71 @@ pub struct NamespaceSwitch {
     pub new_cas: Vec<String>,
 }
 
-impl Declares for LegacyOab {}
-impl Declares for MoveArbitration {}
-impl Declares for LegacyOutlookAnywhere {}
-impl Declares for NamespaceSwitch {}
+impl Declares for LegacyOab {
+    fn effects(&self, _: StepKind) -> Vec<Effect> {
+        vec![Effect::ExplicitOab {
+            version: self.version.clone(),
+        }]
+    }
+}
+
+impl Declares for MoveArbitration {
+    fn needs(&self, _: StepKind) -> Vec<Need> {
+        vec![Need::Database {
+            database: self.database.clone(),
+        }]
+    }
+
+    fn effects(&self, _: StepKind) -> Vec<Effect> {
+        vec![Effect::Batch {
+            name: self.batch.clone(),
+            phase: BatchPhase::Syncing,
+            moves: Some(MailboxMove {
+                kinds: self.kinds.clone(),
+                from: self.servers.clone(),
+                database: self.database.clone(),
+                server: self.server.clone(),
+            }),
+            suspend_when_ready: false,
+            requests: true,
+        }]
+    }
+}
+
+impl Declares for LegacyOutlookAnywhere {
+    fn needs(&self, _: StepKind) -> Vec<Need> {
+        vec![Need::Present {
+            server: self.server.clone(),
+        }]
+    }
+
+    fn effects(&self, _: StepKind) -> Vec<Effect> {
+        vec![Effect::OutlookAnywhere {
+            server: self.server.clone(),
+            external: self.host.clone(),
+            internal: None,
+            ntlm: true,
+        }]
+    }
+}
+
+impl Declares for NamespaceSwitch {
+    fn needs(&self, _: StepKind) -> Vec<Need> {
+        self.new_cas
+            .iter()
+            .map(|server| Need::Present {
+                server: server.clone(),
+            })
+            .collect()
+    }
+
+    fn effects(&self, _: StepKind) -> Vec<Effect> {
+        self.names
+            .iter()
+            .map(|host| Effect::Resolves {
+                host: host.clone(),
+                servers: self.new_cas.clone(),
+            })
+            .collect()
+    }
+}

@@ -1,6 +1,7 @@
 //! Contexts of the Edge subscription steps (facts §3, §5.1, §6.5).
 
-use super::Declares;
+use super::{Declares, StepKind};
+use crate::ir::state::{Effect, Need, key};
 use serde::Serialize;
 
 /// `edge_subscription` and `edge_sync`: one new Edge Transport server's subscription.
@@ -16,4 +17,42 @@ pub struct EdgeStep {
     pub file: String,
 }
 
-impl Declares for EdgeStep {}
+impl Declares for EdgeStep {
+    fn needs(&self, kind: StepKind) -> Vec<Need> {
+        if kind == StepKind::EdgeSync {
+            vec![
+                Need::Started {
+                    key: key::edge_file(&self.edge),
+                },
+                Need::Present {
+                    server: self.hub.clone(),
+                },
+            ]
+        } else {
+            vec![Need::Present {
+                server: self.edge.clone(),
+            }]
+        }
+    }
+
+    fn effects(&self, kind: StepKind) -> Vec<Effect> {
+        if kind == StepKind::EdgeSync {
+            vec![
+                Effect::Finishes {
+                    key: key::edge_file(&self.edge),
+                },
+                Effect::Finishes {
+                    key: key::edge(&self.edge),
+                },
+            ]
+        } else {
+            vec![Effect::Starts {
+                key: key::edge_file(&self.edge),
+                what: format!(
+                    "the subscription file of {} must be imported on {} within 1440 minutes",
+                    self.edge, self.hub
+                ),
+            }]
+        }
+    }
+}

@@ -1,7 +1,8 @@
 //! Context of the GALSync step (R22, R29, R30).
 
-use super::Declares;
+use super::{Declares, StepKind};
 use crate::ir::GalSync;
+use crate::ir::state::{Effect, Need, key};
 use crate::specs::scheduling::Dialect;
 use serde::Serialize;
 
@@ -35,4 +36,26 @@ pub struct ScheduledTask {
     pub dialect: Dialect,
 }
 
-impl Declares for GalSyncStep {}
+impl Declares for GalSyncStep {
+    fn needs(&self, _: StepKind) -> Vec<Need> {
+        vec![Need::Present {
+            server: self.g.server.clone(),
+        }]
+    }
+
+    fn effects(&self, _: StepKind) -> Vec<Effect> {
+        vec![
+            Effect::Task {
+                server: self.g.server.clone(),
+                name: self.task.name.clone(),
+            },
+            Effect::Finishes {
+                key: key::task(&self.g.server),
+            },
+        ]
+    }
+
+    fn asks_for(&self) -> Option<&'static str> {
+        Some("the password of the task's run-as account (schtasks, in the .cmd file)")
+    }
+}

@@ -1,7 +1,8 @@
 //! Contexts of the database, mailbox move, public folder, decommissioning and ExMerge import
 //! steps (R15–R17, R26, R28, R33, facts §6.1, §6.6).
 
-use super::Declares;
+use super::{Declares, StepKind};
+use crate::ir::state::{BatchPhase, Effect, MailboxKind, MailboxMove, Need, key};
 use crate::ir::{Database, ExMerge, MoveBatch, PublicFolderBatch};
 use serde::Serialize;
 
@@ -25,6 +26,11 @@ pub struct MoveMailboxes {
     pub offline_source: Option<String>,
     /// The CSV file a migration batch script writes next to itself at run time.
     pub csv_file: String,
+    /// Whether the moves are done when the script ends (2007's `Move-Mailbox`), rather than
+    /// requests that run on (2010 and later).
+    pub synchronous: bool,
+    /// What moves: where each kind of mailbox goes.
+    pub moves: MailboxMove,
 }
 
 /// `move_status`, `move_clear`, `migration_batch_status`, `migration_batch_complete`.
@@ -102,6 +108,9 @@ pub struct DecommissionLegacy {
     pub console: Option<String>,
     /// The OAB the plan moves to the new version.
     pub offline_address_book: Option<String>,
+    /// Whether a later step (the routing group connectors' removal, after the last of these
+    /// servers) uninstalls it; otherwise its runbook entry does.
+    pub removed_later: bool,
 }
 
 /// `routing_group_connector_remove` (R28).
@@ -129,18 +138,349 @@ pub struct ImportMailbox {
     pub x: ExMerge,
 }
 
-impl Declares for DatabaseStep {}
-impl Declares for MoveMailboxes {}
-impl Declares for BatchStep {}
-impl Declares for PublicFolderReplicas {}
-impl Declares for PublicFolderMailboxes {}
+fn present(server: &str) -> Need {
+    Need::Present {
+        server: server.to_owned(),
+    }
+}
+
+fn finishes(key: String) -> Effect {
+    Effect::Finishes { key }
+}
+
+/// The batch name of the public folder mailbox moves (2013 and later).
+pub const PUBLIC_FOLDER_BATCH: &str = "exgen public folders";
+
+impl Declares for DatabaseStep {
+    fn needs(&self, kind: StepKind) -> Vec<Need> {
+        if kind == StepKind::DatabaseCopies {
+            let mut needs = vec![Need::Database {
+                database: self.db.name.clone(),
+            }];
+            needs.extend(self.db.copies.iter().map(|c| present(&c.server)));
+            needs
+        } else {
+            vec![present(&self.db.server)]
+        }
+    }
+
+    fn effects(&self, kind: StepKind) -> Vec<Effect> {
+        if kind == StepKind::DatabaseCopies {
+            vec![finishes(key::copies(&self.db.name))]
+        } else {
+            vec![
+                Effect::Database {
+                    server: self.db.server.clone(),
+                    database: self.db.name.clone(),
+                },
+                finishes(key::database(&self.db.name)),
+            ]
+        }
+    }
+}
+
+impl Declares for MoveMailboxes {
+    fn needs(&self, _: StepKind) -> Vec<Need> {
+        vec![Need::Database {
+            database: self.moves.database.clone(),
+        }]
+    }
+
+    fn effects(&self, kind: StepKind) -> Vec<Effect> {
+        let name = self.batch.name.clone();
+        if self.synchronous {
+            return vec![
+                Effect::Moved {
+                    moves: self.moves.clone(),
+                },
+                finishes(key::batch(&name)),
+            ];
+        }
+        let (phase, suspend_when_ready) = match &self.batch.migration_batch {
+            Some(m) if kind == StepKind::MigrationBatch => (
+                if m.auto_start {
+                    BatchPhase::Syncing
+                } else {
+                    BatchPhase::Created
+                },
+                !m.auto_complete,
+            ),
+            _ => (BatchPhase::Syncing, self.batch.suspend_when_ready),
+        };
+        vec![Effect::Batch {
+            name,
+            phase,
+            moves: Some(self.moves.clone()),
+            suspend_when_ready,
+            requests: self.batch.migration_batch.is_none(),
+        }]
+    }
+
+    fn asks_for(&self) -> Option<&'static str> {
+        self.batch
+            .cross_forest
+            .is_some()
+            .then_some("the credentials of an Exchange administrator of the source forest")
+    }
+}
+
+impl Declares for BatchStep {
+    fn needs(&self, _: StepKind) -> Vec<Need> {
+        vec![Need::Batch {
+            name: self.batch.name.clone(),
+        }]
+    }
+
+    fn effects(&self, kind: StepKind) -> Vec<Effect> {
+        let suspends = match &self.batch.migration_batch {
+            Some(m) => !m.auto_complete,
+            None => self.batch.suspend_when_ready,
+        };
+        let phase = match kind {
+            StepKind::MoveClear => BatchPhase::Cleared,
+            StepKind::MigrationBatchComplete => BatchPhase::Completed,
+            _ if suspends => BatchPhase::ReadyToComplete,
+            _ => BatchPhase::Completed,
+        };
+        vec![Effect::Batch {
+            name: self.batch.name.clone(),
+            phase,
+            moves: None,
+            suspend_when_ready: false,
+            requests: false,
+        }]
+    }
+}
+
+impl Declares for PublicFolderReplicas {
+    fn needs(&self, kind: StepKind) -> Vec<Need> {
+        match kind {
+            StepKind::PublicFolders => vec![present(&self.from), present(&self.to)],
+            _ => vec![Need::Started {
+                key: key::public_folders(&self.from),
+            }],
+        }
+    }
+
+    fn effects(&self, kind: StepKind) -> Vec<Effect> {
+        match kind {
+            StepKind::PublicFolders => vec![Effect::PublicFoldersReplicating {
+                from: self.from.clone(),
+                to: self.to.clone(),
+            }],
+            StepKind::PublicFoldersStatus => {
+                let mut effects = vec![Effect::PublicFoldersMoved {
+                    from: self.from.clone(),
+                    to: self.to.clone(),
+                    kept: self.legacy,
+                }];
+                if !self.legacy {
+                    effects.push(finishes(key::public_folders(&self.from)));
+                }
+                effects
+            }
+            _ => vec![
+                Effect::PublicFoldersRemoved {
+                    server: self.from.clone(),
+                },
+                finishes(key::public_folders(&self.from)),
+            ],
+        }
+    }
+
+    fn asks_for(&self) -> Option<&'static str> {
+        self.legacy
+            .then_some("a confirmation before the replicas of the old server are removed")
+    }
+}
+
+impl Declares for PublicFolderMailboxes {
+    fn needs(&self, kind: StepKind) -> Vec<Need> {
+        if kind == StepKind::PublicFolderMailboxes {
+            vec![Need::Database {
+                database: self.database.clone(),
+            }]
+        } else {
+            vec![Need::Batch {
+                name: PUBLIC_FOLDER_BATCH.to_owned(),
+            }]
+        }
+    }
+
+    fn effects(&self, kind: StepKind) -> Vec<Effect> {
+        if kind == StepKind::PublicFolderMailboxes {
+            vec![Effect::Batch {
+                name: PUBLIC_FOLDER_BATCH.to_owned(),
+                phase: BatchPhase::Syncing,
+                moves: Some(MailboxMove {
+                    kinds: vec![MailboxKind::PublicFolder],
+                    from: vec![self.from.clone()],
+                    database: self.database.clone(),
+                    server: self.to.clone(),
+                }),
+                suspend_when_ready: false,
+                requests: true,
+            }]
+        } else {
+            vec![
+                Effect::Batch {
+                    name: PUBLIC_FOLDER_BATCH.to_owned(),
+                    phase: BatchPhase::Completed,
+                    moves: None,
+                    suspend_when_ready: false,
+                    requests: false,
+                },
+                finishes(key::public_folders(&self.from)),
+            ]
+        }
+    }
+}
+
+/// The stages of a public folder batch migration, in order: each step needs the stage before
+/// its own done.
+const MIGRATION_STAGES: [(StepKind, &str); 8] = [
+    (StepKind::PublicFolderMigrationCheck, "checked"),
+    (StepKind::PublicFolderMigrationPrepare, "prepared"),
+    (StepKind::PublicFolderMigrationBatch, "batch created"),
+    (StepKind::PublicFolderMigrationStatus, "synced"),
+    (StepKind::PublicFolderMigrationLock, "locked"),
+    (StepKind::PublicFolderMigrationCutover, "completed"),
+    (StepKind::PublicFolderMigrationFinish, "marked complete"),
+    (StepKind::PublicFolderMigrationLocal, "served locally"),
+];
+
+impl PublicFolderMigration {
+    fn stage(&self, kind: StepKind) -> usize {
+        MIGRATION_STAGES
+            .iter()
+            .position(|(k, _)| *k == kind)
+            .unwrap_or(0)
+    }
+
+    fn key(&self, stage: usize) -> String {
+        key::public_folder_migration(&self.from, MIGRATION_STAGES[stage].1)
+    }
+}
+
 impl Declares for PublicFolderMigration {
+    fn needs(&self, kind: StepKind) -> Vec<Need> {
+        let stage = self.stage(kind);
+        if stage == 0 {
+            return self
+                .legacy_mailbox_servers
+                .iter()
+                .map(|server| Need::NoUserMailboxes {
+                    server: server.clone(),
+                })
+                .collect();
+        }
+        vec![Need::Started {
+            key: self.key(stage - 1),
+        }]
+    }
+
+    fn effects(&self, kind: StepKind) -> Vec<Effect> {
+        let stage = self.stage(kind);
+        let mut effects = Vec::new();
+        if stage > 0 {
+            effects.push(finishes(self.key(stage - 1)));
+        }
+        if stage + 1 < MIGRATION_STAGES.len() {
+            effects.push(Effect::Starts {
+                key: self.key(stage),
+                what: format!(
+                    "the public folder migration from {} is {}; its next stage must follow",
+                    self.from, MIGRATION_STAGES[stage].1
+                ),
+            });
+        }
+        if kind == StepKind::PublicFolderMigrationCutover {
+            effects.push(Effect::PublicFoldersMoved {
+                from: self.from.clone(),
+                to: self.to.clone(),
+                kept: false,
+            });
+        }
+        if kind == StepKind::PublicFolderMigrationLocal {
+            effects.push(finishes(key::public_folders(&self.from)));
+        }
+        effects
+    }
+
+    fn asks_for(&self) -> Option<&'static str> {
+        Some("a confirmation before the public folders change")
+    }
+
     fn powershell(&self) -> Option<&str> {
         self.powershell.as_deref()
     }
 }
-impl Declares for DecommissionStep {}
-impl Declares for DecommissionLegacy {}
-impl Declares for RoutingGroupConnectorRemove {}
-impl Declares for AddressPolicies {}
-impl Declares for ImportMailbox {}
+
+impl Declares for DecommissionStep {
+    fn effects(&self, _: StepKind) -> Vec<Effect> {
+        vec![
+            Effect::Removed {
+                server: self.server.clone(),
+            },
+            finishes(key::removed(&self.server)),
+        ]
+    }
+
+    fn asks_for(&self) -> Option<&'static str> {
+        Some("a confirmation before each database is removed (or -Force)")
+    }
+}
+
+impl Declares for DecommissionLegacy {
+    fn effects(&self, _: StepKind) -> Vec<Effect> {
+        let mut effects = vec![Effect::Emptied {
+            server: self.server.clone(),
+        }];
+        if !self.removed_later {
+            effects.push(Effect::Removed {
+                server: self.server.clone(),
+            });
+            effects.push(finishes(key::removed(&self.server)));
+        }
+        effects
+    }
+}
+
+impl Declares for RoutingGroupConnectorRemove {
+    fn effects(&self, _: StepKind) -> Vec<Effect> {
+        let mut effects: Vec<Effect> = self
+            .connectors
+            .iter()
+            .map(|c| Effect::SendConnector {
+                connector: c.clone(),
+                sources: Vec::new(),
+            })
+            .collect();
+        for server in &self.servers {
+            effects.push(Effect::Removed {
+                server: server.clone(),
+            });
+            effects.push(finishes(key::removed(server)));
+        }
+        effects
+    }
+
+    fn asks_for(&self) -> Option<&'static str> {
+        Some("a confirmation before each routing group connector is removed")
+    }
+}
+
+impl Declares for AddressPolicies {
+    fn effects(&self, _: StepKind) -> Vec<Effect> {
+        vec![
+            Effect::AddressPoliciesUpgraded,
+            finishes(key::ADDRESS_POLICIES.to_owned()),
+        ]
+    }
+}
+
+impl Declares for ImportMailbox {
+    fn effects(&self, _: StepKind) -> Vec<Effect> {
+        vec![finishes(key::exmerge(&self.x.server))]
+    }
+}

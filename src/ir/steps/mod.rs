@@ -28,6 +28,7 @@ pub use setup::*;
 pub use crate::step_kind::StepKind;
 
 use super::Origin;
+use super::state::{Effect, Need};
 use serde::Serialize;
 
 /// Defines [`StepContext`] from the list in `crate::with_step_kinds!`.
@@ -64,8 +65,25 @@ macro_rules! define_step_context {
 
 crate::with_step_kinds!(define_step_context);
 
-/// What every step kind declares about itself besides its template's values.
+/// What every step kind declares about itself besides its template's values: what it needs
+/// before it runs and what it changes in the organization (the vocabulary of [`crate::ir::state`]),
+/// which the model (`analyze::model`) walks phase by phase.
 pub trait Declares {
+    /// What must be true before the step runs.
+    fn needs(&self, kind: StepKind) -> Vec<Need> {
+        let _ = kind;
+        Vec::new()
+    }
+
+    /// What the step changes. `kind` tells apart the kinds that share a context type.
+    fn effects(&self, kind: StepKind) -> Vec<Effect>;
+
+    /// What the step asks the person running it for (a password, credentials, a
+    /// confirmation): such a script cannot run unattended, and the runbook says so.
+    fn asks_for(&self) -> Option<&'static str> {
+        None
+    }
+
     /// The PowerShell level the step needs when above its shell's own (Exchange 2007's shell
     /// running the public folder migration scripts, which need 2.0): the script's header names
     /// it and its skeleton checks it.

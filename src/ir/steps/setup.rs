@@ -1,7 +1,8 @@
 //! Contexts of the preflight, Active Directory preparation and installation steps (R01, R02,
 //! R04–R07, R41–R43).
 
-use super::Declares;
+use super::{Declares, StepKind};
+use crate::ir::state::{Effect, Need, key};
 use crate::ir::{Ccr, VersionLevel};
 use crate::specs::{Build, BuildRange, Level};
 use serde::Serialize;
@@ -77,6 +78,8 @@ pub struct Prepare {
     pub schema_version: Option<u32>,
     /// Setup's switches.
     pub switches: Vec<String>,
+    /// R35: the existing Client Access servers validated before anything changes.
+    pub validate_first: Vec<String>,
 }
 
 /// `install_server`: one new server, all its roles in one setup run, on the server itself.
@@ -100,6 +103,9 @@ pub struct InstallServer {
     pub roles: Vec<String>,
     /// The node's CCR cluster, when it is one (R32).
     pub ccr: Option<CcrNode>,
+    /// Whether it serves client access (its Autodiscover service connection point points at
+    /// itself until the post-install step).
+    pub client_access: bool,
 }
 
 /// R32, facts §6.8: one node of a two-node CCR cluster.
@@ -250,9 +256,99 @@ pub struct PrepareLegacyPermissions {
     pub domains: Vec<String>,
 }
 
-impl Declares for Preflight {}
-impl Declares for Prepare {}
-impl Declares for InstallServer {}
-impl Declares for UpgradeServer {}
-impl Declares for PreflightLegacy {}
-impl Declares for PrepareLegacyPermissions {}
+impl Declares for Preflight {
+    fn effects(&self, _: StepKind) -> Vec<Effect> {
+        vec![Effect::Checked]
+    }
+}
+
+impl Declares for PreflightLegacy {
+    fn effects(&self, _: StepKind) -> Vec<Effect> {
+        vec![Effect::Checked]
+    }
+}
+
+impl Declares for PrepareLegacyPermissions {
+    fn needs(&self, _: StepKind) -> Vec<Need> {
+        vec![Need::Checked]
+    }
+
+    fn effects(&self, _: StepKind) -> Vec<Effect> {
+        vec![Effect::LegacyPermissionsPrepared]
+    }
+}
+
+impl Declares for Prepare {
+    fn needs(&self, kind: StepKind) -> Vec<Need> {
+        let version = self.target.version.clone();
+        if kind == StepKind::PrepareAd {
+            return vec![Need::Schema { version }];
+        }
+        let mut needs = vec![Need::Checked];
+        if self.legacy_permissions {
+            needs.push(Need::LegacyPermissions);
+        }
+        needs.extend(self.validate_first.iter().map(|server| Need::Done {
+            key: key::validated(server),
+        }));
+        needs
+    }
+
+    fn effects(&self, kind: StepKind) -> Vec<Effect> {
+        let version = self.target.version.clone();
+        if kind == StepKind::PrepareAd {
+            vec![Effect::DirectoryPrepared { version }]
+        } else {
+            vec![Effect::SchemaPrepared { version }]
+        }
+    }
+}
+
+impl Declares for InstallServer {
+    fn needs(&self, _: StepKind) -> Vec<Need> {
+        vec![Need::Directory {
+            version: self.target.version.clone(),
+        }]
+    }
+
+    fn effects(&self, _: StepKind) -> Vec<Effect> {
+        let mut effects = vec![Effect::Installed {
+            server: self.server.clone(),
+        }];
+        if self.client_access {
+            effects.push(Effect::Starts {
+                key: key::scp(&self.server),
+                what: format!(
+                    "the Autodiscover service connection point of {} points at the server itself, with its self-signed certificate",
+                    self.server
+                ),
+            });
+        }
+        effects
+    }
+}
+
+impl Declares for UpgradeServer {
+    fn needs(&self, _: StepKind) -> Vec<Need> {
+        vec![
+            Need::Directory {
+                version: self.target.version.clone(),
+            },
+            Need::Present {
+                server: self.server.clone(),
+            },
+        ]
+    }
+
+    fn effects(&self, _: StepKind) -> Vec<Effect> {
+        vec![
+            Effect::Upgraded {
+                server: self.server.clone(),
+                version: self.target.version.clone(),
+            },
+            Effect::Finishes {
+                key: key::upgrade(&self.server),
+            },
+        ]
+    }
+}
