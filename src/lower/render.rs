@@ -7,10 +7,10 @@
 //! (comma-separated literals), `bool` (`$true`/`$false`). Templates mark nothing else safe.
 
 use super::phases::Script;
-use super::steps::Shell;
+use super::steps::{Shell, Step};
 use crate::escape;
 use crate::ir;
-use crate::specs::Specs;
+use crate::specs::{Specs, VersionSpec};
 use minijinja::value::{Serde, Value, ValueKind};
 use minijinja::{AutoEscape, Environment, Error, ErrorKind, UndefinedBehavior};
 
@@ -228,6 +228,34 @@ impl Renderer {
         Some(self.env.get_template(&template).and_then(|t| t.render(ctx)))
     }
 
+    /// The runbook entry of one step of `script`: its kind's partial, `runbook/<kind>.md.j2`,
+    /// for the version of the script's shell (with fallbacks), as a safe string. A kind
+    /// without a partial is an error, never an empty entry.
+    fn runbook_step(
+        &self,
+        plan: &ir::Plan,
+        script: &Script,
+        spec: Option<&VersionSpec>,
+        step: &Step,
+    ) -> Result<Value, Error> {
+        let file = runbook_partial(step.kind);
+        let name = self.lookup(script.shell.version(), &file).ok_or_else(|| {
+            Error::new(
+                ErrorKind::TemplateNotFound,
+                format!("no {file} for Exchange {}", script.shell.version()),
+            )
+        })?;
+        let ctx = minijinja::context! {
+            plan => Serde(plan),
+            script => Serde(script),
+            spec => Serde(spec),
+            origin => Serde(&step.origin),
+            step => Serde(&step.context),
+        };
+        let body = self.env.get_template(&name)?.render(ctx)?;
+        Ok(Value::from_safe_string(body))
+    }
+
     /// The runbook: every script and manual step in order.
     pub fn runbook(
         &self,
@@ -248,25 +276,29 @@ impl Renderer {
                 .iter()
                 .rposition(|s| phase_rank(&s.phase).is_some_and(|r| r <= rank))
         };
-        let entries: Vec<Value> = scripts
+        let entries = scripts
             .iter()
             .enumerate()
             .map(|(i, s)| {
-                let manual: Vec<&ir::ManualStep> =
-                    plan.manual.iter().filter(|m| m.after.is_some() && home(m) == Some(i)).collect();
-                let steps: Vec<Value> = s
+                let manual: Vec<&ir::ManualStep> = plan
+                    .manual
+                    .iter()
+                    .filter(|m| m.after.is_some() && home(m) == Some(i))
+                    .collect();
+                let spec = specs.get(s.shell.version());
+                let steps = s
                     .steps
                     .iter()
-                    .map(|st| minijinja::context! { kind => st.kind, origin => Serde(&st.origin), step => Serde(&st.context) })
-                    .collect();
-                minijinja::context! {
+                    .map(|st| self.runbook_step(plan, s, spec, st))
+                    .collect::<Result<Vec<Value>, Error>>()?;
+                Ok(minijinja::context! {
                     script => Serde(s),
                     steps => steps,
                     manual => Serde(manual),
-                    spec => Serde(specs.get(s.shell.version())),
-                }
+                    spec => Serde(spec),
+                })
             })
-            .collect();
+            .collect::<Result<Vec<Value>, Error>>()?;
         let at_end: Vec<&ir::ManualStep> = plan
             .manual
             .iter()
@@ -290,6 +322,11 @@ impl Renderer {
             .ok_or_else(|| Error::new(ErrorKind::TemplateNotFound, "no runbook template"))?;
         self.env.get_template(&name)?.render(ctx)
     }
+}
+
+/// The runbook partial of step kind `kind`, the same relative name in every template folder.
+fn runbook_partial(kind: &str) -> String {
+    format!("runbook/{kind}.md.j2")
 }
 
 /// The one formatter: values are escaped for the template's output context.
