@@ -487,6 +487,87 @@ mod tests {
     }
 
     #[test]
+    fn every_step_kind_has_a_common_runbook_partial() {
+        // The lookup ends in common/, so a partial there serves every shell version; which
+        // versions run a kind follows from each plan's servers, so it cannot be listed here.
+        // A version folder may override a partial, but only for a kind that exists.
+        let names: Vec<&str> = TEMPLATES.iter().map(|(name, _)| *name).collect();
+        let kinds: Vec<&str> = super::super::steps::KINDS.to_vec();
+        for kind in &kinds {
+            let common = format!("{COMMON}/{}", runbook_partial(kind));
+            assert!(names.contains(&common.as_str()), "no {common}");
+        }
+        for name in names {
+            let Some((_, file)) = name.split_once('/') else {
+                continue;
+            };
+            if let Some(kind) = file
+                .strip_prefix("runbook/")
+                .and_then(|f| f.strip_suffix(".md.j2"))
+            {
+                assert!(
+                    kinds.contains(&kind),
+                    "{name} is the partial of no step kind"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_runbook_macros_escape_markdown() {
+        // The auto-escape callback classifies by name: the macros file must get Markdown
+        // escaping, not the `macros.j2` PowerShell escaping of the script macros.
+        let mut env = Renderer::new().env;
+        env.add_template("common/runbook.macros.md.j2", "{{ a }}")
+            .unwrap();
+        let out = env
+            .get_template("common/runbook.macros.md.j2")
+            .unwrap()
+            .render(minijinja::context! { a => "*a*" })
+            .unwrap();
+        assert_eq!(out, escape::markdown("*a*"));
+        assert_ne!(out, "*a*");
+    }
+
+    #[test]
+    fn a_step_without_a_runbook_partial_is_an_error() {
+        struct Examples;
+        impl crate::FileLoader for Examples {
+            fn read(&self, path: &str) -> Result<Vec<u8>, String> {
+                let path = path.replace('\\', "/");
+                std::fs::read(
+                    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                        .join("examples")
+                        .join(path),
+                )
+                .map_err(|e| e.to_string())
+            }
+        }
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/examples/contoso-2007-to-2010.exm"
+        ))
+        .unwrap();
+        let file = crate::source::SourceFile::new("contoso-2007-to-2010.exm", text);
+        let (plan, _) = crate::check(&file, &Examples);
+        let plan = plan.expect("the example is valid");
+        let specs = Specs::embedded();
+        let scripts =
+            super::super::phases::arrange(&plan, specs, super::super::steps::build(&plan, specs))
+                .expect("the example arranges");
+        let mut renderer = Renderer::new();
+        assert!(renderer.runbook(&plan, specs, &scripts).is_ok());
+        let removed = format!("{COMMON}/{}", runbook_partial("databases"));
+        renderer.env.remove_template(&removed);
+        let error = renderer.runbook(&plan, specs, &scripts).unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::TemplateNotFound);
+        assert!(
+            error.to_string().contains("runbook/databases.md.j2"),
+            "{error}"
+        );
+    }
+
+    #[test]
     fn cmdlet_and_verbatim_filters_refuse_what_could_inject() {
         assert!(cmdlet("Get-OwaVirtualDirectory").is_ok());
         assert!(cmdlet("Get-Owa; Remove-Item").is_err());
