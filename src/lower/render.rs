@@ -10,7 +10,7 @@ use super::layout::Script;
 use crate::escape;
 use crate::ir;
 use crate::ir::steps::{Shell, Step, StepKind};
-use crate::specs::Specs;
+use crate::specs::{Specs, VersionSpec};
 use minijinja::value::{Serde, Value, ValueKind};
 use minijinja::{AutoEscape, Environment, Error, ErrorKind, UndefinedBehavior};
 
@@ -232,6 +232,34 @@ impl Renderer {
         Some(self.env.get_template(&template).and_then(|t| t.render(ctx)))
     }
 
+    /// The runbook entry of one step of `script`: its kind's partial, `runbook/<kind>.md.j2`,
+    /// for the version of the script's shell (with fallbacks), as a safe string. A kind
+    /// without a partial is an error, never an empty entry.
+    fn runbook_step(
+        &self,
+        plan: &ir::Plan,
+        script: &Script<'_>,
+        spec: Option<&VersionSpec>,
+        step: &Step,
+    ) -> Result<Value, Error> {
+        let file = runbook_partial(step.kind());
+        let name = self.lookup(script.shell.version(), &file).ok_or_else(|| {
+            Error::new(
+                ErrorKind::TemplateNotFound,
+                format!("no {file} for Exchange {}", script.shell.version()),
+            )
+        })?;
+        let ctx = minijinja::context! {
+            plan => Serde(plan),
+            script => Serde(script),
+            spec => Serde(spec),
+            origin => Serde(&step.origin),
+            step => Serde(&step.context),
+        };
+        let body = self.env.get_template(&name)?.render(ctx)?;
+        Ok(Value::from_safe_string(body))
+    }
+
     /// The runbook: every script and manual step in order.
     pub fn runbook(
         &self,
@@ -252,25 +280,29 @@ impl Renderer {
                 .iter()
                 .rposition(|s| phase_rank(s.phase).is_some_and(|r| r <= rank))
         };
-        let entries: Vec<Value> = scripts
+        let entries = scripts
             .iter()
             .enumerate()
             .map(|(i, s)| {
-                let manual: Vec<&ir::ManualStep> =
-                    plan.manual.iter().filter(|m| m.after.is_some() && home(m) == Some(i)).collect();
-                let steps: Vec<Value> = s
+                let manual: Vec<&ir::ManualStep> = plan
+                    .manual
+                    .iter()
+                    .filter(|m| m.after.is_some() && home(m) == Some(i))
+                    .collect();
+                let spec = specs.get(s.shell.version());
+                let steps = s
                     .steps
                     .iter()
-                    .map(|st| minijinja::context! { kind => st.kind().name(), origin => Serde(&st.origin), step => Serde(&st.context) })
-                    .collect();
-                minijinja::context! {
+                    .map(|st| self.runbook_step(plan, s, spec, st))
+                    .collect::<Result<Vec<Value>, Error>>()?;
+                Ok(minijinja::context! {
                     script => Serde(s),
                     steps => steps,
                     manual => Serde(manual),
-                    spec => Serde(specs.get(s.shell.version())),
-                }
+                    spec => Serde(spec),
+                })
             })
-            .collect();
+            .collect::<Result<Vec<Value>, Error>>()?;
         let at_end: Vec<&ir::ManualStep> = plan
             .manual
             .iter()
@@ -294,6 +326,11 @@ impl Renderer {
             .ok_or_else(|| Error::new(ErrorKind::TemplateNotFound, "no runbook template"))?;
         self.env.get_template(&name)?.render(ctx)
     }
+}
+
+/// The runbook partial of step kind `kind`, the same relative name in every template folder.
+fn runbook_partial(kind: StepKind) -> String {
+    format!("runbook/{kind}.md.j2")
 }
 
 /// The one formatter: values are escaped for the template's output context.
@@ -450,6 +487,86 @@ mod tests {
         assert_eq!(
             env.get_template("v.md.j2").unwrap().render(ctx).unwrap(),
             "O'Brien"
+        );
+    }
+
+    #[test]
+    fn every_step_kind_has_a_common_runbook_partial() {
+        // The lookup ends in common/, so a partial there serves every shell version; which
+        // versions run a kind follows from each plan's servers, so it cannot be listed here.
+        // A version folder may override a partial, but only for a kind that exists.
+        let names: Vec<&str> = TEMPLATES.iter().map(|(name, _)| *name).collect();
+        let kinds: Vec<&str> = StepKind::ALL.iter().map(|k| k.name()).collect();
+        for kind in StepKind::ALL {
+            let common = format!("{COMMON}/{}", runbook_partial(*kind));
+            assert!(names.contains(&common.as_str()), "no {common}");
+        }
+        for name in names {
+            let Some((_, file)) = name.split_once('/') else {
+                continue;
+            };
+            if let Some(kind) = file
+                .strip_prefix("runbook/")
+                .and_then(|f| f.strip_suffix(".md.j2"))
+            {
+                assert!(
+                    kinds.contains(&kind),
+                    "{name} is the partial of no step kind"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_runbook_macros_escape_markdown() {
+        // The auto-escape callback classifies by name: the macros file must get Markdown
+        // escaping, not the `macros.j2` PowerShell escaping of the script macros.
+        let mut env = Renderer::new().env;
+        env.add_template("common/runbook.macros.md.j2", "{{ a }}")
+            .unwrap();
+        let out = env
+            .get_template("common/runbook.macros.md.j2")
+            .unwrap()
+            .render(minijinja::context! { a => "*a*" })
+            .unwrap();
+        assert_eq!(out, escape::markdown("*a*"));
+        assert_ne!(out, "*a*");
+    }
+
+    #[test]
+    fn a_step_without_a_runbook_partial_is_an_error() {
+        struct Examples;
+        impl crate::FileLoader for Examples {
+            fn read(&self, path: &str) -> Result<Vec<u8>, String> {
+                let path = path.replace('\\', "/");
+                std::fs::read(
+                    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                        .join("examples")
+                        .join(path),
+                )
+                .map_err(|e| e.to_string())
+            }
+        }
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/examples/contoso-2007-to-2010.exm"
+        ))
+        .unwrap();
+        let file = crate::source::SourceFile::new("contoso-2007-to-2010.exm", text);
+        let (checked, _) = crate::check(&file, &Examples);
+        let checked = checked.expect("the example is valid");
+        let plan = &checked.plan;
+        let specs = Specs::embedded();
+        let scripts = super::super::layout::scripts(&checked.schedule);
+        let mut renderer = Renderer::new();
+        assert!(renderer.runbook(plan, specs, &scripts).is_ok());
+        let removed = format!("{COMMON}/{}", runbook_partial(StepKind::Databases));
+        renderer.env.remove_template(&removed);
+        let error = renderer.runbook(plan, specs, &scripts).unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::TemplateNotFound);
+        assert!(
+            error.to_string().contains("runbook/databases.md.j2"),
+            "{error}"
         );
     }
 
