@@ -635,6 +635,11 @@ pub struct Shell {
     pub powershell: String,
     /// `snapin` (local snap-in, 2007) or `remote` (remote PowerShell, 2010+).
     pub kind: String,
+    /// Whether its scripts are advanced scripts (`[CmdletBinding(SupportsShouldProcess)]`) that
+    /// ask `$PSCmdlet.ShouldProcess` before each change, and `ShouldContinue` unless `-Force`
+    /// (Windows PowerShell 2.0 and later). `false` on PowerShell 1.0 (2007, facts §5.2): a script
+    /// takes its own `-WhatIf` switch, passes it to each cmdlet and confirms with `Read-Host`.
+    pub should_process: bool,
     /// The snap-in, for `snapin` shells.
     #[serde(default)]
     pub snapin: Option<String>,
