@@ -183,6 +183,11 @@ pub struct VersionSpec {
     /// version before its last Mailbox server goes (facts §6.1, §6.10).
     #[serde(default)]
     pub arbitration_mailboxes: bool,
+    /// Whether a completed move request into this version keeps its mailbox flagged as moved
+    /// until `Remove-MoveRequest` clears it (2010); from 2013 on, clearing only tidies up (facts
+    /// §6.1).
+    #[serde(default)]
+    pub completed_moves_stay_flagged: bool,
     /// Whether an OAB is generated in an organization mailbox (`Set-OfflineAddressBook
     /// -GeneratingMailbox`, 2013+) rather than on a server (`Move-OfflineAddressBook`), §6.2.
     #[serde(default)]
