@@ -183,6 +183,11 @@ pub struct VersionSpec {
     /// version before its last Mailbox server goes (facts §6.1, §6.10).
     #[serde(default)]
     pub arbitration_mailboxes: bool,
+    /// Whether a completed move request into this version keeps its mailbox flagged as moved
+    /// until `Remove-MoveRequest` clears it (2010); from 2013 on, clearing only tidies up (facts
+    /// §6.1).
+    #[serde(default)]
+    pub completed_moves_stay_flagged: bool,
     /// Whether an OAB is generated in an organization mailbox (`Set-OfflineAddressBook
     /// -GeneratingMailbox`, 2013+) rather than on a server (`Move-OfflineAddressBook`), §6.2.
     #[serde(default)]
@@ -635,6 +640,11 @@ pub struct Shell {
     pub powershell: String,
     /// `snapin` (local snap-in, 2007) or `remote` (remote PowerShell, 2010+).
     pub kind: String,
+    /// Whether its scripts are advanced scripts (`[CmdletBinding(SupportsShouldProcess)]`) that
+    /// ask `$PSCmdlet.ShouldProcess` before each change, and `ShouldContinue` unless `-Force`
+    /// (Windows PowerShell 2.0 and later). `false` on PowerShell 1.0 (2007, facts §5.2): a script
+    /// takes its own `-WhatIf` switch, passes it to each cmdlet and confirms with `Read-Host`.
+    pub should_process: bool,
     /// The snap-in, for `snapin` shells.
     #[serde(default)]
     pub snapin: Option<String>,
