@@ -14,6 +14,7 @@ pub mod analyze;
 pub mod cli;
 pub mod diag;
 pub mod escape;
+pub mod exchange;
 pub mod ir;
 pub mod lower;
 pub mod output;
@@ -54,7 +55,7 @@ pub fn compile(
     let Some(ir) = ir else {
         return (None, diagnostics);
     };
-    match lower::lower(&ir.plan, &ir.schedule, Specs::embedded()) {
+    match lower::lower(&ir.plan, &ir.schedule, &ir.states, Specs::embedded()) {
         Ok(files) => (Some(files), diagnostics),
         Err(errors) => {
             diagnostics.extend(errors);

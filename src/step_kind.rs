@@ -129,6 +129,19 @@ macro_rules! with_step_kinds {
             "edge_sync" => EdgeSync(EdgeStep),
             /// R33: PST files of an ExMerge export imported with `Import-Mailbox`.
             "import_mailbox" => ImportMailbox(ImportMailbox),
+            /// Facts §6.3: a legacy Client Access server's Autodiscover service connection point
+            /// goes to the Autodiscover name before the name moves.
+            "legacy_scp" => LegacyScp(LegacyScp),
+            /// Facts §6.1: the requests of a batch that stopped when ready to complete resume.
+            "move_resume" => MoveResume(BatchStep),
+            /// Facts §6.1: waiting for the system mailboxes' moves before user mailboxes move.
+            "arbitration_status" => ArbitrationStatus(BatchStep),
+            /// Facts §6.2, §6.10: the legacy offline address books are removed.
+            "legacy_oab_remove" => LegacyOabRemove(LegacyOabRemove),
+            /// Facts §6.10 step 6: a decommissioned member leaves its existing DAG.
+            "dag_leave" => DagLeave(DagLeave),
+            /// A site's Client Access array (2010), before its first new database.
+            "client_access_array" => ClientAccessArray(ClientAccessArray),
         }
     };
 }

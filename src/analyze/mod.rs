@@ -6,6 +6,7 @@
 
 mod csv;
 mod items;
+pub mod model;
 mod names;
 pub mod schedule;
 mod topology;
@@ -39,7 +40,13 @@ pub fn analyze(
     let checked = ir.filter(|_| !diags.has_errors()).map(|plan| {
         let (schedule, more) = schedule::schedule(&plan, specs);
         diags.extend(more);
-        ir::Checked { plan, schedule }
+        let (states, more) = model::walk(&plan, &schedule, specs);
+        diags.extend(more);
+        ir::Checked {
+            plan,
+            schedule,
+            states,
+        }
     });
     diags.sort();
     if diags.has_errors() {

@@ -80,6 +80,11 @@ pub(super) struct IrArgs {
     /// Format of the IR on stdout.
     #[arg(long, value_enum, value_name = "FMT", default_value_t = IrFormat::Yaml)]
     pub format: IrFormat,
+    /// Print the organization before the first phase and after each one instead of the plan:
+    /// servers, where each name points, certificates, URLs, mailboxes of every kind, batches,
+    /// pending work, and who reaches what.
+    #[arg(long)]
+    pub states: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

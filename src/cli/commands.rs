@@ -61,16 +61,23 @@ pub(super) fn ir(args: &IrArgs) -> anyhow::Result<u8> {
     let Some(ir) = ir.filter(|_| !diagnostics.has_errors()) else {
         return Ok(PLAN_ERRORS);
     };
-    let text = match args.format {
-        IrFormat::Yaml => {
-            serde_yaml_ng::to_string(&ir.plan).context("cannot print the IR as YAML")?
-        }
-        IrFormat::Json => {
-            serde_json::to_string_pretty(&ir.plan).context("cannot print the IR as JSON")? + "\n"
-        }
+    let text = if args.states {
+        print(args.format, &ir.states)?
+    } else {
+        print(args.format, &ir.plan)?
     };
     print_str(&text)?;
     Ok(0)
+}
+
+/// `value` as YAML or JSON.
+fn print(format: IrFormat, value: &impl serde::Serialize) -> anyhow::Result<String> {
+    Ok(match format {
+        IrFormat::Yaml => serde_yaml_ng::to_string(value).context("cannot print the IR as YAML")?,
+        IrFormat::Json => {
+            serde_json::to_string_pretty(value).context("cannot print the IR as JSON")? + "\n"
+        }
+    })
 }
 
 /// `exgen explain`: the long explanation of a code, or the nearest known code.

@@ -17,6 +17,8 @@ pub struct Checked {
     pub plan: Plan,
     /// Its steps ordered into scripts.
     pub schedule: steps::Schedule,
+    /// The organization before the first phase and after each (`exgen ir --states`).
+    pub states: Vec<state::State>,
 }
 
 /// A plan ready to be lowered.
@@ -177,6 +179,9 @@ pub struct Site {
     pub forest: Option<String>,
     /// Servers in it, by name.
     pub servers: Vec<String>,
+    /// Its Client Access array (2010): the internal name Outlook profiles use for RPC.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cas_array: Option<Namespace>,
 }
 
 /// A server role.

@@ -6,107 +6,8 @@
 //! points, what each certificate covers, which URLs each Client Access server hands out, where
 //! every kind of mailbox lives, which batches are still open, what still depends on a server.
 
+pub use crate::exchange::{MailboxKind, Service};
 use serde::Serialize;
-
-/// A client service, as the namespaces carry it (facts §6.3).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Service {
-    /// Outlook Web App.
-    Owa,
-    /// Exchange ActiveSync.
-    Eas,
-    /// Exchange Web Services: free/busy, out of office.
-    Ews,
-    /// Offline address book downloads.
-    Oab,
-    /// Outlook Anywhere (RPC over HTTP), and MAPI over HTTP where the version has it.
-    OutlookAnywhere,
-    /// Autodiscover.
-    Autodiscover,
-}
-
-impl Service {
-    /// Every service, in display order.
-    pub const ALL: [Service; 6] = [
-        Service::Owa,
-        Service::Eas,
-        Service::Ews,
-        Service::Oab,
-        Service::OutlookAnywhere,
-        Service::Autodiscover,
-    ];
-
-    /// Its name as specs and diagnostics write it.
-    #[must_use]
-    pub fn name(self) -> &'static str {
-        match self {
-            Service::Owa => "owa",
-            Service::Eas => "eas",
-            Service::Ews => "ews",
-            Service::Oab => "oab",
-            Service::OutlookAnywhere => "outlook-anywhere",
-            Service::Autodiscover => "autodiscover",
-        }
-    }
-
-    /// What users call it.
-    #[must_use]
-    pub fn label(self) -> &'static str {
-        match self {
-            Service::Owa => "Outlook Web App",
-            Service::Eas => "ActiveSync",
-            Service::Ews => "Exchange Web Services (free/busy, out of office)",
-            Service::Oab => "offline address book downloads",
-            Service::OutlookAnywhere => "Outlook Anywhere",
-            Service::Autodiscover => "Autodiscover",
-        }
-    }
-
-    /// The service a virtual directory's cmdlet noun serves.
-    #[must_use]
-    pub fn of_virtual_directory(noun: &str) -> Option<Service> {
-        match noun {
-            "OwaVirtualDirectory" => Some(Service::Owa),
-            "ActiveSyncVirtualDirectory" => Some(Service::Eas),
-            "WebServicesVirtualDirectory" => Some(Service::Ews),
-            "OabVirtualDirectory" => Some(Service::Oab),
-            "MapiVirtualDirectory" => Some(Service::OutlookAnywhere),
-            _ => None,
-        }
-    }
-}
-
-/// A kind of mailbox: each kind is listed by its own `Get-Mailbox` switch and blocks the
-/// removal of its database until it has moved (facts §6.1, §6.10).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum MailboxKind {
-    /// User, resource, shared and discovery mailboxes (`Get-Mailbox`).
-    User,
-    /// Arbitration (system) mailboxes, 2010 and later (`-Arbitration`).
-    Arbitration,
-    /// Audit log mailboxes, 2016 and later (`-AuditLog`).
-    AuditLog,
-    /// Archives (`-Archive`), which move with their user's mailbox.
-    Archive,
-    /// Public folder mailboxes, 2013 and later (`-PublicFolder`).
-    PublicFolder,
-}
-
-impl MailboxKind {
-    /// What the kind is called in messages.
-    #[must_use]
-    pub fn label(self) -> &'static str {
-        match self {
-            MailboxKind::User => "user mailboxes",
-            MailboxKind::Arbitration => "arbitration mailboxes",
-            MailboxKind::AuditLog => "audit log mailboxes",
-            MailboxKind::Archive => "archive mailboxes",
-            MailboxKind::PublicFolder => "public folder mailboxes",
-        }
-    }
-}
 
 /// The organization after one phase.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -132,9 +33,31 @@ pub struct State {
     /// Database availability groups.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub dags: Vec<DagState>,
-    /// Work a step started that a later step must finish.
+    /// Work a step started, or the plan declares, that a later step must finish.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub pending: Vec<Pending>,
+    /// Keys of the work finished so far.
+    #[serde(skip)]
+    pub done: Vec<String>,
+    /// Who reaches what, through which name and server, after this phase.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub access: Vec<Access>,
+}
+
+/// One row of "what users see": through one name, the users of one version's mailboxes reach
+/// one service on a server, directly or by way of another name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Access {
+    /// The name they use.
+    pub host: String,
+    /// The service.
+    pub service: Service,
+    /// The version of their mailboxes.
+    pub mailboxes: String,
+    /// Who answers: a server, "redirected to NAME", or why nobody does.
+    pub answer: String,
+    /// Whether they are served.
+    pub ok: bool,
 }
 
 /// What Active Directory has been through.
@@ -251,8 +174,8 @@ pub struct OabState {
     pub generated_by: String,
 }
 
-/// The state of a move batch.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+/// The state of a move batch, in the order a batch goes through them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum BatchPhase {
     /// Created, not started (a migration batch without auto-start).
@@ -322,15 +245,17 @@ pub struct DagState {
     pub present: bool,
 }
 
-/// Work a step started that a later step must finish.
+/// Work a step started, or the plan declares, that a later step must finish.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Pending {
     /// What waits, as a key the finishing step names.
     pub key: String,
     /// What it means, for messages.
     pub what: String,
-    /// The plan line of the step that started it.
-    pub line: usize,
+    /// The plan statement that declares it, or of the step that started it.
+    pub origin: super::Origin,
+    /// Whether the plan declares it (else a step started it).
+    pub declared: bool,
 }
 
 /// What a step changes: the vocabulary of `Declares::effects`. Each names the objects it
@@ -559,6 +484,66 @@ pub enum Effect {
     },
 }
 
+impl Effect {
+    /// The servers and names it changes.
+    #[must_use]
+    pub fn subjects(&self) -> Vec<&str> {
+        match self {
+            Effect::Installed { server }
+            | Effect::Upgraded { server, .. }
+            | Effect::Scp { server, .. }
+            | Effect::Urls { server, .. }
+            | Effect::Exchange2003Url { server, .. }
+            | Effect::OutlookAnywhere { server, .. }
+            | Effect::Certificate { server, .. }
+            | Effect::Database { server, .. }
+            | Effect::Task { server, .. }
+            | Effect::Validated { server }
+            | Effect::Emptied { server }
+            | Effect::Removed { server }
+            | Effect::PublicFoldersRemoved { server } => vec![server],
+            Effect::Resolves { host, servers } => {
+                let mut out: Vec<&str> = servers.iter().map(String::as_str).collect();
+                out.push(host);
+                out
+            }
+            Effect::PublicFoldersReplicating { from, to }
+            | Effect::PublicFoldersMoved { from, to, .. } => vec![from, to],
+            Effect::Moved { moves } => {
+                let mut out: Vec<&str> = moves.from.iter().map(String::as_str).collect();
+                out.push(&moves.server);
+                out
+            }
+            Effect::Batch { moves, .. } => moves.as_ref().map_or_else(Vec::new, |m| {
+                let mut out: Vec<&str> = m.from.iter().map(String::as_str).collect();
+                out.push(&m.server);
+                out
+            }),
+            Effect::OabGeneratedBy { by, .. } => vec![by],
+            Effect::OabsRemoved { servers }
+            | Effect::Inbound { servers }
+            | Effect::DagLeft { servers, .. } => servers.iter().map(String::as_str).collect(),
+            Effect::SendConnector { sources, .. } => sources.iter().map(String::as_str).collect(),
+            Effect::Dag {
+                members, witness, ..
+            } => {
+                let mut out: Vec<&str> = members.iter().map(String::as_str).collect();
+                out.push(witness);
+                out
+            }
+            Effect::Checked
+            | Effect::LegacyPermissionsPrepared
+            | Effect::SchemaPrepared { .. }
+            | Effect::DirectoryPrepared { .. }
+            | Effect::ExplicitOab { .. }
+            | Effect::CertificateRequested { .. }
+            | Effect::AddressPoliciesUpgraded
+            | Effect::Starts { .. }
+            | Effect::Finishes { .. } => Vec::new(),
+        }
+    }
+}
+
 /// What a step needs before it runs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "need", rename_all = "kebab-case")]
@@ -665,6 +650,18 @@ pub mod key {
     #[must_use]
     pub fn batch(name: &str) -> String {
         format!("batch {name}")
+    }
+
+    /// The moves of a batch are running.
+    #[must_use]
+    pub fn batch_moves(name: &str) -> String {
+        format!("moves of batch {name}")
+    }
+
+    /// The completed move requests of a batch must be removed.
+    #[must_use]
+    pub fn batch_requests(name: &str) -> String {
+        format!("move requests of batch {name}")
     }
 
     /// Public folder content leaves a server.

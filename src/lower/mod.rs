@@ -7,9 +7,11 @@
 
 mod layout;
 mod render;
+mod users;
 
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::ir;
+use crate::ir::state::State;
 use crate::ir::steps::{Schedule, Step, StepKind};
 use crate::output::OutputFile;
 use crate::source::Span;
@@ -27,6 +29,7 @@ pub(crate) use layout::exmerge_stem;
 pub fn lower(
     plan: &ir::Plan,
     schedule: &Schedule,
+    states: &[State],
     specs: &Specs,
 ) -> Result<Vec<OutputFile>, Diagnostics> {
     let scripts = layout::scripts(schedule);
@@ -83,7 +86,7 @@ pub fn lower(
             });
         }
     }
-    match env.runbook(plan, specs, &scripts) {
+    match env.runbook(plan, specs, &scripts, states) {
         Ok(text) => files.push(OutputFile {
             path: "runbook.md".to_owned(),
             contents: text,

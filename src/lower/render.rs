@@ -7,8 +7,10 @@
 //! (comma-separated literals), `bool` (`$true`/`$false`). Templates mark nothing else safe.
 
 use super::layout::Script;
+use super::users;
 use crate::escape;
 use crate::ir;
+use crate::ir::state::State;
 use crate::ir::steps::{Shell, Step, StepKind};
 use crate::specs::{Specs, VersionSpec};
 use minijinja::value::{Serde, Value, ValueKind};
@@ -260,12 +262,15 @@ impl Renderer {
         Ok(Value::from_safe_string(body))
     }
 
-    /// The runbook: every script and manual step in order.
+    /// The runbook: every script and manual step in order, what each script asks for while it
+    /// runs, and, after each phase that changes it, what users see (`states`: the model's
+    /// state before the first phase and after each).
     pub fn runbook(
         &self,
         plan: &ir::Plan,
         specs: &Specs,
         scripts: &[Script<'_>],
+        states: &[State],
     ) -> Result<String, Error> {
         // A manual step follows the last script of its phase or, when that phase has no
         // script in this plan, the last script of an earlier phase.
@@ -280,6 +285,9 @@ impl Renderer {
                 .iter()
                 .rposition(|s| phase_rank(s.phase).is_some_and(|r| r <= rank))
         };
+        let views = users::views(states);
+        // The state after a phase belongs to the last script of that phase.
+        let mut phase = 0;
         let entries = scripts
             .iter()
             .enumerate()
@@ -295,11 +303,26 @@ impl Renderer {
                     .iter()
                     .map(|st| self.runbook_step(plan, s, spec, st))
                     .collect::<Result<Vec<Value>, Error>>()?;
+                let mut asks: Vec<&str> = s
+                    .steps
+                    .iter()
+                    .filter_map(|st| st.context.declares().asks_for())
+                    .collect();
+                asks.dedup();
+                let last_of_phase = scripts.get(i + 1).is_none_or(|n| n.phase != s.phase);
+                let users = if last_of_phase {
+                    phase += 1;
+                    views.get(phase).cloned().flatten()
+                } else {
+                    None
+                };
                 Ok(minijinja::context! {
                     script => Serde(s),
                     steps => steps,
                     manual => Serde(manual),
                     spec => Serde(spec),
+                    asks => asks,
+                    users => Serde(users),
                 })
             })
             .collect::<Result<Vec<Value>, Error>>()?;
@@ -315,6 +338,7 @@ impl Renderer {
             .collect();
         let ctx = minijinja::context! {
             plan => Serde(plan),
+            users_before => Serde(views.first().cloned().flatten()),
             exmerge_stems => exmerge_stems,
             scripts => entries,
             manual_at_end => Serde(at_end),
@@ -559,10 +583,16 @@ mod tests {
         let specs = Specs::embedded();
         let scripts = super::super::layout::scripts(&checked.schedule);
         let mut renderer = Renderer::new();
-        assert!(renderer.runbook(plan, specs, &scripts).is_ok());
+        assert!(
+            renderer
+                .runbook(plan, specs, &scripts, &checked.states)
+                .is_ok()
+        );
         let removed = format!("{COMMON}/{}", runbook_partial(StepKind::Databases));
         renderer.env.remove_template(&removed);
-        let error = renderer.runbook(plan, specs, &scripts).unwrap_err();
+        let error = renderer
+            .runbook(plan, specs, &scripts, &checked.states)
+            .unwrap_err();
         assert_eq!(error.kind(), ErrorKind::TemplateNotFound);
         assert!(
             error.to_string().contains("runbook/databases.md.j2"),

@@ -6,6 +6,7 @@
 //! systems, and the phases a plan targeting it is carried out in. Rust code reads these
 //! tables; it holds no version literals of its own.
 
+use crate::exchange::{MailboxKind, Service};
 use indexmap::IndexMap;
 use serde::{Deserialize, Deserializer, Serialize};
 use std::cmp::Ordering;
@@ -179,10 +180,24 @@ pub struct VersionSpec {
     /// CU2, facts §2.1).
     #[serde(default)]
     pub self_minimum_in_coexistence: Option<Fact<Level>>,
-    /// Whether this version has arbitration (system) mailboxes that must move to a newer
-    /// version before its last Mailbox server goes (facts §6.1, §6.10).
+    /// The kinds of mailbox this version's databases hold, each listed by its own
+    /// `Get-Mailbox` switch and each blocking the removal of its database until it has moved
+    /// (facts §6.1, §6.10).
     #[serde(default)]
-    pub arbitration_mailboxes: bool,
+    pub mailbox_kinds: Vec<MailboxKind>,
+    /// The services this version's mailbox users reach, and how its Client Access serves the
+    /// mailboxes of other versions during coexistence (facts §6.3).
+    #[serde(default)]
+    pub client_access: Option<ClientAccessSpec>,
+    /// Whether a site with Client Access servers of this version gets a Client Access array
+    /// (2010: `New-ClientAccessArray`), before its first database.
+    #[serde(default)]
+    pub client_access_array: Option<Fact<bool>>,
+    /// The names of the receive connectors setup makes on each transport server, before the
+    /// server's name (`Default` is "Default SERVER"): the decommission check lists any other as
+    /// one to re-create on a new server (facts §6.10 step 4).
+    #[serde(default)]
+    pub default_receive_connectors: Vec<String>,
     /// Whether a completed move request into this version keeps its mailbox flagged as moved
     /// until `Remove-MoveRequest` clears it (2010); from 2013 on, clearing only tidies up (facts
     /// §6.1).
@@ -486,12 +501,72 @@ pub struct Minimum {
     pub level: Level,
 }
 
+/// What clients of a version reach, and how its Client Access serves other versions.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClientAccessSpec {
+    /// The services this version's mailbox users reach.
+    pub services: Vec<Service>,
+    /// How this version serves the mailboxes of each older version, per service.
+    #[serde(default)]
+    pub serves: Vec<Serves>,
+    /// Older versions whose Client Access servers serve this version's mailboxes too (the
+    /// 2013-and-later family proxies up and down).
+    #[serde(default)]
+    pub served_by_older: Vec<String>,
+    /// How sure, for `served_by_older`.
+    #[serde(default)]
+    pub confidence: Confidence,
+    /// Where `served_by_older` comes from.
+    #[serde(default)]
+    pub source: String,
+}
+
+/// How a version's Client Access serves the mailboxes of one older version.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Serves {
+    /// The older version.
+    pub with: String,
+    /// Per service: how. A service not listed is not served.
+    pub how: IndexMap<Service, How>,
+    /// Whether proxying Outlook Anywhere needs it enabled, with NTLM, on the older version's
+    /// Client Access servers.
+    #[serde(default)]
+    pub needs_legacy_outlook_anywhere: bool,
+    /// How sure.
+    #[serde(default)]
+    pub confidence: Confidence,
+    /// Where it comes from.
+    #[serde(default)]
+    pub source: String,
+}
+
+/// How a newer Client Access server serves an older version's mailbox for one service.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum How {
+    /// It serves the request itself, passing it on to the older version.
+    Proxy,
+    /// It sends the client to the older version's URL for the service, which must be on the
+    /// legacy name (Autodiscover hands out that URL; OWA redirects to it).
+    Redirect,
+    /// Autodiscover answers with the older version's settings.
+    Answer,
+    /// OWA users are sent to `-Exchange2003Url`, on the legacy name.
+    Exchange2003Url,
+}
+
 /// An older version that cannot coexist with this one.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Blocked {
     /// The older version.
     pub with: String,
+    /// The first update level of this version whose setup refuses the older version (2019
+    /// CU15 refuses 2013); none: every level does.
+    #[serde(default)]
+    pub from_level: Option<Level>,
     /// The supported way forward, shown as the diagnostic's help.
     #[serde(default)]
     pub alternative: Option<String>,
@@ -794,12 +869,27 @@ impl VersionSpec {
         self.phases.iter().any(|p| p.steps.contains(&kind))
     }
 
-    /// The blocked entry for an older version.
+    /// The blocked entry for an older version that every level of this one refuses.
     #[must_use]
     pub fn blocks(&self, older: &str) -> Option<&Blocked> {
         self.blocked
             .iter()
-            .find(|c| c.with.eq_ignore_ascii_case(older))
+            .find(|c| c.from_level.is_none() && c.with.eq_ignore_ascii_case(older))
+    }
+
+    /// The blocked entry for an older version that this version's setup refuses at `level`,
+    /// including blocks introduced by a later update level.
+    #[must_use]
+    pub fn blocks_at(&self, older: &str, level: &Level) -> Option<&Blocked> {
+        self.blocked.iter().find(|c| {
+            c.with.eq_ignore_ascii_case(older) && c.from_level.as_ref().is_none_or(|l| level >= l)
+        })
+    }
+
+    /// Whether this version's databases hold mailboxes of `kind`.
+    #[must_use]
+    pub fn has_mailboxes(&self, kind: MailboxKind) -> bool {
+        self.mailbox_kinds.contains(&kind)
     }
 }
 

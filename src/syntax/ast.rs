@@ -40,6 +40,9 @@ pub enum ItemKind {
     Target(ExchangeVersion),
     /// `media "\\fs01\media\Exchange2010SP3"`: where setup runs from.
     Media(Text),
+    /// `move-order sites|as-written`: whether batches run site by site, the internet-facing
+    /// sites first (the default), or in the order the plan writes them.
+    MoveOrder(Text),
     /// `forest "contoso.com" { ... }`
     Forest(Forest),
     /// `namespaces { primary "mail.contoso.com" ... }`
@@ -133,6 +136,9 @@ pub struct Site {
     pub forest: Option<Text>,
     /// The servers in the site, in source order.
     pub servers: Vec<Server>,
+    /// `cas-array "outlook.contoso.com"`: the site's Client Access array (2010), with the
+    /// statement's span.
+    pub cas_array: Option<(Text, Span)>,
 }
 
 /// `server NAME { exchange ...; os "..."; roles ...; new }`

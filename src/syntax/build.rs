@@ -212,7 +212,7 @@ fn build_plan(b: &mut Builder, stmt: &Stmt) -> Option<Plan> {
     for (key, child) in b.children(stmt, BlockKind::Plan) {
         let single = matches!(
             key.as_str(),
-            "organization" | "target" | "media" | "namespaces"
+            "organization" | "target" | "media" | "move-order" | "namespaces"
         );
         if single && !seen.first(b, child) {
             continue;
@@ -238,6 +238,7 @@ fn build_item(b: &mut Builder, key: &str, stmt: &Stmt) -> Option<ItemKind> {
         "organization" => topology::build_organization(b, stmt),
         "target" => topology::build_target(b, stmt),
         "media" => topology::build_media(b, stmt),
+        "move-order" => migration::build_move_order(b, stmt),
         "forest" => topology::build_forest(b, stmt),
         "namespaces" => topology::build_namespaces(b, stmt),
         "site" => topology::build_site(b, stmt),

@@ -291,3 +291,12 @@ pub fn build_exmerge(b: &mut Builder, stmt: &Stmt) -> Option<ItemKind> {
     }
     ok.then_some(ItemKind::ExMerge(exmerge))
 }
+
+/// `move-order sites|as-written`
+pub fn build_move_order(b: &mut Builder, stmt: &Stmt) -> Option<ItemKind> {
+    let mut args = Args::new(stmt, "move-order sites|as-written");
+    let order = args.choice(b, "how batches are ordered", &["sites", "as-written"]);
+    let ok = args.finish(b);
+    b.no_block(stmt);
+    ok.then_some(ItemKind::MoveOrder(order?))
+}

@@ -96,6 +96,7 @@ impl BlockKind {
                 "organization",
                 "target",
                 "media",
+                "move-order",
                 "forest",
                 "namespaces",
                 "site",
@@ -122,7 +123,7 @@ impl BlockKind {
                 "galsync-ou",
             ],
             BlockKind::Namespaces => NAMESPACE_KINDS,
-            BlockKind::Site => &["server"],
+            BlockKind::Site => &["server", "cas-array"],
             BlockKind::Server => &[
                 "exchange",
                 "os",

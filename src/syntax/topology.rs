@@ -121,16 +121,29 @@ pub fn build_site(b: &mut Builder, stmt: &Stmt) -> Option<ItemKind> {
         internet_facing = args.eat("internet-facing");
     }
     let ok = args.finish(b);
-    let servers = b
-        .children(stmt, BlockKind::Site)
-        .into_iter()
-        .filter_map(|(_, child)| build_server(b, child))
-        .collect();
+    let mut servers = Vec::new();
+    let mut cas_array = None;
+    let mut seen = Seen::default();
+    for (key, child) in b.children(stmt, BlockKind::Site) {
+        if key == "cas-array" {
+            if seen.first(b, child) {
+                b.no_block(child);
+                let mut args = Args::new(child, "cas-array \"outlook.contoso.com\"");
+                let host = args.name(b, "the Client Access array's internal host name");
+                if args.finish(b) {
+                    cas_array = host.map(|h| (h, child.span));
+                }
+            }
+        } else if let Some(server) = build_server(b, child) {
+            servers.push(server);
+        }
+    }
     ok.then_some(ItemKind::Site(Site {
         name: name?,
         internet_facing,
         forest,
         servers,
+        cas_array,
     }))
 }
 

@@ -115,7 +115,8 @@ fn galsync_lowers_for_a_2007_shell_on_windows_server_2003() {
     let specs = exgen::specs::Specs::embedded();
     let (schedule, diags) = exgen::analyze::schedule::schedule(&ir, specs);
     assert!(diags.is_empty(), "{diags:?}");
-    let files = exgen::lower::lower(&ir, &schedule, specs).expect("lowers");
+    let (states, _) = exgen::analyze::model::walk(&ir, &schedule, specs);
+    let files = exgen::lower::lower(&ir, &schedule, &states, specs).expect("lowers");
     let find = |suffix: &str| {
         files
             .iter()

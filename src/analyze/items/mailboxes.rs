@@ -713,3 +713,63 @@ fn migration_batch(
         auto_complete: mv.auto_complete.is_some(),
     })
 }
+
+/// R05, R40 (seed 003: the internet-facing site first, then "repeat for additional sites";
+/// point 13 of the consultant review): batches run site by site, those into an internet-facing
+/// site first, each site's in plan order. W0701 where that differs from the order the plan
+/// writes them, unless the plan says `move-order as-written`.
+pub(super) fn order(cx: &mut Cx<'_>, plan: &ast::Plan, out: &mut ir::Plan) {
+    let as_written = plan
+        .items
+        .iter()
+        .any(|i| matches!(&i.kind, ast::ItemKind::MoveOrder(o) if o.node == "as-written"));
+    if as_written {
+        return;
+    }
+    let facing: Vec<bool> = out
+        .moves
+        .iter()
+        .map(|m| {
+            out.servers
+                .iter()
+                .find(|x| x.name.eq_ignore_ascii_case(&m.target_server))
+                .is_some_and(|x| {
+                    out.sites
+                        .iter()
+                        .any(|s| s.name == x.site && s.internet_facing)
+                })
+        })
+        .collect();
+    // The first batch into another site that the plan writes before a batch into an
+    // internet-facing one.
+    let late = (0..out.moves.len()).find(|&i| !facing[i] && facing[i..].iter().any(|f| *f));
+    let Some(late) = late else {
+        return;
+    };
+    let batch = &out.moves[late];
+    let site = out
+        .servers
+        .iter()
+        .find(|x| x.name.eq_ignore_ascii_case(&batch.target_server))
+        .map_or_else(String::new, |x| x.site.clone());
+    cx.report(
+        Diagnostic::new(
+            Code::W0701,
+            batch.origin.span,
+            format!(
+                "batch `{}` moves mailboxes into site `{site}` and runs after the batches into the internet-facing sites, not where the plan writes it",
+                batch.name
+            ),
+        )
+        .with_label("runs later")
+        .with_help(
+            "write it after them, or add `move-order as-written` to run the batches in the order written (R05, R40)",
+        ),
+    );
+    let mut keyed: Vec<(bool, ir::MoveBatch)> = facing
+        .into_iter()
+        .zip(std::mem::take(&mut out.moves))
+        .collect();
+    keyed.sort_by_key(|(f, _)| !*f);
+    out.moves = keyed.into_iter().map(|(_, m)| m).collect();
+}

@@ -195,6 +195,7 @@ pub(super) fn build(
                 };
             }
             ast::ItemKind::Media(media) => out.media = Some(media.node.clone()),
+            ast::ItemKind::MoveOrder(_) => {}
             ast::ItemKind::Database(db) => database(cx, &b, db, item.span, &mut out),
             ast::ItemKind::Certificate(cert) => certificate(cx, &b, cert, item.span, &mut out),
             ast::ItemKind::ClientAccess(ca) => client_access(cx, &b, ca, item.span, &mut out),
@@ -229,6 +230,7 @@ pub(super) fn build(
     certificate_coverage(cx, &b, plan, &out);
     media(cx, plan, &out);
     ccr::belong_to_cms(&mut out);
+    mailboxes::order(cx, plan, &mut out);
     Some(out)
 }
 
@@ -337,12 +339,69 @@ fn servers(cx: &mut Cx<'_>, b: &Builder<'_, '_, '_>, plan: &ast::Plan, out: &mut
                 upgrade_to,
             });
         }
+        let cas_array = client_access_array(cx, b, out, site, &names);
         out.sites.push(ir::Site {
             name: site.name.node.clone(),
             internet_facing: site.internet_facing.is_some(),
             forest,
             servers: names,
+            cas_array,
         });
+    }
+}
+
+/// A site's Client Access array (point 11 of the consultant review): where the target has them
+/// (2010), a site with new Client Access servers gets one before its first new database, so the
+/// Outlook profiles of the users who move name the array, not a server; W0702 when the plan
+/// names none there. E0501 for one in a plan whose target has none.
+fn client_access_array(
+    cx: &mut Cx<'_>,
+    b: &Builder<'_, '_, '_>,
+    out: &ir::Plan,
+    site: &ast::Site,
+    names: &[String],
+) -> Option<ir::Namespace> {
+    let spec = b.versions.spec;
+    let fact = spec.client_access_array.as_ref();
+    let new_cas = names.iter().any(|n| {
+        out.servers
+            .iter()
+            .any(|x| x.name == *n && x.new && x.has(ir::Role::Cas))
+    });
+    match (&site.cas_array, fact) {
+        (Some((host, span)), Some(_)) => Some(ir::Namespace {
+            host: host.node.clone(),
+            origin: cx.origin(*span),
+        }),
+        (Some((_, span)), None) => {
+            cx.not_generated(
+                *span,
+                &format!(
+                    "a Client Access array in an Exchange {} plan (RPC Client Access arrays exist only in Exchange 2010)",
+                    spec.version
+                ),
+            );
+            None
+        }
+        (None, Some(fact)) if new_cas => {
+            cx.report(
+                Diagnostic::new(
+                    Code::W0702,
+                    site.name.span,
+                    format!(
+                        "site `{}` gets new Client Access servers but no Client Access array",
+                        site.name.node
+                    ),
+                )
+                .with_label("no `cas-array`")
+                .with_help(format!(
+                    "add `cas-array \"outlook.example.com\"` to the site (an internal name, not on the certificate): the Outlook profiles of the users who move then name the array, not one server, and a second Client Access server or a load balancer needs no profile change ({})",
+                    fact.source
+                )),
+            );
+            None
+        }
+        _ => None,
     }
 }
 

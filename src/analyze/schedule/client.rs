@@ -4,9 +4,10 @@
 use super::Steps;
 use crate::ir::steps::{
     AcceptedDomainStep, CertificateInstall, CertificateLegacy, CertificateRequest,
-    CrossForestConnectorStep, InboundAnonymous, LegacyOwa, LegacyUrls, LegacyVirtualDirectory,
-    OfflineAddressBookStep, OutlookAnywhereStep, PostInstall, RoutingGroupConnectorStep,
-    SendConnectorStep, StepContext, StepKind, ValidateStep, VirtualDirectoryUrls,
+    ClientAccessArray, CrossForestConnectorStep, InboundAnonymous, LegacyOwa, LegacyUrls,
+    LegacyVirtualDirectory, OfflineAddressBookStep, OutlookAnywhereStep, PostInstall,
+    RoutingGroupConnectorStep, SendConnectorStep, StepContext, StepKind, ValidateStep,
+    VirtualDirectoryUrls,
 };
 use crate::ir::{self, Role};
 
@@ -37,15 +38,16 @@ pub(super) fn client_access(s: &mut Steps<'_>) {
             virtual_directories,
         };
         s.push(shell.clone(), &ca.origin, StepContext::PostInstall(context));
-        if let Some(oa) = &ca.outlook_anywhere {
+        if let Some(oa) = outlook_anywhere(s, ca) {
+            let origin = oa.origin.clone();
             let context = OutlookAnywhereStep {
                 server: ca.server.clone(),
-                oa: oa.clone(),
+                oa,
                 internal_host: ca.internal_host.clone(),
             };
             s.push(
                 shell.clone(),
-                &oa.origin,
+                &origin,
                 StepContext::OutlookAnywhere(context),
             );
         }
@@ -73,6 +75,44 @@ pub(super) fn client_access(s: &mut Steps<'_>) {
             );
         }
     }
+}
+
+/// The Outlook Anywhere settings of a Client Access server: its own, or, where the version has
+/// Outlook Anywhere always on (2013 and later, facts §6.3), every new Client Access server of
+/// the target gets the plan's first settings (or the external host with NTLM), since
+/// Autodiscover hands out the settings of a server in each mailbox's site (point 8 of the
+/// consultant review): a server left at its defaults offers its own name, which the
+/// certificate does not cover.
+fn outlook_anywhere(s: &Steps<'_>, ca: &ir::ClientAccess) -> Option<ir::OutlookAnywhere> {
+    if let Some(oa) = &ca.outlook_anywhere {
+        return Some(oa.clone());
+    }
+    let always_on = s
+        .specs
+        .get(&ca.version)
+        .is_some_and(|spec| spec.outlook_anywhere_always_on);
+    if !always_on || !ca.new || ca.version != s.plan.target.version {
+        return None;
+    }
+    let first = s
+        .plan
+        .client_access
+        .iter()
+        .find_map(|c| c.outlook_anywhere.as_ref());
+    Some(match first {
+        Some(oa) => ir::OutlookAnywhere {
+            host: ca.external_host.clone(),
+            origin: ca.origin.clone(),
+            ..oa.clone()
+        },
+        None => ir::OutlookAnywhere {
+            host: ca.external_host.clone(),
+            auth: "Ntlm".to_owned(),
+            ssl_offloading: false,
+            iis_auth: Vec::new(),
+            origin: ca.origin.clone(),
+        },
+    })
 }
 
 /// R09: older Client Access servers answer on the legacy name.
@@ -188,6 +228,11 @@ pub(super) fn legacy_owa(s: &mut Steps<'_>) {
             back_ends: back_ends.clone(),
             versions: rule.versions.clone(),
             source: rule.source.clone(),
+            current_names: [&s.plan.namespaces.primary, &s.plan.namespaces.autodiscover]
+                .into_iter()
+                .flatten()
+                .map(|n| n.host.clone())
+                .collect(),
         };
         s.push(
             Steps::exchange(target),
@@ -343,15 +388,88 @@ pub(super) fn cross_forest(s: &mut Steps<'_>) {
 
 pub(super) fn validations(s: &mut Steps<'_>) {
     let before = s.wants(StepKind::ValidateLegacy);
-    for v in &s.plan.validations {
+    let defaults = default_validations(s);
+    for v in s.plan.validations.iter().chain(&defaults) {
         if before && s.server(&v.server).is_some_and(|x| !x.new) {
             continue; // validated before the upgrade (coexistence::legacy_validations)
         }
-        let context = ValidateStep { v: v.clone() };
+        let before_switch =
+            s.wants(StepKind::NamespaceSwitch) && s.server(&v.server).is_some_and(|x| x.new);
+        let context = ValidateStep {
+            v: v.clone(),
+            before_switch,
+        };
         s.push(
             Steps::exchange(&v.version),
             &v.origin,
             StepContext::Validate(context),
+        );
+    }
+}
+
+/// Point 11 of the consultant review: every new Client Access server the names will point at
+/// (the internet-facing sites') is validated before the namespace switch; one the plan gives no
+/// `validate` gets the service health check.
+fn default_validations(s: &Steps<'_>) -> Vec<ir::Validation> {
+    if !s.wants(StepKind::Validate) || !s.wants(StepKind::NamespaceSwitch) {
+        return Vec::new();
+    }
+    switch_targets(s)
+        .into_iter()
+        .filter(|x| !s.plan.validations.iter().any(|v| v.server == x.name))
+        .map(|x| ir::Validation {
+            server: x.name.clone(),
+            version: x.exchange.version.clone(),
+            checks: vec!["service-health".to_owned()],
+            remote_connectivity_analyzer: false,
+            origin: x.origin.clone(),
+        })
+        .collect()
+}
+
+/// The new Client Access servers of the internet-facing sites, in install order: where the
+/// namespace switch points the names.
+pub(super) fn switch_targets<'p>(s: &Steps<'p>) -> Vec<&'p ir::Server> {
+    let plan = s.plan;
+    plan.install_order
+        .iter()
+        .filter_map(|n| plan.servers.iter().find(|x| x.name.eq_ignore_ascii_case(n)))
+        .filter(|x| {
+            x.has(Role::Cas)
+                && plan
+                    .sites
+                    .iter()
+                    .any(|site| site.name == x.site && site.internet_facing)
+        })
+        .collect()
+}
+
+/// Point 11 of the consultant review: each site's Client Access array (2010), in the target's
+/// shell, before the site's first new database.
+pub(super) fn client_access_arrays(s: &mut Steps<'_>) {
+    if !s.wants(StepKind::ClientAccessArray) {
+        return;
+    }
+    let plan = s.plan;
+    for site in &plan.sites {
+        let Some(array) = &site.cas_array else {
+            continue;
+        };
+        let servers = plan
+            .servers
+            .iter()
+            .filter(|x| x.new && x.site == site.name && x.has(Role::Cas))
+            .map(|x| x.name.clone())
+            .collect();
+        let context = ClientAccessArray {
+            site: site.name.clone(),
+            fqdn: array.host.clone(),
+            servers,
+        };
+        s.push(
+            Steps::exchange(&plan.target.version),
+            &array.origin,
+            StepContext::ClientAccessArray(context),
         );
     }
 }

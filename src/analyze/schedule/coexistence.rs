@@ -5,10 +5,11 @@
 //! phases list its kind.
 
 use super::Steps;
+use crate::exchange::Service;
 use crate::ir::state::MailboxKind;
 use crate::ir::steps::{
-    LegacyOab, LegacyOutlookAnywhere, MoveArbitration, NamespaceSwitch, StepContext, StepKind,
-    ValidateStep,
+    BatchRef, BatchStep, LegacyOab, LegacyOabRemove, LegacyOutlookAnywhere, LegacyScp,
+    MoveArbitration, NamespaceSwitch, StepContext, StepKind, ValidateStep,
 };
 use crate::ir::{self, Role};
 
@@ -27,7 +28,10 @@ pub(super) fn legacy_validations(s: &mut Steps<'_>) {
         s.push(
             Steps::exchange(&version),
             &origin,
-            StepContext::ValidateLegacy(ValidateStep { v }),
+            StepContext::ValidateLegacy(ValidateStep {
+                v,
+                before_switch: false,
+            }),
         );
     }
 }
@@ -99,49 +103,179 @@ pub(super) fn arbitration(s: &mut Steps<'_>) {
     if !s.wants(StepKind::MoveArbitration) {
         return;
     }
-    let servers: Vec<String> = s
+    let legacy: Vec<&ir::Server> = s
         .legacy(Role::Mailbox)
         .filter(|x| {
             s.specs
                 .get(&x.exchange.version)
-                .is_some_and(|spec| spec.arbitration_mailboxes)
+                .is_some_and(|spec| spec.has_mailboxes(MailboxKind::Arbitration))
         })
-        .map(|x| x.name.clone())
         .collect();
-    if servers.is_empty() {
+    if legacy.is_empty() {
         return;
     }
-    let target = &s.plan.target.version;
-    let (database, origin) = match s.plan.moves.iter().find(|m| m.version == *target) {
-        Some(m) => (m.target_database.clone(), m.origin.clone()),
-        None => match s
-            .plan
-            .databases
-            .iter()
-            .find(|d| d.create && d.kind == ir::DatabaseKind::Mailbox && d.version == *target)
-        {
-            Some(d) => (d.name.clone(), d.origin.clone()),
-            None => return,
-        },
+    // Audit log mailboxes (2016 and later) are listed by their own switch and move too.
+    let mut kinds = vec![MailboxKind::Arbitration];
+    if legacy.iter().any(|x| {
+        s.specs
+            .get(&x.exchange.version)
+            .is_some_and(|spec| spec.has_mailboxes(MailboxKind::AuditLog))
+    }) {
+        kinds.push(MailboxKind::AuditLog);
+    }
+    let servers: Vec<String> = legacy.iter().map(|x| x.name.clone()).collect();
+    let Some((database, server, origin)) = system_database(s) else {
+        return;
     };
-    let server = s
-        .plan
-        .databases
-        .iter()
-        .find(|d| d.name.eq_ignore_ascii_case(&database))
-        .map_or_else(String::new, |d| d.server.clone());
+    let target = Steps::exchange(&s.plan.target.version);
     let context = MoveArbitration {
         servers,
-        database,
+        database: database.clone(),
         server,
         batch: ARBITRATION_BATCH.to_owned(),
-        kinds: vec![MailboxKind::Arbitration],
+        kinds,
     };
     s.push(
-        Steps::exchange(target),
+        target.clone(),
         &origin,
         StepContext::MoveArbitration(context),
     );
+    let batch = BatchRef::system(ARBITRATION_BATCH, &database);
+    s.push(
+        target.clone(),
+        &origin,
+        StepContext::ArbitrationStatus(BatchStep {
+            batch: batch.clone(),
+        }),
+    );
+    s.push(target, &origin, StepContext::MoveClear(BatchStep { batch }));
+}
+
+/// R05, R40, seed 003 (point 13 of the consultant review): the new database the system
+/// mailboxes move to: the target of the first batch into an internet-facing site, else the
+/// first new mailbox database there, else the first batch's or new database anywhere. With
+/// its server and the plan line that names it.
+fn system_database(s: &Steps<'_>) -> Option<(String, String, ir::Origin)> {
+    let target = &s.plan.target.version;
+    let facing = |server: &str| {
+        s.server(server).is_some_and(|x| {
+            s.plan
+                .sites
+                .iter()
+                .any(|site| site.name == x.site && site.internet_facing)
+        })
+    };
+    let batches = s.plan.moves.iter().filter(|m| m.version == *target);
+    let databases = s
+        .plan
+        .databases
+        .iter()
+        .filter(|d| d.create && d.kind == ir::DatabaseKind::Mailbox && d.version == *target);
+    let from_batch = |m: &ir::MoveBatch| {
+        (
+            m.target_database.clone(),
+            m.target_server.clone(),
+            m.origin.clone(),
+        )
+    };
+    let from_database = |d: &ir::Database| (d.name.clone(), d.server.clone(), d.origin.clone());
+    batches
+        .clone()
+        .find(|m| facing(&m.target_server))
+        .map(from_batch)
+        .or_else(|| {
+            databases
+                .clone()
+                .find(|d| facing(&d.server))
+                .map(from_database)
+        })
+        .or_else(|| batches.clone().next().map(from_batch))
+        .or_else(|| databases.clone().next().map(from_database))
+}
+
+/// Facts §6.3 (point 11 of the consultant review): every legacy Client Access server whose
+/// version has Autodiscover points its service connection point at the Autodiscover name,
+/// in its own shell, before the name moves to the new version.
+pub(super) fn legacy_scp(s: &mut Steps<'_>) {
+    if !s.wants(StepKind::LegacyScp) {
+        return;
+    }
+    // Without an Autodiscover name, Autodiscover is answered on the primary name.
+    let Some(autodiscover) = s.plan.namespaces.autodiscover.as_ref().or(s
+        .plan
+        .namespaces
+        .primary
+        .as_ref())
+    else {
+        return;
+    };
+    let servers: Vec<(String, String, ir::Origin)> = s
+        .legacy(Role::Cas)
+        .filter(|x| {
+            s.specs
+                .get(&x.exchange.version)
+                .and_then(|spec| spec.client_access.as_ref())
+                .is_some_and(|ca| ca.services.contains(&Service::Autodiscover))
+        })
+        .map(|x| (x.name.clone(), x.exchange.version.clone(), x.origin.clone()))
+        .collect();
+    for (server, version, origin) in servers {
+        let context = LegacyScp {
+            server,
+            url: super::client::url(&autodiscover.host, "/Autodiscover/Autodiscover.xml"),
+            host: autodiscover.host.clone(),
+        };
+        s.push(
+            Steps::exchange(&version),
+            &origin,
+            StepContext::LegacyScp(context),
+        );
+    }
+}
+
+/// Facts §6.2, §6.10 (point 6 of the consultant review): a target whose OAB is generated in
+/// an organization mailbox makes its own; the OABs that the older versions' Mailbox servers
+/// generate are removed, in their own shell, once no mailbox is left on them and before the
+/// servers go.
+pub(super) fn legacy_oab_remove(s: &mut Steps<'_>) {
+    if !s.wants(StepKind::LegacyOabRemove) || !s.target.oab_generating_mailbox {
+        return;
+    }
+    let mut versions: Vec<(String, Vec<String>, ir::Origin)> = Vec::new();
+    for d in &s.plan.decommission {
+        let Some(x) = s.server(&d.server) else {
+            continue;
+        };
+        let on_server = s
+            .specs
+            .get(&x.exchange.version)
+            .is_some_and(|spec| spec.shell.is_some() && !spec.oab_generating_mailbox);
+        if !x.has(Role::Mailbox) || !on_server {
+            continue;
+        }
+        match versions
+            .iter_mut()
+            .find(|(v, _, _)| *v == x.exchange.version)
+        {
+            Some((_, servers, _)) => servers.push(x.name.clone()),
+            None => versions.push((
+                x.exchange.version.clone(),
+                vec![x.name.clone()],
+                d.origin.clone(),
+            )),
+        }
+    }
+    for (version, servers, origin) in versions {
+        let context = LegacyOabRemove {
+            servers,
+            version: version.clone(),
+        };
+        s.push(
+            Steps::exchange(&version),
+            &origin,
+            StepContext::LegacyOabRemove(context),
+        );
+    }
 }
 
 /// Facts §6.3: the new Client Access servers proxy Outlook Anywhere to the legacy ones, so
@@ -190,25 +324,24 @@ pub(super) fn namespace_switch(s: &mut Steps<'_>) {
     let Some(primary) = &s.plan.namespaces.primary else {
         return;
     };
-    let facing: Vec<&String> = s
-        .plan
-        .sites
-        .iter()
-        .filter(|x| x.internet_facing)
-        .map(|x| &x.name)
-        .collect();
-    let new_cas: Vec<String> = s
-        .plan
-        .install_order
-        .iter()
-        .filter_map(|n| s.server(n))
-        .filter(|x| x.has(Role::Cas) && facing.contains(&&x.site))
+    let new_cas: Vec<String> = super::client::switch_targets(s)
+        .into_iter()
         .map(|x| x.name.clone())
         .collect();
     if names.is_empty() || new_cas.is_empty() {
         return;
     }
-    let context = NamespaceSwitch { names, new_cas };
+    // Point 11 of the consultant review: the new servers are validated before the switch.
+    let validated_first = if s.wants(StepKind::Validate) {
+        new_cas.clone()
+    } else {
+        Vec::new()
+    };
+    let context = NamespaceSwitch {
+        names,
+        new_cas,
+        validated_first,
+    };
     let origin = primary.origin.clone();
     s.push(
         Steps::exchange(&s.plan.target.version),

@@ -4,9 +4,10 @@ use super::Steps;
 use crate::ir;
 use crate::ir::state::{MailboxKind, MailboxMove};
 use crate::ir::steps::{
-    AddressPolicies, BatchStep, DatabaseStep, DecommissionLegacy, DecommissionStep, ImportMailbox,
-    MoveMailboxes, PublicFolderMailboxes, PublicFolderMigration, PublicFolderReplicas,
-    RoutingGroupConnectorRemove, StepContext, StepKind,
+    AddressPolicies, BatchRef, BatchStep, DatabaseStep, DecommissionLegacy, DecommissionStep,
+    ImportMailbox, MoveMailboxes, PUBLIC_FOLDER_BATCH, PublicFolderMailboxes,
+    PublicFolderMigration, PublicFolderReplicas, RoutingGroupConnectorRemove, StepContext,
+    StepKind,
 };
 
 /// New databases, public folder databases first so mailbox databases can point at them.
@@ -14,7 +15,10 @@ pub(super) fn databases(s: &mut Steps<'_>) {
     let mut dbs: Vec<&ir::Database> = s.plan.databases.iter().filter(|d| d.create).collect();
     dbs.sort_by_key(|d| d.kind != ir::DatabaseKind::PublicFolder);
     for db in dbs {
-        let context = DatabaseStep { db: db.clone() };
+        let context = DatabaseStep {
+            db: db.clone(),
+            cas_array: cas_array_of(s, &db.server),
+        };
         s.push(
             Steps::exchange(&db.version),
             &db.origin,
@@ -87,6 +91,11 @@ pub(super) fn moves(s: &mut Steps<'_>) {
             offline_source,
             csv_file: format!("{}.csv", csv_name(&batch.name)),
             synchronous,
+            after: if s.wants(StepKind::ArbitrationStatus) && s.wants(StepKind::MoveArbitration) {
+                arbitration_batch(s)
+            } else {
+                Vec::new()
+            },
             moves: MailboxMove {
                 kinds,
                 from: batch.from_servers.clone(),
@@ -95,31 +104,34 @@ pub(super) fn moves(s: &mut Steps<'_>) {
             },
         };
         let watch = BatchStep {
-            batch: batch.clone(),
+            batch: BatchRef::of(batch),
         };
         // `New-MigrationBatch -Local` (2013+, facts §6.1): the batch is created, watched, then
         // started or completed; the CSV it reads is written next to the script at run time.
         // R26: a batch from another forest has its own template (credentials, both forests'
         // global catalogs, the accounts' OU). Asynchronous moves (2010+) are watched and
         // cleared; a target whose moves are synchronous (2007 Move-Mailbox) lists no such phases.
+        // A batch that stops when ready to complete is resumed in its own phase (facts §6.1).
         let steps = if batch.migration_batch.is_some() {
-            [
+            vec![
                 StepContext::MigrationBatch(moves),
                 StepContext::MigrationBatchStatus(watch.clone()),
                 StepContext::MigrationBatchComplete(watch),
             ]
-        } else if batch.cross_forest.is_some() {
-            [
-                StepContext::MoveMailboxesCrossForest(moves),
-                StepContext::MoveStatus(watch.clone()),
-                StepContext::MoveClear(watch),
-            ]
         } else {
-            [
-                StepContext::MoveMailboxes(moves),
+            let mut steps = vec![
+                if batch.cross_forest.is_some() {
+                    StepContext::MoveMailboxesCrossForest(moves)
+                } else {
+                    StepContext::MoveMailboxes(moves)
+                },
                 StepContext::MoveStatus(watch.clone()),
-                StepContext::MoveClear(watch),
-            ]
+            ];
+            if batch.suspend_when_ready {
+                steps.push(StepContext::MoveResume(watch.clone()));
+            }
+            steps.push(StepContext::MoveClear(watch));
+            steps
         };
         for (i, context) in steps.into_iter().enumerate() {
             if i == 0 || s.wants(context.kind()) {
@@ -152,6 +164,13 @@ pub(super) fn public_folders(s: &mut Steps<'_>) {
                 Steps::exchange(&pf.version),
                 &pf.origin,
                 StepContext::PublicFolderMailboxesStatus(context),
+            );
+            // Point 16 of the consultant review: their requests are cleared with the others.
+            let batch = BatchRef::system(PUBLIC_FOLDER_BATCH, database);
+            s.push(
+                Steps::exchange(&pf.version),
+                &pf.origin,
+                StepContext::MoveClear(BatchStep { batch }),
             );
             continue;
         }
@@ -242,13 +261,20 @@ fn public_folder_migration(
 
 /// R17: remove the old databases once nothing is left on them.
 pub(super) fn decommission(s: &mut Steps<'_>) {
+    let legacy_last = legacy_name_removed_with(s);
     for d in &s.plan.decommission {
+        let names_removed: Vec<String> = legacy_last
+            .iter()
+            .filter(|(server, _)| server.eq_ignore_ascii_case(&d.server))
+            .map(|(_, host)| host.clone())
+            .collect();
         let has_shell = s.specs.get(&d.version).is_some_and(|x| x.shell.is_some());
         if has_shell {
             let context = DecommissionStep {
                 server: d.server.clone(),
                 mailbox: d.mailbox,
                 version: d.version.clone(),
+                names_removed,
             };
             s.push(
                 Steps::exchange(&d.version),
@@ -271,6 +297,7 @@ pub(super) fn decommission(s: &mut Steps<'_>) {
                 console,
                 offline_address_book: oab,
                 removed_later: last_legacy_removed(s).is_some(),
+                names_removed,
             };
             s.push(
                 Steps::exchange(&s.plan.target.version),
@@ -279,6 +306,40 @@ pub(super) fn decommission(s: &mut Steps<'_>) {
             );
         }
     }
+}
+
+/// R09 (point 18 of the consultant review): the legacy name points at the older Client Access
+/// servers; once the plan removes the last of them, its DNS records go with it. The server
+/// and the name, when the plan removes them all.
+fn legacy_name_removed_with(s: &Steps<'_>) -> Option<(String, String)> {
+    let legacy = s.plan.namespaces.legacy.as_ref()?;
+    let answering: Vec<&ir::Server> = s
+        .plan
+        .servers
+        .iter()
+        .filter(|x| {
+            !x.new
+                && x.has(ir::Role::Cas)
+                && s.plan.in_target_forest(x)
+                && s.target.legacy_namespace_for.contains(&x.exchange.version)
+        })
+        .collect();
+    let removed = |x: &ir::Server| {
+        s.plan
+            .decommission
+            .iter()
+            .position(|d| d.server.eq_ignore_ascii_case(&x.name))
+    };
+    let last = answering
+        .iter()
+        .map(|x| removed(x))
+        .collect::<Option<Vec<usize>>>()?
+        .into_iter()
+        .max()?;
+    Some((
+        s.plan.decommission[last].server.clone(),
+        legacy.host.clone(),
+    ))
 }
 
 /// R28, facts §6.7 and §6.10: once the plan removes every 2000/2003 server, the routing group
@@ -340,6 +401,36 @@ fn last_legacy_removed<'p>(s: &Steps<'p>) -> Option<Vec<&'p ir::Server>> {
                 .any(|d| d.server.eq_ignore_ascii_case(&x.name))
         });
     (all_removed && s.wants(StepKind::RoutingGroupConnectorRemove)).then_some(legacy)
+}
+
+/// The Client Access array of `server`'s site, where the target has them.
+fn cas_array_of(s: &Steps<'_>, server: &str) -> Option<String> {
+    if !s.wants(StepKind::ClientAccessArray) {
+        return None;
+    }
+    let site = &s.server(server)?.site;
+    s.plan
+        .sites
+        .iter()
+        .find(|x| x.name == *site)?
+        .cas_array
+        .as_ref()
+        .map(|n| n.host.clone())
+}
+
+/// The system mailboxes' batch, when the target moves them (they complete before any user
+/// mailbox moves).
+fn arbitration_batch(s: &Steps<'_>) -> Vec<String> {
+    let any = s.legacy(ir::Role::Mailbox).any(|x| {
+        s.specs
+            .get(&x.exchange.version)
+            .is_some_and(|spec| spec.has_mailboxes(MailboxKind::Arbitration))
+    });
+    if any {
+        vec![super::coexistence::ARBITRATION_BATCH.to_owned()]
+    } else {
+        Vec::new()
+    }
 }
 
 /// A file name for a migration batch's CSV: `migration-batch-` and the batch name's ASCII

@@ -62,6 +62,18 @@ pub(super) fn preflight(s: &mut Steps<'_>) {
     );
 }
 
+/// Whether `preflight` or `preflight_legacy` checks the organization (an organization with no
+/// Exchange server yet has nothing to check).
+fn has_preflight(s: &Steps<'_>) -> bool {
+    let target = &s.plan.target.version;
+    s.plan.sources.iter().any(|v| {
+        v != target
+            && s.specs.get(v).is_some_and(|x| {
+                x.shell.is_some() || s.wants(crate::ir::steps::StepKind::PreflightLegacy)
+            })
+    })
+}
+
 /// R07: schema and AD preparation from the media (no legacy permissions for 2007 organizations).
 pub(super) fn prepare(s: &mut Steps<'_>) {
     if s.plan.install_order.is_empty() && !s.plan.servers.iter().any(|x| x.upgrade_to.is_some()) {
@@ -82,6 +94,7 @@ pub(super) fn prepare(s: &mut Steps<'_>) {
         .map(|(_, _, v)| v.server)
         .collect();
     let context = Prepare {
+        preflight_first: has_preflight(s),
         validate_first,
         legacy_permissions,
         target: s.plan.target.clone(),
@@ -394,11 +407,31 @@ pub(super) fn prepare_legacy_permissions(s: &mut Steps<'_>) {
     );
 }
 
-/// R01: the forest functional level the target needs (with the `ForestMode` names below it, as
-/// .NET reports them) and the sites that need a global catalog, for both preflights.
+/// R01: the forest functional level the target needs, or the one the plan declares for the
+/// target's forest when that is higher (point 12 of the consultant review: a check against the
+/// target's own minimum alone can be empty, and the plan's declared level then goes unchecked),
+/// with the `ForestMode` names below it, as .NET reports them; and the sites that need a global
+/// catalog, for both preflights.
 fn forest_checks(s: &Steps<'_>) -> (ForestCheck, Vec<String>) {
     let ffl = &s.target.forest_functional_level;
-    let min_rank = s.specs.functional_level_rank(&ffl.value).unwrap_or(0);
+    let mut minimum = ffl.value.clone();
+    let mut source = ffl.source.clone();
+    let mut min_rank = s.specs.functional_level_rank(&ffl.value).unwrap_or(0);
+    let declared = s.plan.forests.iter().find(|f| {
+        s.plan
+            .target_forest
+            .as_ref()
+            .is_none_or(|t| t.eq_ignore_ascii_case(&f.name))
+    });
+    let declared_rank = declared.and_then(|f| {
+        let level = f.functional_level.as_ref()?;
+        Some((f, level, s.specs.functional_level_rank(level)?))
+    });
+    if let Some((forest, level, rank)) = declared_rank.filter(|(_, _, r)| *r > min_rank) {
+        min_rank = rank;
+        minimum.clone_from(level);
+        source = format!("the plan declares it for {}", forest.name);
+    }
     let below = s.specs.functional_levels()[..min_rank]
         .iter()
         .map(|l| l.forest_mode.clone())
@@ -416,9 +449,9 @@ fn forest_checks(s: &Steps<'_>) -> (ForestCheck, Vec<String>) {
         .map(|x| x.name.clone())
         .collect();
     let check = ForestCheck {
-        minimum: ffl.value.clone(),
+        minimum,
         below,
-        source: ffl.source.clone(),
+        source,
     };
     (check, sites)
 }

@@ -107,6 +107,9 @@ pub struct LegacyOwa {
     pub versions: Vec<String>,
     /// Where the rule comes from.
     pub source: String,
+    /// The names the front-ends answer on until the namespace switch, which their certificate
+    /// must keep covering beside the legacy name.
+    pub current_names: Vec<String>,
 }
 
 /// `certificate_request` (R10).
@@ -204,6 +207,25 @@ pub struct CrossForestConnectorStep {
 pub struct ValidateStep {
     /// The checks.
     pub v: Validation,
+    /// Whether a new server is validated before the names point at it (hosts-file tests).
+    pub before_switch: bool,
+}
+
+/// `client_access_array`: a site's Client Access array (2010).
+#[derive(Debug, Clone, Serialize)]
+pub struct ClientAccessArray {
+    /// The Active Directory site.
+    pub site: String,
+    /// The array's internal host name (also its name).
+    pub fqdn: String,
+    /// The site's new Client Access servers the name points at.
+    pub servers: Vec<String>,
+}
+
+impl Declares for ClientAccessArray {
+    fn effects(&self, _: StepKind) -> Vec<Effect> {
+        vec![finishes(key::created("client access array", &self.fqdn))]
+    }
 }
 
 /// The host of an `https://host/path` URL.
@@ -261,11 +283,13 @@ impl Declares for OutlookAnywhereStep {
                 server: self.server.clone(),
                 external: self.oa.host.clone(),
                 internal: Some(self.internal_host.clone()),
-                ntlm: self
-                    .oa
-                    .iis_auth
-                    .iter()
-                    .any(|a| a.eq_ignore_ascii_case("ntlm")),
+                // The templates default IIS authentication to Basic and NTLM.
+                ntlm: self.oa.iis_auth.is_empty()
+                    || self
+                        .oa
+                        .iis_auth
+                        .iter()
+                        .any(|a| a.eq_ignore_ascii_case("ntlm")),
             },
             finishes(key::outlook_anywhere(&self.server)),
         ]
@@ -331,11 +355,13 @@ impl Declares for LegacyOwa {
                 host: self.legacy.clone(),
                 servers: self.by_hand.clone(),
             });
+            let mut names = self.current_names.clone();
+            names.push(self.legacy.clone());
             for server in &self.by_hand {
                 effects.push(Effect::Certificate {
                     certificate: format!("{} (by hand)", self.legacy),
                     server: server.clone(),
-                    names: vec![self.legacy.clone()],
+                    names: names.clone(),
                 });
             }
         }

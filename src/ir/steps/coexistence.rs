@@ -45,6 +45,65 @@ pub struct NamespaceSwitch {
     pub names: Vec<String>,
     /// The new Client Access servers of the internet-facing sites they move to.
     pub new_cas: Vec<String>,
+    /// Those validated before the switch (by hosts-file tests and the validation phase).
+    pub validated_first: Vec<String>,
+}
+
+/// `legacy_scp`: a legacy Client Access server's Autodiscover service connection point.
+#[derive(Debug, Clone, Serialize)]
+pub struct LegacyScp {
+    /// The legacy Client Access server.
+    pub server: String,
+    /// The Autodiscover URL it points at.
+    pub url: String,
+    /// The Autodiscover name.
+    pub host: String,
+}
+
+/// `legacy_oab_remove`: the offline address books the legacy Mailbox servers of one version
+/// generate are removed once no mailbox is left on them.
+#[derive(Debug, Clone, Serialize)]
+pub struct LegacyOabRemove {
+    /// The legacy Mailbox servers.
+    pub servers: Vec<String>,
+    /// Their version.
+    pub version: String,
+}
+
+impl Declares for LegacyScp {
+    fn needs(&self, _: StepKind) -> Vec<Need> {
+        vec![Need::Present {
+            server: self.server.clone(),
+        }]
+    }
+
+    fn effects(&self, _: StepKind) -> Vec<Effect> {
+        vec![Effect::Scp {
+            server: self.server.clone(),
+            host: self.host.clone(),
+        }]
+    }
+}
+
+impl Declares for LegacyOabRemove {
+    fn needs(&self, _: StepKind) -> Vec<Need> {
+        self.servers
+            .iter()
+            .map(|server| Need::NoUserMailboxes {
+                server: server.clone(),
+            })
+            .collect()
+    }
+
+    fn effects(&self, _: StepKind) -> Vec<Effect> {
+        vec![Effect::OabsRemoved {
+            servers: self.servers.clone(),
+        }]
+    }
+
+    fn asks_for(&self) -> Option<&'static str> {
+        Some("a confirmation before each offline address book is removed")
+    }
 }
 
 impl Declares for LegacyOab {
@@ -97,12 +156,13 @@ impl Declares for LegacyOutlookAnywhere {
 
 impl Declares for NamespaceSwitch {
     fn needs(&self, _: StepKind) -> Vec<Need> {
-        self.new_cas
-            .iter()
-            .map(|server| Need::Present {
-                server: server.clone(),
-            })
-            .collect()
+        let present = self.new_cas.iter().map(|server| Need::Present {
+            server: server.clone(),
+        });
+        let validated = self.validated_first.iter().map(|server| Need::Done {
+            key: crate::ir::state::key::validated(server),
+        });
+        present.chain(validated).collect()
     }
 
     fn effects(&self, _: StepKind) -> Vec<Effect> {

@@ -12,6 +12,39 @@ pub struct DagStep {
     pub dag: Dag,
 }
 
+/// `dag_leave`: a member the plan decommissions leaves an existing DAG, its database copies
+/// removed first; the last member removes the DAG.
+#[derive(Debug, Clone, Serialize)]
+pub struct DagLeave {
+    /// The DAG.
+    pub dag: String,
+    /// The member that leaves.
+    pub server: String,
+    /// The members left after it.
+    pub remaining: Vec<String>,
+    /// Whether it is the last member: the DAG is removed too.
+    pub last: bool,
+}
+
+impl Declares for DagLeave {
+    fn needs(&self, _: StepKind) -> Vec<Need> {
+        vec![Need::Present {
+            server: self.server.clone(),
+        }]
+    }
+
+    fn effects(&self, _: StepKind) -> Vec<Effect> {
+        vec![Effect::DagLeft {
+            name: self.dag.clone(),
+            servers: vec![self.server.clone()],
+        }]
+    }
+
+    fn asks_for(&self) -> Option<&'static str> {
+        Some("a confirmation before database copies and the DAG membership are removed")
+    }
+}
+
 impl Declares for DagStep {
     fn needs(&self, _: StepKind) -> Vec<Need> {
         self.dag

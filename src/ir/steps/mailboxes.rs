@@ -3,7 +3,7 @@
 
 use super::{Declares, StepKind};
 use crate::ir::state::{BatchPhase, Effect, MailboxKind, MailboxMove, Need, key};
-use crate::ir::{Database, ExMerge, MoveBatch, PublicFolderBatch};
+use crate::ir::{Database, ExMerge, MigrationBatch, MoveBatch, PublicFolderBatch};
 use serde::Serialize;
 
 /// `databases` and `database_copies`: one database.
@@ -11,6 +11,10 @@ use serde::Serialize;
 pub struct DatabaseStep {
     /// The database.
     pub db: Database,
+    /// The Client Access array of its site, which must exist before it (2010: a new database
+    /// takes the array's name as its RPC Client Access server).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cas_array: Option<String>,
 }
 
 /// `move_mailboxes`, `move_mailboxes_cross_forest` and `migration_batch`: one batch's moves.
@@ -31,13 +35,58 @@ pub struct MoveMailboxes {
     pub synchronous: bool,
     /// What moves: where each kind of mailbox goes.
     pub moves: MailboxMove,
+    /// Batches whose moves must be done first (the system mailboxes', facts §6.1).
+    pub after: Vec<String>,
 }
 
 /// `move_status`, `move_clear`, `migration_batch_status`, `migration_batch_complete`.
 #[derive(Debug, Clone, Serialize)]
 pub struct BatchStep {
     /// The batch.
-    pub batch: MoveBatch,
+    pub batch: BatchRef,
+}
+
+/// A batch of moves as the steps that watch, complete and clear it see it: one of the plan's,
+/// or one exgen makes for system mailboxes (arbitration, public folder mailboxes).
+#[derive(Debug, Clone, Serialize)]
+pub struct BatchRef {
+    /// Its name (`-BatchName`).
+    pub name: String,
+    /// Its target database.
+    pub target_database: String,
+    /// Whether its requests stop at `AutoSuspended` until resumed.
+    pub suspend_when_ready: bool,
+    /// Set for a migration batch (`New-MigrationBatch -Local`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub migration_batch: Option<MigrationBatch>,
+    /// Whether exgen made it for system mailboxes (not a plan's `move mailboxes` block).
+    pub system: bool,
+}
+
+impl BatchRef {
+    /// The plan's batch.
+    #[must_use]
+    pub fn of(batch: &MoveBatch) -> BatchRef {
+        BatchRef {
+            name: batch.name.clone(),
+            target_database: batch.target_database.clone(),
+            suspend_when_ready: batch.suspend_when_ready,
+            migration_batch: batch.migration_batch.clone(),
+            system: false,
+        }
+    }
+
+    /// A batch exgen makes for system mailboxes.
+    #[must_use]
+    pub fn system(name: &str, target_database: &str) -> BatchRef {
+        BatchRef {
+            name: name.to_owned(),
+            target_database: target_database.to_owned(),
+            suspend_when_ready: false,
+            migration_batch: None,
+            system: true,
+        }
+    }
 }
 
 /// `public_folders`, `public_folders_status`, `public_folders_remove`: replicas (2007/2010).
@@ -93,6 +142,8 @@ pub struct DecommissionStep {
     pub mailbox: bool,
     /// Its version.
     pub version: String,
+    /// Names whose DNS records go with it (the legacy name, with the last server it points at).
+    pub names_removed: Vec<String>,
 }
 
 /// `decommission_legacy`: a 2000/2003 server checked from the new version's shell (R28).
@@ -111,6 +162,8 @@ pub struct DecommissionLegacy {
     /// Whether a later step (the routing group connectors' removal, after the last of these
     /// servers) uninstalls it; otherwise its runbook entry does.
     pub removed_later: bool,
+    /// Names whose DNS records go with it (the legacy name, with the last server it points at).
+    pub names_removed: Vec<String>,
 }
 
 /// `routing_group_connector_remove` (R28).
@@ -160,7 +213,11 @@ impl Declares for DatabaseStep {
             needs.extend(self.db.copies.iter().map(|c| present(&c.server)));
             needs
         } else {
-            vec![present(&self.db.server)]
+            let mut needs = vec![present(&self.db.server)];
+            needs.extend(self.cas_array.iter().map(|fqdn| Need::Done {
+                key: key::created("client access array", fqdn),
+            }));
+            needs
         }
     }
 
@@ -181,9 +238,13 @@ impl Declares for DatabaseStep {
 
 impl Declares for MoveMailboxes {
     fn needs(&self, _: StepKind) -> Vec<Need> {
-        vec![Need::Database {
+        let mut needs = vec![Need::Database {
             database: self.moves.database.clone(),
-        }]
+        }];
+        needs.extend(self.after.iter().map(|b| Need::Done {
+            key: key::batch_moves(b),
+        }));
+        needs
     }
 
     fn effects(&self, kind: StepKind) -> Vec<Effect> {
@@ -238,7 +299,7 @@ impl Declares for BatchStep {
         };
         let phase = match kind {
             StepKind::MoveClear => BatchPhase::Cleared,
-            StepKind::MigrationBatchComplete => BatchPhase::Completed,
+            StepKind::MigrationBatchComplete | StepKind::MoveResume => BatchPhase::Completed,
             _ if suspends => BatchPhase::ReadyToComplete,
             _ => BatchPhase::Completed,
         };
@@ -416,14 +477,22 @@ impl Declares for PublicFolderMigration {
     }
 }
 
+/// The DNS records of `names` removed (by hand, as the runbook says).
+fn unresolved(names: &[String]) -> impl Iterator<Item = Effect> + '_ {
+    names.iter().map(|host| Effect::Resolves {
+        host: host.clone(),
+        servers: Vec::new(),
+    })
+}
+
 impl Declares for DecommissionStep {
     fn effects(&self, _: StepKind) -> Vec<Effect> {
-        vec![
-            Effect::Removed {
-                server: self.server.clone(),
-            },
-            finishes(key::removed(&self.server)),
-        ]
+        let mut effects: Vec<Effect> = unresolved(&self.names_removed).collect();
+        effects.push(Effect::Removed {
+            server: self.server.clone(),
+        });
+        effects.push(finishes(key::removed(&self.server)));
+        effects
     }
 
     fn asks_for(&self) -> Option<&'static str> {
@@ -433,10 +502,12 @@ impl Declares for DecommissionStep {
 
 impl Declares for DecommissionLegacy {
     fn effects(&self, _: StepKind) -> Vec<Effect> {
-        let mut effects = vec![Effect::Emptied {
-            server: self.server.clone(),
-        }];
-        if !self.removed_later {
+        let mut effects: Vec<Effect> = unresolved(&self.names_removed).collect();
+        if self.removed_later {
+            effects.push(Effect::Emptied {
+                server: self.server.clone(),
+            });
+        } else {
             effects.push(Effect::Removed {
                 server: self.server.clone(),
             });

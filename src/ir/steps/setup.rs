@@ -80,6 +80,8 @@ pub struct Prepare {
     pub switches: Vec<String>,
     /// R35: the existing Client Access servers validated before anything changes.
     pub validate_first: Vec<String>,
+    /// Whether a preflight checks the organization first (none where no server exists yet).
+    pub preflight_first: bool,
 }
 
 /// `install_server`: one new server, all its roles in one setup run, on the server itself.
@@ -284,7 +286,10 @@ impl Declares for Prepare {
         if kind == StepKind::PrepareAd {
             return vec![Need::Schema { version }];
         }
-        let mut needs = vec![Need::Checked];
+        let mut needs = Vec::new();
+        if self.preflight_first {
+            needs.push(Need::Checked);
+        }
         if self.legacy_permissions {
             needs.push(Need::LegacyPermissions);
         }
@@ -315,6 +320,12 @@ impl Declares for InstallServer {
         let mut effects = vec![Effect::Installed {
             server: self.server.clone(),
         }];
+        // R32: the active node's setup creates the clustered mailbox server.
+        if let Some(ccr) = self.ccr.as_ref().filter(|c| c.active) {
+            effects.push(Effect::Installed {
+                server: ccr.cms.name.clone(),
+            });
+        }
         if self.client_access {
             effects.push(Effect::Starts {
                 key: key::scp(&self.server),
