@@ -63,8 +63,13 @@ pub struct Access {
 /// What Active Directory has been through.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Directory {
-    /// The preflight checks ran.
-    pub checked: bool,
+    /// The versions whose servers the preflight checks have checked against the target's
+    /// coexistence minimums.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub checked: Vec<String>,
+    /// The preflight checked that the organization is in native mode (R43).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub native_mode_checked: bool,
     /// `/PrepareLegacyExchangePermissions` ran.
     pub legacy_permissions: bool,
     /// The schema is extended for this version.
@@ -264,7 +269,13 @@ pub struct Pending {
 #[serde(tag = "effect", rename_all = "kebab-case")]
 pub enum Effect {
     /// The preflight checks ran.
-    Checked,
+    Checked {
+        /// The versions whose servers they check against the target's coexistence minimums.
+        versions: Vec<String>,
+        /// Whether they check that the organization is in native mode (R43).
+        #[serde(skip_serializing_if = "std::ops::Not::not")]
+        native_mode: bool,
+    },
     /// `/PrepareLegacyExchangePermissions`.
     LegacyPermissionsPrepared,
     /// `/PrepareSchema` with this version's media.
@@ -485,6 +496,18 @@ pub enum Effect {
 }
 
 impl Effect {
+    /// Work with this key is finished.
+    #[must_use]
+    pub fn finishes(key: String) -> Effect {
+        Effect::Finishes { key }
+    }
+
+    /// Work with this key starts, for a later step to finish.
+    #[must_use]
+    pub fn starts(key: String, what: String) -> Effect {
+        Effect::Starts { key, what }
+    }
+
     /// The servers and names it changes.
     #[must_use]
     pub fn subjects(&self) -> Vec<&str> {
@@ -531,7 +554,7 @@ impl Effect {
                 out.push(witness);
                 out
             }
-            Effect::Checked
+            Effect::Checked { .. }
             | Effect::LegacyPermissionsPrepared
             | Effect::SchemaPrepared { .. }
             | Effect::DirectoryPrepared { .. }
@@ -548,7 +571,8 @@ impl Effect {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "need", rename_all = "kebab-case")]
 pub enum Need {
-    /// The preflight checks ran.
+    /// The preflight checks ran for every version in the organization (and native mode, where
+    /// the target needs it).
     Checked,
     /// `/PrepareLegacyExchangePermissions` ran.
     LegacyPermissions,
@@ -582,6 +606,11 @@ pub enum Need {
         /// The batch.
         name: String,
     },
+    /// The batch's mailboxes are copied and wait to be completed (or are completed).
+    BatchReady {
+        /// The batch.
+        name: String,
+    },
     /// Work with this key is done (declared by the plan or started by a step, and finished).
     Done {
         /// The key.
@@ -592,6 +621,16 @@ pub enum Need {
         /// The server.
         server: String,
     },
+}
+
+impl Need {
+    /// The server is in the organization.
+    #[must_use]
+    pub fn present(server: &str) -> Need {
+        Need::Present {
+            server: server.to_owned(),
+        }
+    }
 }
 
 /// Keys of pending work: the plan's statements declare the end state as work to do (each
@@ -722,6 +761,37 @@ pub mod key {
     #[must_use]
     pub fn exmerge(server: &str) -> String {
         format!("PST import of {server}")
+    }
+
+    /// A new server is installed.
+    #[must_use]
+    pub fn installed(server: &str) -> String {
+        format!("installation of {server}")
+    }
+
+    /// A name clients use points at the new Client Access servers.
+    #[must_use]
+    pub fn switched(host: &str) -> String {
+        format!("namespace switch of {host}")
+    }
+
+    /// An existing Client Access server's Autodiscover service connection point points at the
+    /// Autodiscover name.
+    #[must_use]
+    pub fn legacy_scp(server: &str) -> String {
+        format!("Autodiscover service connection point of {server} on the Autodiscover name")
+    }
+
+    /// Public folder content replicates from a server.
+    #[must_use]
+    pub fn public_folder_replication(from: &str) -> String {
+        format!("public folder replication from {from}")
+    }
+
+    /// A 2000/2003 server is checked empty before the step that removes it.
+    #[must_use]
+    pub fn emptied(server: &str) -> String {
+        format!("{server} checked empty")
     }
 
     /// A server is upgraded in place.

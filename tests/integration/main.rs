@@ -8,5 +8,6 @@ mod diagnostics;
 mod docs;
 mod encoding;
 mod fuzz;
+mod model;
 mod support;
 mod validation;

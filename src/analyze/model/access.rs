@@ -136,6 +136,7 @@ impl Clients<'_> {
             }
         }
         breaches.extend(self.scps(state, &versions));
+        breaches.extend(self.handed_out(state, &versions));
         rows.dedup();
         (breaches, rows)
     }
@@ -153,6 +154,13 @@ impl Clients<'_> {
         versions.sort_by_key(|v| self.specs.rank(v));
         versions.dedup();
         versions
+    }
+
+    fn facing(&self, site: &str) -> bool {
+        self.plan
+            .sites
+            .iter()
+            .any(|s| s.name == site && s.internet_facing)
     }
 
     fn in_forest(&self, server: &str) -> bool {
@@ -255,7 +263,7 @@ impl Clients<'_> {
                     if rule.needs_legacy_outlook_anywhere && !self.legacy_oa(state, version) {
                         return Err(Why {
                             message: format!(
-                                "proxies Outlook Anywhere to the Exchange {version} Client Access servers, and none has it enabled with NTLM"
+                                "proxies Outlook Anywhere to the Exchange {version} Client Access servers of each mailbox's site, and not every one has it enabled with NTLM"
                             ),
                             help: "the target's phases enable Outlook Anywhere with NTLM on the legacy Client Access servers before the namespace switch; keep that phase".to_owned(),
                         });
@@ -307,14 +315,94 @@ impl Clients<'_> {
         }
     }
 
-    /// Whether an Exchange `version` Client Access server has Outlook Anywhere with NTLM.
+    /// Whether the Exchange `version` Client Access servers that newer ones proxy Outlook
+    /// Anywhere to have it enabled with NTLM: every one in a site with that version's
+    /// mailboxes (the proxy picks a server in the mailbox's site), else any one.
     fn legacy_oa(&self, state: &State, version: &str) -> bool {
-        state.servers.iter().any(|s| {
-            s.present
-                && s.client_access
-                && s.version == version
-                && s.outlook_anywhere.as_ref().is_some_and(|oa| oa.ntlm)
-        })
+        let ntlm = |s: &ServerState| s.outlook_anywhere.as_ref().is_some_and(|oa| oa.ntlm);
+        let cas = || {
+            state
+                .servers
+                .iter()
+                .filter(|s| s.present && s.client_access && s.version == version)
+        };
+        let sites: Vec<&str> = state
+            .servers
+            .iter()
+            .filter(|s| {
+                s.present && s.version == version && s.mailboxes.contains(&MailboxKind::User)
+            })
+            .map(|s| s.site.as_str())
+            .collect();
+        let local: Vec<&ServerState> = cas().filter(|s| sites.contains(&s.site.as_str())).collect();
+        if local.is_empty() {
+            cas().any(ntlm)
+        } else {
+            local.into_iter().all(ntlm)
+        }
+    }
+
+    /// Outlook Anywhere where it is always on (2013 and later): Autodiscover hands the clients
+    /// of a mailbox the host names of a Client Access server of its version in its site, so
+    /// each of those must carry names its certificate covers, not its defaults (its own server
+    /// name).
+    fn handed_out(&self, state: &State, versions: &[String]) -> Vec<Breach> {
+        let mut out = Vec::new();
+        if !self.outlook_anywhere {
+            return out;
+        }
+        for version in versions {
+            let always_on = self
+                .specs
+                .get(version)
+                .is_some_and(|s| s.outlook_anywhere_always_on);
+            if !always_on {
+                continue;
+            }
+            let mut sites: Vec<&str> = state
+                .servers
+                .iter()
+                .filter(|s| {
+                    s.present
+                        && s.version == *version
+                        && s.mailboxes.contains(&MailboxKind::User)
+                        && self.in_forest(&s.name)
+                })
+                .map(|s| s.site.as_str())
+                .collect();
+            sites.dedup();
+            for c in state.servers.iter().filter(|c| {
+                c.present
+                    && c.client_access
+                    && c.version == *version
+                    && sites.contains(&c.site.as_str())
+            }) {
+                // Production's servers are configured with names the plan may not declare.
+                let host = c.outlook_anywhere.as_ref().map(|oa| oa.external.as_deref());
+                let problem = match host {
+                    None => "still its defaults (its own server name, which no certificate covers)"
+                        .to_owned(),
+                    Some(Some(h)) if !c.certificate.iter().any(|n| n.eq_ignore_ascii_case(h)) => {
+                        format!("{h}, which its certificate does not cover")
+                    }
+                    Some(_) => continue,
+                };
+                out.push(Breach {
+                    key: format!("outlook anywhere {} {version}", c.name),
+                    certificate: true,
+                    message: format!(
+                        "Autodiscover hands Outlook clients of the Exchange {version} mailboxes in site {} the Outlook Anywhere host names of {}: {problem}",
+                        c.site, c.name
+                    ),
+                    help: format!(
+                        "give {} Outlook Anywhere on a name its certificate covers (`client-access on {} {{ outlook-anywhere {{ ... }} }}`) before mailboxes of its site move",
+                        c.name, c.name
+                    ),
+                    subjects: vec![c.name.clone()],
+                });
+            }
+        }
+        out
     }
 
     /// Whether `host` resolves to present servers that each serve `service` to `version`
@@ -365,6 +453,32 @@ impl Clients<'_> {
         service: Service,
     ) -> Result<String, Why> {
         let legacy = self.plan.namespaces.legacy.as_ref().map(|n| n.host.clone());
+        // An older server outside the internet-facing sites with an external URL on the legacy
+        // name sends its users back to the internet-facing site, which sends them to it again.
+        let looping = state.servers.iter().find(|s| {
+            s.present
+                && s.client_access
+                && s.version == version
+                && !self.facing(&s.site)
+                && s.urls.iter().any(|u| {
+                    u.service == service
+                        && legacy.is_some()
+                        && u.external.as_deref() == legacy.as_deref()
+                })
+        });
+        if let Some(s) = looping {
+            return Err(Why {
+                message: format!(
+                    "redirects them to the legacy name for {}, where the internet-facing site's Exchange {version} server redirects them back to {}'s external URL, the legacy name again",
+                    service.label(),
+                    s.name
+                ),
+                help: format!(
+                    "keep the external URLs of {} empty: only the internet-facing site's Exchange {version} servers answer on the legacy name, and they proxy to the other sites",
+                    s.name
+                ),
+            });
+        }
         let urls: Vec<&str> = state
             .servers
             .iter()

@@ -25,7 +25,7 @@ pub(super) fn step(cx: &Cx<'_>, state: &mut State, step: &Step, out: &mut Findin
     let kind = step.kind();
     let declares = step.context.declares();
     for need in declares.needs(kind) {
-        if let Some(why) = unmet(state, &need) {
+        if let Some(why) = unmet(cx, state, &need) {
             out.error(
                 Code::E0707,
                 step,
@@ -41,10 +41,10 @@ pub(super) fn step(cx: &Cx<'_>, state: &mut State, step: &Step, out: &mut Findin
 }
 
 /// Why `need` is not met, or `None`.
-fn unmet(state: &State, need: &Need) -> Option<String> {
+fn unmet(cx: &Cx<'_>, state: &State, need: &Need) -> Option<String> {
     let directory = &state.directory;
     match need {
-        Need::Checked => (!directory.checked).then(|| "the preflight checks".to_owned()),
+        Need::Checked => unchecked(cx, state),
         Need::LegacyPermissions => (!directory.legacy_permissions)
             .then(|| "the legacy Exchange permissions are prepared".to_owned()),
         Need::Schema { version } => (directory.schema.as_deref() != Some(version))
@@ -65,6 +65,11 @@ fn unmet(state: &State, need: &Need) -> Option<String> {
             .then(|| format!("what it finishes has started ({key})")),
         Need::Batch { name } => (!state.batches.iter().any(|b| &b.name == name))
             .then(|| format!("the batch `{name}` exists")),
+        Need::BatchReady { name } => (!state
+            .batches
+            .iter()
+            .any(|b| &b.name == name && b.phase >= BatchPhase::ReadyToComplete))
+        .then(|| format!("the moves of batch `{name}` are ready to complete (its status step)")),
         Need::Done { key } => (!state.done.contains(key)).then(|| key.clone()),
         Need::NoUserMailboxes { server } => state
             .servers
@@ -76,6 +81,40 @@ fn unmet(state: &State, need: &Need) -> Option<String> {
     }
 }
 
+/// What the preflight checks have not covered yet: a version in the organization whose
+/// servers the target needs at a minimum level, or native mode (R43) where a version that
+/// needs it is present.
+fn unchecked(cx: &Cx<'_>, state: &State) -> Option<String> {
+    let target = cx.specs.get(&cx.plan.target.version)?;
+    let present = || {
+        state
+            .servers
+            .iter()
+            .filter(|s| s.present && s.version != cx.plan.target.version)
+            .filter(|s| {
+                cx.plan
+                    .servers
+                    .iter()
+                    .find(|x| x.name.eq_ignore_ascii_case(&s.name))
+                    .is_none_or(|x| cx.plan.in_target_forest(x))
+            })
+    };
+    if let Some(s) = present().find(|s| {
+        target.coexists_with(&s.version).is_some() && !state.directory.checked.contains(&s.version)
+    }) {
+        return Some(format!(
+            "the preflight checks of the Exchange {} servers",
+            s.version
+        ));
+    }
+    let native_mode = target
+        .native_mode_with
+        .as_ref()
+        .is_some_and(|n| present().any(|s| n.versions.contains(&s.version)));
+    (native_mode && !state.directory.native_mode_checked)
+        .then(|| "the preflight check that the organization is in native mode (R43)".to_owned())
+}
+
 fn server_mut<'s>(state: &'s mut State, name: &str) -> Option<&'s mut ServerState> {
     state
         .servers
@@ -85,7 +124,17 @@ fn server_mut<'s>(state: &'s mut State, name: &str) -> Option<&'s mut ServerStat
 
 fn apply(cx: &Cx<'_>, state: &mut State, step: &Step, effect: &Effect, out: &mut Findings) {
     match effect {
-        Effect::Checked => state.directory.checked = true,
+        Effect::Checked {
+            versions,
+            native_mode,
+        } => {
+            for v in versions {
+                if !state.directory.checked.contains(v) {
+                    state.directory.checked.push(v.clone());
+                }
+            }
+            state.directory.native_mode_checked |= native_mode;
+        }
         Effect::LegacyPermissionsPrepared => state.directory.legacy_permissions = true,
         Effect::SchemaPrepared { version } => state.directory.schema = Some(version.clone()),
         Effect::DirectoryPrepared { version } => state.directory.prepared = Some(version.clone()),
@@ -294,6 +343,7 @@ fn apply(cx: &Cx<'_>, state: &mut State, step: &Step, effect: &Effect, out: &mut
                     &help,
                 );
             }
+            finish(state, &crate::ir::state::key::emptied(server));
         }
         Effect::Removed { server } => super::decommission::remove(cx, state, step, server, out),
     }
@@ -374,6 +424,7 @@ fn install(cx: &Cx<'_>, state: &mut State, step: &Step, server: &str, out: &mut 
             "the target's phases give the legacy databases the current default OAB first (facts §6.2); keep that phase before the installation",
         );
     }
+    finish(state, &crate::ir::state::key::installed(server));
     let client_access = x.has(Role::Cas);
     if let Some(s) = server_mut(state, server) {
         s.present = true;
@@ -414,6 +465,13 @@ fn batch(
         (None, None) => return,
     };
     let before = state.batches[index].phase;
+    // A migration batch created without auto-start moves only once its complete step starts
+    // it: a status step watches, it starts nothing.
+    if before == BatchPhase::Created
+        && step.kind() != crate::ir::steps::StepKind::MigrationBatchComplete
+    {
+        return;
+    }
     // A batch that stops when ready to complete reaches Completed only through a step that
     // completes it; a status step leaves it at ready-to-complete.
     let phase = if phase == BatchPhase::Completed

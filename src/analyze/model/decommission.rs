@@ -6,7 +6,7 @@ use super::Findings;
 use super::apply::Cx;
 use crate::diag::Code;
 use crate::exchange::MailboxKind;
-use crate::ir::state::{BatchPhase, State};
+use crate::ir::state::{BatchPhase, Pending, State, key};
 use crate::ir::steps::Step;
 
 /// What still lives on `server`, each as a clause ("it still holds user mailboxes") and the fix.
@@ -160,12 +160,38 @@ pub(super) fn remove(
             &help,
         );
     }
-    if let Some(s) = state
+    let Some(s) = state
         .servers
         .iter_mut()
         .find(|s| s.name.eq_ignore_ascii_case(server))
+    else {
+        return;
+    };
+    s.present = false;
+    s.databases.clear();
+    // Facts §6.7, R28: once the last 2000/2003 server is gone, the recipient policies and
+    // address lists it leaves behind must be upgraded.
+    let version = s.version.clone();
+    let legacy = cx
+        .specs
+        .get(&cx.plan.target.version)
+        .and_then(|t| t.legacy_routing.as_ref())
+        .map(|r| r.with.clone())
+        .unwrap_or_default();
+    if legacy.contains(&version)
+        && !state
+            .servers
+            .iter()
+            .any(|s| s.present && legacy.contains(&s.version))
+        && !state.done.iter().any(|k| k == key::ADDRESS_POLICIES)
     {
-        s.present = false;
-        s.databases.clear();
+        state.pending.push(Pending {
+            key: key::ADDRESS_POLICIES.to_owned(),
+            what: format!(
+                "the recipient policies and address lists are not upgraded after the last Exchange {version} server left"
+            ),
+            origin: step.origin.clone(),
+            declared: false,
+        });
     }
 }

@@ -90,7 +90,7 @@ pub fn state(plan: &ir::Plan, specs: &Specs) -> State {
             }
         }
     }
-    state.pending = declared(plan);
+    state.pending = declared(plan, specs);
     state
 }
 
@@ -136,8 +136,11 @@ fn server(plan: &ir::Plan, specs: &Specs, x: &ir::Server) -> ServerState {
                 external: if facing { primary.clone() } else { None },
             })
             .collect();
+        // Where Outlook Anywhere is always on (2013 and later), production's servers in every
+        // site hand out names that work.
         let uses_oa = services.contains(&Service::OutlookAnywhere);
-        if uses_oa && facing {
+        let always_on = spec.is_some_and(|s| s.outlook_anywhere_always_on);
+        if uses_oa && (facing || always_on) {
             outlook_anywhere = Some(OutlookAnywhereState {
                 external: primary.clone(),
                 internal: None,
@@ -318,7 +321,7 @@ fn default_oab(plan: &ir::Plan, specs: &Specs) -> Vec<OabState> {
 }
 
 /// The work the plan's statements declare, each finished by the step that carries it out.
-fn declared(plan: &ir::Plan) -> Vec<Pending> {
+fn declared(plan: &ir::Plan, specs: &Specs) -> Vec<Pending> {
     let mut todo = Vec::new();
     let mut add = |key: String, what: String, origin: &ir::Origin| {
         if !todo.iter().any(|p: &Pending| p.key == key) {
@@ -467,6 +470,60 @@ fn declared(plan: &ir::Plan) -> Vec<Pending> {
             format!("{} is removed from the organization", d.server),
             &d.origin,
         );
+    }
+    for x in plan.servers.iter().filter(|x| x.new) {
+        add(
+            key::installed(&x.name),
+            format!("{} is installed", x.name),
+            &x.origin,
+        );
+    }
+    // Facts §6.3: the names clients use move to the new Client Access servers of the
+    // internet-facing site, and every older Client Access server's Autodiscover service
+    // connection point leads to the Autodiscover name.
+    let facing_cas = plan.servers.iter().any(|x| {
+        x.new
+            && x.has(Role::Cas)
+            && plan
+                .sites
+                .iter()
+                .any(|s| s.name == x.site && s.internet_facing)
+    });
+    if let Some(primary) = plan.namespaces.primary.as_ref().filter(|_| facing_cas) {
+        for n in [Some(primary), plan.namespaces.autodiscover.as_ref()]
+            .into_iter()
+            .flatten()
+        {
+            add(
+                key::switched(&n.host),
+                format!("{} points at the new Client Access servers", n.host),
+                &n.origin,
+            );
+        }
+    }
+    let autodiscover = plan
+        .namespaces
+        .autodiscover
+        .as_ref()
+        .or(plan.namespaces.primary.as_ref());
+    let target = specs.rank(&plan.target.version);
+    for x in plan.servers.iter().filter(|x| {
+        !x.new
+            && x.has(Role::Cas)
+            && specs.rank(&x.exchange.version) < target
+            && plan.in_target_forest(x)
+            && has_autodiscover(specs, &x.exchange.version)
+    }) {
+        if let Some(n) = autodiscover {
+            add(
+                key::legacy_scp(&x.name),
+                format!(
+                    "the Autodiscover service connection point of {} leads to {}",
+                    x.name, n.host
+                ),
+                &n.origin,
+            );
+        }
     }
     for x in plan.servers.iter().filter(|x| x.upgrade_to.is_some()) {
         add(

@@ -115,12 +115,27 @@ fn outlook_anywhere(s: &Steps<'_>, ca: &ir::ClientAccess) -> Option<ir::OutlookA
     })
 }
 
-/// R09: older Client Access servers answer on the legacy name.
+/// R09: older Client Access servers of the internet-facing site answer on the legacy name.
+/// Those of other sites keep no external URL, so that the internet-facing ones proxy to them
+/// (an external URL there would send their users to the legacy name, back to the
+/// internet-facing site, in a loop).
 pub(super) fn legacy_urls(s: &mut Steps<'_>) {
     let Some(legacy) = &s.plan.namespaces.legacy else {
         return;
     };
-    for server in s.plan.servers.iter().filter(|x| !x.new && x.has(Role::Cas)) {
+    let facing = |x: &&ir::Server| {
+        s.plan
+            .sites
+            .iter()
+            .any(|site| site.name == x.site && site.internet_facing)
+    };
+    for server in s
+        .plan
+        .servers
+        .iter()
+        .filter(|x| !x.new && x.has(Role::Cas))
+        .filter(facing)
+    {
         if !s
             .target
             .legacy_namespace_for

@@ -70,14 +70,19 @@ pub(super) fn legacy_validated(s: &Steps<'_>) -> Vec<(String, ir::Origin, ir::Va
 
 /// Facts §6.2 trap: installing the first server of the target creates a new default OAB, and
 /// every mailbox whose database has no explicit OAB would download the full OAB. Each legacy
-/// version's shell gives its own databases the current default OAB first.
+/// version's shell gives its own databases the current default OAB first. Versions whose OAB
+/// is already generated in an organization mailbox (2013 and later) made that OAB when their
+/// own first server came, so the target's setup makes none.
 pub(super) fn legacy_oab(s: &mut Steps<'_>) {
     if !s.wants(StepKind::LegacyOab) || s.plan.install_order.is_empty() {
         return;
     }
     let mut versions: Vec<(String, Vec<String>)> = Vec::new();
     for server in s.legacy(Role::Mailbox) {
-        if s.specs.get(&server.exchange.version).is_none() {
+        if s.specs
+            .get(&server.exchange.version)
+            .is_none_or(|spec| spec.oab_generating_mailbox)
+        {
             continue;
         }
         match versions

@@ -112,12 +112,16 @@ pub(super) fn moves(s: &mut Steps<'_>) {
         // global catalogs, the accounts' OU). Asynchronous moves (2010+) are watched and
         // cleared; a target whose moves are synchronous (2007 Move-Mailbox) lists no such phases.
         // A batch that stops when ready to complete is resumed in its own phase (facts §6.1).
-        let steps = if batch.migration_batch.is_some() {
-            vec![
+        let steps = if let Some(m) = &batch.migration_batch {
+            let mut steps = vec![
                 StepContext::MigrationBatch(moves),
                 StepContext::MigrationBatchStatus(watch.clone()),
-                StepContext::MigrationBatchComplete(watch),
-            ]
+            ];
+            // A batch that starts and completes by itself needs no hand to move it on.
+            if !(m.auto_start && m.auto_complete) {
+                steps.push(StepContext::MigrationBatchComplete(watch));
+            }
+            steps
         } else {
             let mut steps = vec![
                 if batch.cross_forest.is_some() {

@@ -224,7 +224,10 @@ pub struct ClientAccessArray {
 
 impl Declares for ClientAccessArray {
     fn effects(&self, _: StepKind) -> Vec<Effect> {
-        vec![finishes(key::created("client access array", &self.fqdn))]
+        vec![Effect::finishes(key::created(
+            "client access array",
+            &self.fqdn,
+        ))]
     }
 }
 
@@ -234,19 +237,9 @@ fn host(url: &str) -> String {
     rest.split('/').next().unwrap_or(rest).to_owned()
 }
 
-fn present(server: &str) -> Need {
-    Need::Present {
-        server: server.to_owned(),
-    }
-}
-
-fn finishes(key: String) -> Effect {
-    Effect::Finishes { key }
-}
-
 impl Declares for PostInstall {
     fn needs(&self, _: StepKind) -> Vec<Need> {
-        vec![present(&self.server)]
+        vec![Need::present(&self.server)]
     }
 
     fn effects(&self, _: StepKind) -> Vec<Effect> {
@@ -267,14 +260,14 @@ impl Declares for PostInstall {
                 external: Some(host(&first.external)),
             });
         }
-        effects.push(finishes(key::scp(&self.server)));
+        effects.push(Effect::finishes(key::scp(&self.server)));
         effects
     }
 }
 
 impl Declares for OutlookAnywhereStep {
     fn needs(&self, _: StepKind) -> Vec<Need> {
-        vec![present(&self.server)]
+        vec![Need::present(&self.server)]
     }
 
     fn effects(&self, _: StepKind) -> Vec<Effect> {
@@ -291,14 +284,14 @@ impl Declares for OutlookAnywhereStep {
                         .iter()
                         .any(|a| a.eq_ignore_ascii_case("ntlm")),
             },
-            finishes(key::outlook_anywhere(&self.server)),
+            Effect::finishes(key::outlook_anywhere(&self.server)),
         ]
     }
 }
 
 impl Declares for OfflineAddressBookStep {
     fn needs(&self, _: StepKind) -> Vec<Need> {
-        vec![present(&self.server)]
+        vec![Need::present(&self.server)]
     }
 
     fn effects(&self, _: StepKind) -> Vec<Effect> {
@@ -308,14 +301,14 @@ impl Declares for OfflineAddressBookStep {
                 by: self.server.clone(),
                 moves_default: self.moves_default,
             },
-            finishes(key::oab(&self.oab)),
+            Effect::finishes(key::oab(&self.oab)),
         ]
     }
 }
 
 impl Declares for LegacyUrls {
     fn needs(&self, _: StepKind) -> Vec<Need> {
-        vec![present(&self.server)]
+        vec![Need::present(&self.server)]
     }
 
     fn effects(&self, _: StepKind) -> Vec<Effect> {
@@ -340,7 +333,7 @@ impl Declares for LegacyUrls {
 
 impl Declares for LegacyOwa {
     fn needs(&self, _: StepKind) -> Vec<Need> {
-        vec![present(&self.server)]
+        vec![Need::present(&self.server)]
     }
 
     fn effects(&self, _: StepKind) -> Vec<Effect> {
@@ -371,7 +364,7 @@ impl Declares for LegacyOwa {
 
 impl Declares for CertificateRequest {
     fn needs(&self, _: StepKind) -> Vec<Need> {
-        vec![present(&self.server)]
+        vec![Need::present(&self.server)]
     }
 
     fn effects(&self, _: StepKind) -> Vec<Effect> {
@@ -393,20 +386,25 @@ impl Declares for CertificateInstall {
         needs.extend(
             std::iter::once(&self.server)
                 .chain(&self.also)
-                .map(|s| present(s)),
+                .map(|s| Need::present(s)),
         );
         needs
     }
 
     fn effects(&self, _: StepKind) -> Vec<Effect> {
-        let mut effects = vec![finishes(key::certificate_request(&self.friendly_name))];
+        let mut effects = vec![Effect::finishes(key::certificate_request(
+            &self.friendly_name,
+        ))];
         for server in std::iter::once(&self.server).chain(&self.also) {
             effects.push(Effect::Certificate {
                 certificate: self.friendly_name.clone(),
                 server: server.clone(),
                 names: self.names.clone(),
             });
-            effects.push(finishes(key::certificate(&self.friendly_name, server)));
+            effects.push(Effect::finishes(key::certificate(
+                &self.friendly_name,
+                server,
+            )));
         }
         effects
     }
@@ -420,7 +418,7 @@ impl Declares for CertificateInstall {
 impl Declares for CertificateLegacy {
     fn needs(&self, _: StepKind) -> Vec<Need> {
         vec![
-            present(&self.server),
+            Need::present(&self.server),
             Need::Done {
                 key: key::certificate_request(&self.friendly_name),
             },
@@ -434,7 +432,7 @@ impl Declares for CertificateLegacy {
                 server: self.server.clone(),
                 names: self.names.clone(),
             },
-            finishes(key::certificate(&self.friendly_name, &self.server)),
+            Effect::finishes(key::certificate(&self.friendly_name, &self.server)),
         ]
     }
 
@@ -445,7 +443,7 @@ impl Declares for CertificateLegacy {
 
 impl Declares for InboundAnonymous {
     fn needs(&self, _: StepKind) -> Vec<Need> {
-        vec![present(&self.server)]
+        vec![Need::present(&self.server)]
     }
 
     fn effects(&self, _: StepKind) -> Vec<Effect> {
@@ -456,14 +454,14 @@ impl Declares for InboundAnonymous {
         };
         vec![
             Effect::Inbound { servers },
-            finishes(key::inbound(&self.server)),
+            Effect::finishes(key::inbound(&self.server)),
         ]
     }
 }
 
 impl Declares for SendConnectorStep {
     fn needs(&self, _: StepKind) -> Vec<Need> {
-        vec![present(&self.server)]
+        vec![Need::present(&self.server)]
     }
 
     fn effects(&self, _: StepKind) -> Vec<Effect> {
@@ -472,14 +470,17 @@ impl Declares for SendConnectorStep {
                 connector: self.connector.clone(),
                 sources: vec![self.server.clone()],
             },
-            finishes(key::send_connector(&self.connector)),
+            Effect::finishes(key::send_connector(&self.connector)),
         ]
     }
 }
 
 impl Declares for RoutingGroupConnectorStep {
     fn needs(&self, _: StepKind) -> Vec<Need> {
-        vec![present(&self.rgc.source), present(&self.rgc.target)]
+        vec![
+            Need::present(&self.rgc.source),
+            Need::present(&self.rgc.target),
+        ]
     }
 
     fn effects(&self, _: StepKind) -> Vec<Effect> {
@@ -488,20 +489,23 @@ impl Declares for RoutingGroupConnectorStep {
                 connector: self.rgc.name.clone(),
                 sources: vec![self.rgc.source.clone(), self.rgc.target.clone()],
             },
-            finishes(key::created("routing group connector", &self.rgc.name)),
+            Effect::finishes(key::created("routing group connector", &self.rgc.name)),
         ]
     }
 }
 
 impl Declares for AcceptedDomainStep {
     fn effects(&self, _: StepKind) -> Vec<Effect> {
-        vec![finishes(key::created("accepted domain", &self.ad.domain))]
+        vec![Effect::finishes(key::created(
+            "accepted domain",
+            &self.ad.domain,
+        ))]
     }
 }
 
 impl Declares for CrossForestConnectorStep {
     fn needs(&self, _: StepKind) -> Vec<Need> {
-        vec![present(&self.xf.source)]
+        vec![Need::present(&self.xf.source)]
     }
 
     fn effects(&self, _: StepKind) -> Vec<Effect> {
@@ -510,7 +514,7 @@ impl Declares for CrossForestConnectorStep {
                 connector: self.xf.name.clone(),
                 sources: vec![self.xf.source.clone()],
             },
-            finishes(key::created("cross-forest connector", &self.xf.name)),
+            Effect::finishes(key::created("cross-forest connector", &self.xf.name)),
         ]
     }
 
@@ -521,7 +525,7 @@ impl Declares for CrossForestConnectorStep {
 
 impl Declares for ValidateStep {
     fn needs(&self, _: StepKind) -> Vec<Need> {
-        vec![present(&self.v.server)]
+        vec![Need::present(&self.v.server)]
     }
 
     fn effects(&self, _: StepKind) -> Vec<Effect> {
@@ -529,7 +533,7 @@ impl Declares for ValidateStep {
             Effect::Validated {
                 server: self.v.server.clone(),
             },
-            finishes(key::validated(&self.v.server)),
+            Effect::finishes(key::validated(&self.v.server)),
         ]
     }
 }

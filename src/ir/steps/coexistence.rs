@@ -2,7 +2,7 @@
 //! (seed 003, R35, R39, facts §6.1–§6.3).
 
 use super::{Declares, StepKind};
-use crate::ir::state::{BatchPhase, Effect, MailboxKind, MailboxMove, Need};
+use crate::ir::state::{BatchPhase, Effect, MailboxKind, MailboxMove, Need, key};
 use serde::Serialize;
 
 /// `legacy_oab`: every legacy mailbox database of one version gets the current default OAB.
@@ -78,10 +78,13 @@ impl Declares for LegacyScp {
     }
 
     fn effects(&self, _: StepKind) -> Vec<Effect> {
-        vec![Effect::Scp {
-            server: self.server.clone(),
-            host: self.host.clone(),
-        }]
+        vec![
+            Effect::Scp {
+                server: self.server.clone(),
+                host: self.host.clone(),
+            },
+            Effect::finishes(key::legacy_scp(&self.server)),
+        ]
     }
 }
 
@@ -160,18 +163,20 @@ impl Declares for NamespaceSwitch {
             server: server.clone(),
         });
         let validated = self.validated_first.iter().map(|server| Need::Done {
-            key: crate::ir::state::key::validated(server),
+            key: key::validated(server),
         });
         present.chain(validated).collect()
     }
 
     fn effects(&self, _: StepKind) -> Vec<Effect> {
-        self.names
-            .iter()
-            .map(|host| Effect::Resolves {
+        let mut effects = Vec::new();
+        for host in &self.names {
+            effects.push(Effect::Resolves {
                 host: host.clone(),
                 servers: self.new_cas.clone(),
-            })
-            .collect()
+            });
+            effects.push(Effect::finishes(key::switched(host)));
+        }
+        effects
     }
 }

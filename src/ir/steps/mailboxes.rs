@@ -191,16 +191,6 @@ pub struct ImportMailbox {
     pub x: ExMerge,
 }
 
-fn present(server: &str) -> Need {
-    Need::Present {
-        server: server.to_owned(),
-    }
-}
-
-fn finishes(key: String) -> Effect {
-    Effect::Finishes { key }
-}
-
 /// The batch name of the public folder mailbox moves (2013 and later).
 pub const PUBLIC_FOLDER_BATCH: &str = "exgen public folders";
 
@@ -210,10 +200,10 @@ impl Declares for DatabaseStep {
             let mut needs = vec![Need::Database {
                 database: self.db.name.clone(),
             }];
-            needs.extend(self.db.copies.iter().map(|c| present(&c.server)));
+            needs.extend(self.db.copies.iter().map(|c| Need::present(&c.server)));
             needs
         } else {
-            let mut needs = vec![present(&self.db.server)];
+            let mut needs = vec![Need::present(&self.db.server)];
             needs.extend(self.cas_array.iter().map(|fqdn| Need::Done {
                 key: key::created("client access array", fqdn),
             }));
@@ -223,14 +213,14 @@ impl Declares for DatabaseStep {
 
     fn effects(&self, kind: StepKind) -> Vec<Effect> {
         if kind == StepKind::DatabaseCopies {
-            vec![finishes(key::copies(&self.db.name))]
+            vec![Effect::finishes(key::copies(&self.db.name))]
         } else {
             vec![
                 Effect::Database {
                     server: self.db.server.clone(),
                     database: self.db.name.clone(),
                 },
-                finishes(key::database(&self.db.name)),
+                Effect::finishes(key::database(&self.db.name)),
             ]
         }
     }
@@ -254,7 +244,7 @@ impl Declares for MoveMailboxes {
                 Effect::Moved {
                     moves: self.moves.clone(),
                 },
-                finishes(key::batch(&name)),
+                Effect::finishes(key::batch(&name)),
             ];
         }
         let (phase, suspend_when_ready) = match &self.batch.migration_batch {
@@ -286,10 +276,25 @@ impl Declares for MoveMailboxes {
 }
 
 impl Declares for BatchStep {
-    fn needs(&self, _: StepKind) -> Vec<Need> {
-        vec![Need::Batch {
-            name: self.batch.name.clone(),
-        }]
+    /// Completing a batch that stops when ready (resuming its requests, or completing a
+    /// started migration batch) waits for its status step to see it ready; a migration batch
+    /// created without auto-start is started by its complete step.
+    fn needs(&self, kind: StepKind) -> Vec<Need> {
+        let name = self.batch.name.clone();
+        let completes = match kind {
+            StepKind::MoveResume => true,
+            StepKind::MigrationBatchComplete => self
+                .batch
+                .migration_batch
+                .as_ref()
+                .is_some_and(|m| m.auto_start),
+            _ => false,
+        };
+        if completes {
+            vec![Need::BatchReady { name }]
+        } else {
+            vec![Need::Batch { name }]
+        }
     }
 
     fn effects(&self, kind: StepKind) -> Vec<Effect> {
@@ -315,28 +320,42 @@ impl Declares for BatchStep {
 
 impl Declares for PublicFolderReplicas {
     fn needs(&self, kind: StepKind) -> Vec<Need> {
+        let replication = key::public_folder_replication(&self.from);
         match kind {
-            StepKind::PublicFolders => vec![present(&self.from), present(&self.to)],
-            _ => vec![Need::Started {
-                key: key::public_folders(&self.from),
-            }],
+            StepKind::PublicFolders => vec![Need::present(&self.from), Need::present(&self.to)],
+            StepKind::PublicFoldersStatus => vec![Need::Started { key: replication }],
+            // The old replicas go only once the status step saw the content on the new server.
+            _ => vec![Need::Done { key: replication }],
         }
     }
 
     fn effects(&self, kind: StepKind) -> Vec<Effect> {
+        let replication = key::public_folder_replication(&self.from);
         match kind {
-            StepKind::PublicFolders => vec![Effect::PublicFoldersReplicating {
-                from: self.from.clone(),
-                to: self.to.clone(),
-            }],
-            StepKind::PublicFoldersStatus => {
-                let mut effects = vec![Effect::PublicFoldersMoved {
+            StepKind::PublicFolders => vec![
+                Effect::PublicFoldersReplicating {
                     from: self.from.clone(),
                     to: self.to.clone(),
-                    kept: self.legacy,
-                }];
+                },
+                Effect::starts(
+                    replication,
+                    format!(
+                        "the public folder content of {} replicates to {}",
+                        self.from, self.to
+                    ),
+                ),
+            ],
+            StepKind::PublicFoldersStatus => {
+                let mut effects = vec![
+                    Effect::PublicFoldersMoved {
+                        from: self.from.clone(),
+                        to: self.to.clone(),
+                        kept: self.legacy,
+                    },
+                    Effect::finishes(replication),
+                ];
                 if !self.legacy {
-                    effects.push(finishes(key::public_folders(&self.from)));
+                    effects.push(Effect::finishes(key::public_folders(&self.from)));
                 }
                 effects
             }
@@ -344,7 +363,7 @@ impl Declares for PublicFolderReplicas {
                 Effect::PublicFoldersRemoved {
                     server: self.from.clone(),
                 },
-                finishes(key::public_folders(&self.from)),
+                Effect::finishes(key::public_folders(&self.from)),
             ],
         }
     }
@@ -391,7 +410,7 @@ impl Declares for PublicFolderMailboxes {
                     suspend_when_ready: false,
                     requests: false,
                 },
-                finishes(key::public_folders(&self.from)),
+                Effect::finishes(key::public_folders(&self.from)),
             ]
         }
     }
@@ -444,7 +463,7 @@ impl Declares for PublicFolderMigration {
         let stage = self.stage(kind);
         let mut effects = Vec::new();
         if stage > 0 {
-            effects.push(finishes(self.key(stage - 1)));
+            effects.push(Effect::finishes(self.key(stage - 1)));
         }
         if stage + 1 < MIGRATION_STAGES.len() {
             effects.push(Effect::Starts {
@@ -463,7 +482,7 @@ impl Declares for PublicFolderMigration {
             });
         }
         if kind == StepKind::PublicFolderMigrationLocal {
-            effects.push(finishes(key::public_folders(&self.from)));
+            effects.push(Effect::finishes(key::public_folders(&self.from)));
         }
         effects
     }
@@ -491,7 +510,7 @@ impl Declares for DecommissionStep {
         effects.push(Effect::Removed {
             server: self.server.clone(),
         });
-        effects.push(finishes(key::removed(&self.server)));
+        effects.push(Effect::finishes(key::removed(&self.server)));
         effects
     }
 
@@ -511,13 +530,23 @@ impl Declares for DecommissionLegacy {
             effects.push(Effect::Removed {
                 server: self.server.clone(),
             });
-            effects.push(finishes(key::removed(&self.server)));
+            effects.push(Effect::finishes(key::removed(&self.server)));
         }
         effects
     }
 }
 
 impl Declares for RoutingGroupConnectorRemove {
+    /// R28: the servers it removes with their connectors were each checked empty first.
+    fn needs(&self, _: StepKind) -> Vec<Need> {
+        self.servers
+            .iter()
+            .map(|server| Need::Done {
+                key: key::emptied(server),
+            })
+            .collect()
+    }
+
     fn effects(&self, _: StepKind) -> Vec<Effect> {
         let mut effects: Vec<Effect> = self
             .connectors
@@ -531,7 +560,7 @@ impl Declares for RoutingGroupConnectorRemove {
             effects.push(Effect::Removed {
                 server: server.clone(),
             });
-            effects.push(finishes(key::removed(server)));
+            effects.push(Effect::finishes(key::removed(server)));
         }
         effects
     }
@@ -542,16 +571,23 @@ impl Declares for RoutingGroupConnectorRemove {
 }
 
 impl Declares for AddressPolicies {
+    /// Facts §6.7: after the last 2000/2003 server is removed.
+    fn needs(&self, _: StepKind) -> Vec<Need> {
+        vec![Need::Started {
+            key: key::ADDRESS_POLICIES.to_owned(),
+        }]
+    }
+
     fn effects(&self, _: StepKind) -> Vec<Effect> {
         vec![
             Effect::AddressPoliciesUpgraded,
-            finishes(key::ADDRESS_POLICIES.to_owned()),
+            Effect::finishes(key::ADDRESS_POLICIES.to_owned()),
         ]
     }
 }
 
 impl Declares for ImportMailbox {
     fn effects(&self, _: StepKind) -> Vec<Effect> {
-        vec![finishes(key::exmerge(&self.x.server))]
+        vec![Effect::finishes(key::exmerge(&self.x.server))]
     }
 }

@@ -260,13 +260,19 @@ pub struct PrepareLegacyPermissions {
 
 impl Declares for Preflight {
     fn effects(&self, _: StepKind) -> Vec<Effect> {
-        vec![Effect::Checked]
+        vec![Effect::Checked {
+            versions: self.minimums.iter().map(|m| m.version.clone()).collect(),
+            native_mode: false,
+        }]
     }
 }
 
 impl Declares for PreflightLegacy {
     fn effects(&self, _: StepKind) -> Vec<Effect> {
-        vec![Effect::Checked]
+        vec![Effect::Checked {
+            versions: self.minimums.iter().map(|m| m.version.clone()).collect(),
+            native_mode: self.native_mode.is_some(),
+        }]
     }
 }
 
