@@ -93,6 +93,14 @@ impl Plan {
             _ => true,
         }
     }
+
+    /// Whether `site` is internet-facing (R05): clients from the internet reach it first.
+    #[must_use]
+    pub fn faces_internet(&self, site: &str) -> bool {
+        self.sites
+            .iter()
+            .any(|s| s.name == site && s.internet_facing)
+    }
 }
 
 /// Where an item came from in the plan.

@@ -5,6 +5,7 @@
 use crate::common::{self, load};
 use exgen::ir::steps::{Schedule, Step, StepContext};
 use exgen::specs::Specs;
+use proptest::prelude::*;
 
 #[test]
 fn every_good_plan_reaches_its_end_state() {
@@ -29,28 +30,16 @@ fn every_good_plan_reaches_its_end_state() {
 
 #[test]
 fn removing_any_generated_step_is_reported() {
-    let specs = Specs::embedded();
     let mut missed = Vec::new();
     let mut removed = 0;
     for path in common::good_plans() {
         let (file, _, loader) = load(&path);
         let (checked, _) = exgen::check(&file, &loader);
         let checked = checked.expect("a good plan checks");
-        let total: usize = checked.schedule.scripts.iter().map(|s| s.steps.len()).sum();
-        for n in 0..total {
-            let (schedule, step, kind) = without_step(&checked.schedule, n);
-            if watches_only(&step) {
-                continue;
-            }
-            let (_, diags) = exgen::analyze::model::walk(&checked.plan, &schedule, specs);
-            removed += 1;
-            if !diags.has_errors() {
-                missed.push(format!(
-                    "{}: step {n} ({kind})",
-                    path.file_name().unwrap().to_string_lossy()
-                ));
-            }
-        }
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let (n, mut m) = unreported_removals(&checked, &name);
+        removed += n;
+        missed.append(&mut m);
     }
     assert!(removed > 500, "only {removed} steps removed");
     assert!(
@@ -58,6 +47,27 @@ fn removing_any_generated_step_is_reported() {
         "not reported when removed:\n{}",
         missed.join("\n")
     );
+}
+
+/// How many steps of `checked` were removed one at a time, and those whose removal the walk
+/// did not report.
+fn unreported_removals(checked: &exgen::ir::Checked, name: &str) -> (usize, Vec<String>) {
+    let specs = Specs::embedded();
+    let total: usize = checked.schedule.scripts.iter().map(|s| s.steps.len()).sum();
+    let mut removed = 0;
+    let mut missed = Vec::new();
+    for n in 0..total {
+        let (schedule, step, kind) = without_step(&checked.schedule, n);
+        if watches_only(&step) {
+            continue;
+        }
+        let (_, diags) = exgen::analyze::model::walk(&checked.plan, &schedule, specs);
+        removed += 1;
+        if !diags.has_errors() {
+            missed.push(format!("{name}: step {n} ({kind})"));
+        }
+    }
+    (removed, missed)
 }
 
 /// The schedule without its `n`-th step, counted across scripts in order, that step, and its
@@ -87,5 +97,297 @@ fn watches_only(step: &Step) -> bool {
             .as_ref()
             .is_some_and(|m| !m.auto_start),
         _ => false,
+    }
+}
+
+/// One supported upgrade path, as a generated plan states it.
+struct Path {
+    source: &'static str,
+    source_level: &'static str,
+    target: &'static str,
+    target_level: &'static str,
+    os: &'static str,
+    functional_level: &'static str,
+    /// The older version's users are redirected to a legacy name (2007 beside 2010/2013).
+    legacy: bool,
+}
+
+/// The side-by-side paths of facts §2.2 from 2007 on, at levels that coexist.
+const PATHS: &[Path] = &[
+    Path {
+        source: "2007",
+        source_level: "sp3 ru15",
+        target: "2010",
+        target_level: "sp3",
+        os: "Windows Server 2008 R2",
+        functional_level: "2003",
+        legacy: true,
+    },
+    Path {
+        source: "2007",
+        source_level: "sp3 ru15",
+        target: "2013",
+        target_level: "cu23",
+        os: "Windows Server 2012 R2",
+        functional_level: "2008r2",
+        legacy: true,
+    },
+    Path {
+        source: "2010",
+        source_level: "sp3 ru11",
+        target: "2013",
+        target_level: "cu23",
+        os: "Windows Server 2012 R2",
+        functional_level: "2008r2",
+        legacy: false,
+    },
+    Path {
+        source: "2010",
+        source_level: "sp3 ru11",
+        target: "2016",
+        target_level: "cu23",
+        os: "Windows Server 2016",
+        functional_level: "2008r2",
+        legacy: false,
+    },
+    Path {
+        source: "2013",
+        source_level: "cu23",
+        target: "2016",
+        target_level: "cu23",
+        os: "Windows Server 2016",
+        functional_level: "2008r2",
+        legacy: false,
+    },
+    Path {
+        source: "2013",
+        source_level: "cu23",
+        target: "2019",
+        target_level: "cu14",
+        os: "Windows Server 2022",
+        functional_level: "2016",
+        legacy: false,
+    },
+    Path {
+        source: "2016",
+        source_level: "cu23",
+        target: "2019",
+        target_level: "cu14",
+        os: "Windows Server 2022",
+        functional_level: "2016",
+        legacy: false,
+    },
+    Path {
+        source: "2016",
+        source_level: "cu23",
+        target: "se",
+        target_level: "rtm",
+        os: "Windows Server 2025",
+        functional_level: "2016",
+        legacy: false,
+    },
+    Path {
+        source: "2019",
+        source_level: "cu14",
+        target: "se",
+        target_level: "rtm",
+        os: "Windows Server 2025",
+        functional_level: "2016",
+        legacy: false,
+    },
+];
+
+/// What varies between generated plans besides the path.
+#[derive(Debug, Clone)]
+struct Shape {
+    path: usize,
+    branch: bool,
+    public_folders: bool,
+    decommission: bool,
+    outlook_anywhere: bool,
+    validate: bool,
+    suspend: bool,
+    pilot: bool,
+    mail_flow: bool,
+    cas_array: bool,
+}
+
+fn roles(version: &str) -> &'static str {
+    match version {
+        "2007" | "2010" => "cas hub mailbox",
+        "2013" => "cas mailbox",
+        _ => "mailbox",
+    }
+}
+
+/// The plan a shape describes: one internet-facing site (and a branch), each with one older
+/// server holding every role and one new one beside it.
+fn plan_text(x: &Shape) -> String {
+    use std::fmt::Write as _;
+    let p = &PATHS[x.path];
+    let mut sites = vec![("HQ", " internet-facing")];
+    if x.branch {
+        sites.push(("BR", ""));
+    }
+    let mut out = String::new();
+    let w = &mut out;
+    writeln!(w, "plan \"Generated\" {{").unwrap();
+    writeln!(w, "  organization \"Contoso\"").unwrap();
+    writeln!(w, "  target exchange {} {}", p.target, p.target_level).unwrap();
+    writeln!(w, "  media \"\\\\fs01\\media\\Exchange\"").unwrap();
+    writeln!(
+        w,
+        "  forest \"contoso.com\" {{ functional-level {}; domain \"contoso.com\" }}",
+        p.functional_level
+    )
+    .unwrap();
+    writeln!(w, "  namespaces {{").unwrap();
+    writeln!(w, "    primary \"mail.contoso.com\"").unwrap();
+    writeln!(w, "    autodiscover \"autodiscover.contoso.com\"").unwrap();
+    if p.legacy {
+        writeln!(w, "    legacy \"legacy.contoso.com\"").unwrap();
+    }
+    writeln!(w, "  }}").unwrap();
+    for (site, facing) in &sites {
+        writeln!(w, "  site \"{site}\"{facing} {{").unwrap();
+        if x.cas_array && p.target == "2010" {
+            writeln!(
+                w,
+                "    cas-array \"outlook-{}.contoso.com\"",
+                site.to_lowercase()
+            )
+            .unwrap();
+        }
+        writeln!(
+            w,
+            "    server {site}-OLD {{ exchange {} {}; roles {} }}",
+            p.source,
+            p.source_level,
+            roles(p.source)
+        )
+        .unwrap();
+        writeln!(
+            w,
+            "    server {site}-NEW {{ exchange {} {}; os \"{}\"; roles {}; new }}",
+            p.target,
+            p.target_level,
+            p.os,
+            roles(p.target)
+        )
+        .unwrap();
+        writeln!(w, "  }}").unwrap();
+    }
+    for (site, _) in &sites {
+        writeln!(w, "  database {site}-DB on {site}-NEW").unwrap();
+    }
+    if x.public_folders && p.target == "2010" {
+        writeln!(w, "  public-folder-database HQ-PF on HQ-NEW").unwrap();
+    }
+    let mut on: Vec<String> = sites.iter().map(|(s, _)| format!("{s}-NEW")).collect();
+    if p.legacy {
+        on.push("HQ-OLD".to_owned());
+    }
+    writeln!(
+        w,
+        "  certificate on {} {{ names primary autodiscover{} }}",
+        on.join(" "),
+        if p.legacy { " legacy" } else { "" }
+    )
+    .unwrap();
+    writeln!(w, "  client-access on HQ-NEW {{").unwrap();
+    if x.outlook_anywhere {
+        writeln!(
+            w,
+            "    outlook-anywhere {{ auth ntlm; ssl-offloading off }}"
+        )
+        .unwrap();
+    }
+    writeln!(w, "    offline-address-book \"Generated OAB\"").unwrap();
+    writeln!(w, "  }}").unwrap();
+    if x.mail_flow {
+        writeln!(
+            w,
+            "  mail-flow on HQ-NEW {{ inbound anonymous; send-connector \"Internet\" }}"
+        )
+        .unwrap();
+    }
+    if x.validate {
+        writeln!(w, "  validate on HQ-NEW {{ service-health }}").unwrap();
+    }
+    if x.pilot {
+        writeln!(
+            w,
+            "  move mailboxes to HQ-DB {{ batch \"Pilot\"; mailbox \"pilot@contoso.com\" }}"
+        )
+        .unwrap();
+    }
+    for (site, _) in &sites {
+        writeln!(
+            w,
+            "  move mailboxes to {site}-DB {{ batch \"{site}\"; from server {site}-OLD{} }}",
+            if x.suspend {
+                "; suspend-when-ready"
+            } else {
+                ""
+            }
+        )
+        .unwrap();
+    }
+    if x.public_folders {
+        writeln!(w, "  public-folders from HQ-OLD to HQ-NEW").unwrap();
+    }
+    if x.decommission {
+        let old: Vec<String> = sites.iter().map(|(s, _)| format!("{s}-OLD")).collect();
+        writeln!(w, "  decommission {}", old.join(" ")).unwrap();
+    }
+    writeln!(w, "}}").unwrap();
+    out
+}
+
+fn shape() -> impl Strategy<Value = Shape> {
+    (0..PATHS.len(), any::<[bool; 9]>()).prop_map(|(path, b)| Shape {
+        path,
+        branch: b[0],
+        public_folders: b[1],
+        decommission: b[2],
+        outlook_anywhere: b[3],
+        validate: b[4],
+        suspend: b[5],
+        pilot: b[6],
+        mail_flow: b[7],
+        cas_array: b[8],
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// Every plan of the generator compiles, and its walk ends in its end state with nothing
+    /// pending: the generated steps carry out every statement of every shape on every path.
+    #[test]
+    fn every_generated_plan_reaches_its_end_state(x in shape()) {
+        let text = plan_text(&x);
+        let (file, _) = exgen::source::SourceFile::from_bytes("generated.exm".to_owned(), text.as_bytes());
+        let (checked, diags) = exgen::check(&file, &common::DirLoader(common::root()));
+        let rendered = exgen::diag::render::terminal(&file, &diags, false);
+        prop_assert!(checked.is_some(), "{x:?}\n{text}\n{rendered}");
+        let checked = checked.unwrap();
+        let last = checked.states.last().expect("states");
+        prop_assert!(last.pending.is_empty(), "{x:?}\n{text}\npending: {:?}", last.pending);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
+
+    /// And in every generated plan, each step is there for a reason the model knows.
+    #[test]
+    fn removing_any_step_of_a_generated_plan_is_reported(x in shape()) {
+        let text = plan_text(&x);
+        let (file, _) = exgen::source::SourceFile::from_bytes("generated.exm".to_owned(), text.as_bytes());
+        let (checked, _) = exgen::check(&file, &common::DirLoader(common::root()));
+        let checked = checked.expect("the previous property");
+        let (_, missed) = unreported_removals(&checked, "generated.exm");
+        prop_assert!(missed.is_empty(), "{x:?}\n{text}\nnot reported when removed:\n{}", missed.join("\n"));
     }
 }

@@ -465,7 +465,7 @@ pub(super) fn certificate_coverage(
 }
 
 /// R38: while the target needs it, every older Client Access server that answers on the legacy
-/// namespace gets the certificate too (E0314).
+/// namespace (those of the internet-facing site) gets the certificate too (E0314).
 fn legacy_cas_certificate(
     cx: &mut Cx<'_>,
     b: &Builder<'_, '_, '_>,
@@ -480,7 +480,10 @@ fn legacy_cas_certificate(
         return;
     }
     for server in out.servers.iter().filter(|s| {
-        !s.new && s.has(ir::Role::Cas) && spec.legacy_namespace_for.contains(&s.exchange.version)
+        !s.new
+            && s.has(ir::Role::Cas)
+            && spec.legacy_namespace_for.contains(&s.exchange.version)
+            && out.faces_internet(&s.site)
     }) {
         if out
             .certificates

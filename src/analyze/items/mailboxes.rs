@@ -733,11 +733,7 @@ pub(super) fn order(cx: &mut Cx<'_>, plan: &ast::Plan, out: &mut ir::Plan) {
             out.servers
                 .iter()
                 .find(|x| x.name.eq_ignore_ascii_case(&m.target_server))
-                .is_some_and(|x| {
-                    out.sites
-                        .iter()
-                        .any(|s| s.name == x.site && s.internet_facing)
-                })
+                .is_some_and(|x| out.faces_internet(&x.site))
         })
         .collect();
     // The first batch into another site that the plan writes before a batch into an

@@ -156,13 +156,6 @@ impl Clients<'_> {
         versions
     }
 
-    fn facing(&self, site: &str) -> bool {
-        self.plan
-            .sites
-            .iter()
-            .any(|s| s.name == site && s.internet_facing)
-    }
-
     fn in_forest(&self, server: &str) -> bool {
         self.plan
             .servers
@@ -459,7 +452,7 @@ impl Clients<'_> {
             s.present
                 && s.client_access
                 && s.version == version
-                && !self.facing(&s.site)
+                && !self.plan.faces_internet(&s.site)
                 && s.urls.iter().any(|u| {
                     u.service == service
                         && legacy.is_some()

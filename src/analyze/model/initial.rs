@@ -108,10 +108,7 @@ fn server(plan: &ir::Plan, specs: &Specs, x: &ir::Server) -> ServerState {
         .autodiscover
         .as_ref()
         .map(|n| n.host.clone());
-    let facing = plan
-        .sites
-        .iter()
-        .any(|s| s.name == x.site && s.internet_facing);
+    let facing = plan.faces_internet(&x.site);
     // An Exchange 2000/2003 back-end without a front-end serves its own mailboxes' web
     // clients (OWA, ActiveSync, RPC over HTTP): the front-end designation only proxies.
     let client_access =
@@ -224,10 +221,7 @@ fn facing_legacy(plan: &ir::Plan, specs: &Specs, role: Role) -> Vec<String> {
                 && x.has(role)
                 && !x.has(Role::Edge)
                 && plan.in_target_forest(x)
-                && plan
-                    .sites
-                    .iter()
-                    .any(|s| s.name == x.site && s.internet_facing)
+                && plan.faces_internet(&x.site)
         })
         .collect();
     if candidates.is_empty() {
@@ -235,13 +229,7 @@ fn facing_legacy(plan: &ir::Plan, specs: &Specs, role: Role) -> Vec<String> {
             .servers
             .iter()
             .filter(|x| {
-                !x.new
-                    && serves(x)
-                    && plan.in_target_forest(x)
-                    && plan
-                        .sites
-                        .iter()
-                        .any(|s| s.name == x.site && s.internet_facing)
+                !x.new && serves(x) && plan.in_target_forest(x) && plan.faces_internet(&x.site)
             })
             .collect();
     }
@@ -481,14 +469,10 @@ fn declared(plan: &ir::Plan, specs: &Specs) -> Vec<Pending> {
     // Facts §6.3: the names clients use move to the new Client Access servers of the
     // internet-facing site, and every older Client Access server's Autodiscover service
     // connection point leads to the Autodiscover name.
-    let facing_cas = plan.servers.iter().any(|x| {
-        x.new
-            && x.has(Role::Cas)
-            && plan
-                .sites
-                .iter()
-                .any(|s| s.name == x.site && s.internet_facing)
-    });
+    let facing_cas = plan
+        .servers
+        .iter()
+        .any(|x| x.new && x.has(Role::Cas) && plan.faces_internet(&x.site));
     if let Some(primary) = plan.namespaces.primary.as_ref().filter(|_| facing_cas) {
         for n in [Some(primary), plan.namespaces.autodiscover.as_ref()]
             .into_iter()

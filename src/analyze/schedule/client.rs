@@ -123,12 +123,7 @@ pub(super) fn legacy_urls(s: &mut Steps<'_>) {
     let Some(legacy) = &s.plan.namespaces.legacy else {
         return;
     };
-    let facing = |x: &&ir::Server| {
-        s.plan
-            .sites
-            .iter()
-            .any(|site| site.name == x.site && site.internet_facing)
-    };
+    let facing = |x: &&ir::Server| s.plan.faces_internet(&x.site);
     for server in s
         .plan
         .servers
@@ -449,13 +444,7 @@ pub(super) fn switch_targets<'p>(s: &Steps<'p>) -> Vec<&'p ir::Server> {
     plan.install_order
         .iter()
         .filter_map(|n| plan.servers.iter().find(|x| x.name.eq_ignore_ascii_case(n)))
-        .filter(|x| {
-            x.has(Role::Cas)
-                && plan
-                    .sites
-                    .iter()
-                    .any(|site| site.name == x.site && site.internet_facing)
-        })
+        .filter(|x| x.has(Role::Cas) && plan.faces_internet(&x.site))
         .collect()
 }
 

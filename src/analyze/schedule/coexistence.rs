@@ -163,12 +163,8 @@ pub(super) fn arbitration(s: &mut Steps<'_>) {
 fn system_database(s: &Steps<'_>) -> Option<(String, String, ir::Origin)> {
     let target = &s.plan.target.version;
     let facing = |server: &str| {
-        s.server(server).is_some_and(|x| {
-            s.plan
-                .sites
-                .iter()
-                .any(|site| site.name == x.site && site.internet_facing)
-        })
+        s.server(server)
+            .is_some_and(|x| s.plan.faces_internet(&x.site))
     };
     let batches = s.plan.moves.iter().filter(|m| m.version == *target);
     let databases = s

@@ -313,7 +313,7 @@ pub(super) fn decommission(s: &mut Steps<'_>) {
 }
 
 /// R09 (point 18 of the consultant review): the legacy name points at the older Client Access
-/// servers; once the plan removes the last of them, its DNS records go with it. The server
+/// servers of the internet-facing site; once the plan removes the last of them, its DNS records go with it. The server
 /// and the name, when the plan removes them all.
 fn legacy_name_removed_with(s: &Steps<'_>) -> Option<(String, String)> {
     let legacy = s.plan.namespaces.legacy.as_ref()?;
@@ -325,6 +325,7 @@ fn legacy_name_removed_with(s: &Steps<'_>) -> Option<(String, String)> {
             !x.new
                 && x.has(ir::Role::Cas)
                 && s.plan.in_target_forest(x)
+                && s.plan.faces_internet(&x.site)
                 && s.target.legacy_namespace_for.contains(&x.exchange.version)
         })
         .collect();
