@@ -384,10 +384,11 @@ pub struct MailFlow {
     pub server: String,
     /// Its version.
     pub version: String,
-    /// Accept anonymous internet mail on its default receive connector.
-    pub inbound_anonymous: Option<Origin>,
+    /// Internet mail comes in through it (R13).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inbound: Option<Inbound>,
     /// Send connectors whose source becomes this server.
-    pub send_connectors: Vec<(String, Origin)>,
+    pub send_connectors: Vec<SendConnector>,
     /// Routing group connectors from this server to Exchange 2000/2003 bridgeheads.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub routing_group_connectors: Vec<RoutingGroupConnector>,
@@ -397,6 +398,30 @@ pub struct MailFlow {
     /// Accepted domains (R25).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub accepted_domains: Vec<AcceptedDomain>,
+    /// Where it is declared.
+    pub origin: Origin,
+}
+
+/// An internet send connector whose only source becomes the mail flow's server (R14).
+#[derive(Debug, Clone, Serialize)]
+pub struct SendConnector {
+    /// Its name.
+    pub name: String,
+    /// The relay it delivers through when exgen creates it (none: DNS).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub smart_host: Option<String>,
+    /// Where it is declared.
+    pub origin: Origin,
+}
+
+/// Where internet mail comes in from (R13): its default receive connector accepts anonymous
+/// mail either way.
+#[derive(Debug, Clone, Serialize)]
+pub struct Inbound {
+    /// The SMTP gateway or relay in front (`inbound gateway "host"`); none: straight from the
+    /// internet (`inbound anonymous`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gateway: Option<String>,
     /// Where it is declared.
     pub origin: Origin,
 }

@@ -250,6 +250,9 @@ pub struct DagState {
     pub present: bool,
 }
 
+/// The send connector production sends internet mail through when the plan names none.
+pub const INTERNET_CONNECTOR: &str = "(the internet send connector)";
+
 /// Work a step started, or the plan declares, that a later step must finish.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Pending {

@@ -270,8 +270,8 @@ pub struct MailFlow {
     pub server: Text,
     /// `inbound anonymous` or `inbound gateway "smtp.contoso.com"`.
     pub inbound: Option<Inbound>,
-    /// `send-connector "Internet Connector"` (one statement per connector).
-    pub send_connectors: Vec<Text>,
+    /// `send-connector "Internet Connector" [smart-host "relay"]` (one statement per connector).
+    pub send_connectors: Vec<SendConnector>,
     /// `accepted-domain "contoso.com" [authoritative]`
     pub accepted_domains: Vec<AcceptedDomain>,
     /// `routing-group-connector "NAME" { ... }`
@@ -287,6 +287,15 @@ pub enum Inbound {
     Anonymous(Span),
     /// `inbound gateway "host"`: through a gateway or Edge server.
     Gateway(Text),
+}
+
+/// `send-connector "Internet Connector" [smart-host "relay.example.com"]`
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SendConnector {
+    /// Its name.
+    pub name: Text,
+    /// The relay it delivers through, when it is created (none: DNS).
+    pub smart_host: Option<Text>,
 }
 
 /// `accepted-domain "contoso.com" [authoritative]`

@@ -4,7 +4,7 @@
 use super::args::{self, Args};
 use super::ast::{
     AcceptedDomain, ClientAccess, CrossForestConnector, Inbound, ItemKind, MailFlow,
-    OutlookAnywhere, RoutingGroupConnector, Text, Urls,
+    OutlookAnywhere, RoutingGroupConnector, SendConnector, Text, Urls,
 };
 use super::build::{Builder, Seen};
 use super::parser::Stmt;
@@ -163,10 +163,16 @@ pub fn build_mail_flow(b: &mut Builder, stmt: &Stmt) -> Option<ItemKind> {
             "inbound" if seen.first(b, child) => flow.inbound = build_inbound(b, child),
             "send-connector" => {
                 b.no_block(child);
-                let mut args = Args::new(child, "send-connector \"Name\"");
+                let mut args = Args::new(child, "send-connector \"Name\" [smart-host \"host\"]");
                 let name = args.name(b, "the connector's name");
+                let smart_host = if args.eat("smart-host").is_some() {
+                    args.name(b, "the smart host's name")
+                } else {
+                    None
+                };
                 if args.finish(b) {
-                    flow.send_connectors.extend(name);
+                    flow.send_connectors
+                        .extend(name.map(|name| SendConnector { name, smart_host }));
                 }
             }
             "accepted-domain" => flow

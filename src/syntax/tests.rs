@@ -303,7 +303,8 @@ fn sketch_plan_builds_the_expected_ast() {
         panic!()
     };
     assert!(matches!(mf.inbound, Some(Inbound::Anonymous(_))));
-    assert_eq!(mf.send_connectors[0].node, "Internet Connector");
+    assert_eq!(mf.send_connectors[0].name.node, "Internet Connector");
+    assert_eq!(mf.send_connectors[0].smart_host, None);
     let ItemKind::Move(mv) = &plan.items[9].kind else {
         panic!()
     };

@@ -354,7 +354,8 @@ fn shape() -> impl Strategy<Value = Shape> {
         validate: b[4],
         suspend: b[5],
         pilot: b[6],
-        mail_flow: b[7],
+        // Decommissioning the old transport servers needs internet mail moved first.
+        mail_flow: b[7] || b[2],
         cas_array: b[8],
     })
 }

@@ -292,31 +292,31 @@ pub(super) fn mail_flow(
             cx.not_generated(ad.domain.span, "an accepted domain");
         }
     }
-    let inbound_anonymous = match &mf.inbound {
-        Some(ast::Inbound::Anonymous(at)) => Some(cx.origin(*at)),
-        // R13: with a gateway (or Edge) in front, nothing changes on the new server; the
-        // gateway is pointed at it by hand, so the runbook says so after the mail flow phase.
-        Some(ast::Inbound::Gateway(host)) => {
-            out.manual.push(ir::ManualStep {
-                text: format!(
-                    "Point the SMTP gateway {} at {} for inbound internet mail (R13)",
-                    host.node, server.name
-                ),
-                after: Some("mail-flow".to_owned()),
-                origin: cx.origin(host.span),
-            });
-            None
-        }
+    // R13: a gateway or relay in front delivers anonymously too; the runbook points it at the
+    // new server.
+    let inbound = match &mf.inbound {
+        Some(ast::Inbound::Anonymous(at)) => Some(ir::Inbound {
+            gateway: None,
+            origin: cx.origin(*at),
+        }),
+        Some(ast::Inbound::Gateway(host)) => Some(ir::Inbound {
+            gateway: Some(host.node.clone()),
+            origin: cx.origin(host.span),
+        }),
         None => None,
     };
     out.mail_flow.push(ir::MailFlow {
         server: server.name.clone(),
         version: server.version.clone(),
-        inbound_anonymous,
+        inbound,
         send_connectors: mf
             .send_connectors
             .iter()
-            .map(|c| (c.node.clone(), cx.origin(c.span)))
+            .map(|c| ir::SendConnector {
+                name: c.name.node.clone(),
+                smart_host: c.smart_host.as_ref().map(|h| h.node.clone()),
+                origin: cx.origin(c.name.span),
+            })
             .collect(),
         routing_group_connectors,
         cross_forest_connectors,

@@ -287,8 +287,14 @@ fn apply(cx: &Cx<'_>, state: &mut State, step: &Step, effect: &Effect, out: &mut
             }
         }
         Effect::Inbound { servers } => {
+            // The MX records and gateways move from the older servers to these.
+            let target = cx.specs.rank(&cx.plan.target.version);
             for s in &mut state.servers {
-                s.inbound = servers.iter().any(|n| n.eq_ignore_ascii_case(&s.name));
+                if servers.iter().any(|n| n.eq_ignore_ascii_case(&s.name)) {
+                    s.inbound = true;
+                } else if cx.specs.rank(&s.version) < target {
+                    s.inbound = false;
+                }
             }
         }
         Effect::Task { server, name } => {
@@ -339,7 +345,8 @@ fn apply(cx: &Cx<'_>, state: &mut State, step: &Step, effect: &Effect, out: &mut
                     Code::E0705,
                     step,
                     cx.phase,
-                    format!("`{server}` is emptied for removal while {problem}"),
+                    // Worded as the removal's own check, which then reports it only once.
+                    format!("`{server}` is removed while {problem}"),
                     &help,
                 );
             }

@@ -6,7 +6,7 @@ use super::Findings;
 use super::apply::Cx;
 use crate::diag::Code;
 use crate::exchange::MailboxKind;
-use crate::ir::state::{BatchPhase, Pending, State, key};
+use crate::ir::state::{BatchPhase, INTERNET_CONNECTOR, Pending, State, key};
 use crate::ir::steps::Step;
 
 /// What still lives on `server`, each as a clause ("it still holds user mailboxes") and the fix.
@@ -65,13 +65,20 @@ pub(super) fn holdings(
         .iter()
         .filter(|c| c.sources.iter().any(|x| is(x)) && !routing.contains(&c.name.as_str()))
     {
-        out.push((
-            format!("it is still a source of the connector {}", c.name),
-            format!(
-                "add `send-connector \"{}\"` to the `mail-flow` block of a new transport server (R14)",
-                c.name
-            ),
-        ));
+        out.push(if c.name == INTERNET_CONNECTOR {
+            (
+                "internet mail still goes out through it".to_owned(),
+                "name the internet send connector in the `mail-flow` block of a new transport server (`send-connector \"NAME\"`), or subscribe a new Edge Transport server (R14)".to_owned(),
+            )
+        } else {
+            (
+                format!("it is still a source of the connector {}", c.name),
+                format!(
+                    "add `send-connector \"{}\"` to the `mail-flow` block of a new transport server (R14)",
+                    c.name
+                ),
+            )
+        });
     }
     for task in &s.tasks {
         out.push((
@@ -82,7 +89,7 @@ pub(super) fn holdings(
     if s.inbound {
         out.push((
             "internet mail still comes in through it".to_owned(),
-            "add `inbound anonymous` (or a gateway) to the `mail-flow` block of a new transport server (R13)".to_owned(),
+            "add `inbound anonymous` (or `inbound gateway \"HOST\"`) to the `mail-flow` block of a new transport server, or subscribe a new Edge Transport server (R13)".to_owned(),
         ));
     }
     for dag in state

@@ -9,8 +9,8 @@
 
 use crate::exchange::{MailboxKind, Service};
 use crate::ir::state::{
-    ConnectorState, DagState, NameState, OabState, OutlookAnywhereState, Pending, ServerState,
-    ServiceUrls, State, key,
+    ConnectorState, DagState, INTERNET_CONNECTOR, NameState, OabState, OutlookAnywhereState,
+    Pending, ServerState, ServiceUrls, State, key,
 };
 use crate::ir::{self, Role};
 use crate::specs::Specs;
@@ -64,13 +64,24 @@ pub fn state(plan: &ir::Plan, specs: &Specs) -> State {
     }
     state.names = names(plan, specs, &state);
     state.offline_address_books = default_oab(plan, specs);
-    state.send_connectors = plan
+    // Production sends and receives internet mail through its Edge servers, else through the
+    // transport servers of the internet-facing site; the plan names the send connectors it
+    // re-sources (R13, R14), else there is one it does not name.
+    let internet = internet_mail_servers(plan, specs);
+    let mut connectors: Vec<String> = plan
         .mail_flow
         .iter()
         .flat_map(|m| &m.send_connectors)
-        .map(|(name, _)| ConnectorState {
-            name: name.clone(),
-            sources: facing_legacy(plan, specs, Role::Hub),
+        .map(|c| c.name.clone())
+        .collect();
+    if connectors.is_empty() {
+        connectors.push(INTERNET_CONNECTOR.to_owned());
+    }
+    state.send_connectors = connectors
+        .into_iter()
+        .map(|name| ConnectorState {
+            name,
+            sources: internet.clone(),
         })
         .collect();
     state.dags = plan
@@ -83,11 +94,9 @@ pub fn state(plan: &ir::Plan, specs: &Specs) -> State {
             present: d.members.iter().all(|m| !is_new(plan, m)),
         })
         .collect();
-    if plan.mail_flow.iter().any(|m| m.inbound_anonymous.is_some()) {
-        for name in facing_legacy(plan, specs, Role::Hub) {
-            if let Some(s) = state.servers.iter_mut().find(|s| s.name == name) {
-                s.inbound = true;
-            }
+    for name in &internet {
+        if let Some(s) = state.servers.iter_mut().find(|s| s.name == *name) {
+            s.inbound = true;
         }
     }
     state.pending = declared(plan, specs);
@@ -199,6 +208,22 @@ fn has_autodiscover(specs: &Specs, version: &str) -> bool {
         .get(version)
         .and_then(|s| s.client_access.as_ref())
         .is_some_and(|c| c.services.contains(&Service::Autodiscover))
+}
+
+/// The existing servers internet mail goes in and out through: Edge Transport servers, else
+/// the transport servers of the internet-facing site.
+fn internet_mail_servers(plan: &ir::Plan, specs: &Specs) -> Vec<String> {
+    let edges: Vec<String> = plan
+        .servers
+        .iter()
+        .filter(|x| !x.new && x.has(Role::Edge))
+        .map(|x| x.name.clone())
+        .collect();
+    if edges.is_empty() {
+        facing_legacy(plan, specs, Role::Hub)
+    } else {
+        edges
+    }
 }
 
 /// Existing servers of the target's forest with `role`, in the internet-facing sites, of the
@@ -385,18 +410,18 @@ fn declared(plan: &ir::Plan, specs: &Specs) -> Vec<Pending> {
         }
     }
     for mf in &plan.mail_flow {
-        if let Some(origin) = &mf.inbound_anonymous {
+        if let Some(inbound) = &mf.inbound {
             add(
                 key::inbound(&mf.server),
                 format!("internet mail comes in through {}", mf.server),
-                origin,
+                &inbound.origin,
             );
         }
-        for (connector, origin) in &mf.send_connectors {
+        for c in &mf.send_connectors {
             add(
-                key::send_connector(connector),
-                format!("the send connector {connector} sends from {}", mf.server),
-                origin,
+                key::send_connector(&c.name),
+                format!("the send connector {} sends from {}", c.name, mf.server),
+                &c.origin,
             );
         }
         for rgc in &mf.routing_group_connectors {

@@ -318,7 +318,7 @@ pub(super) fn certificates(s: &mut Steps<'_>) {
 pub(super) fn mail_flow(s: &mut Steps<'_>) {
     for mf in &s.plan.mail_flow {
         let shell = Steps::exchange(&mf.version);
-        if let Some(origin) = &mf.inbound_anonymous {
+        if let Some(inbound) = &mf.inbound {
             // Where the version receives internet mail on its Client Access servers (2013's
             // front end transport), those of the new servers in the same site.
             let site = s.server(&mf.server).map(|x| x.site.clone());
@@ -332,19 +332,25 @@ pub(super) fn mail_flow(s: &mut Steps<'_>) {
             let context = InboundAnonymous {
                 server: mf.server.clone(),
                 frontend,
+                gateway: inbound.gateway.clone(),
             };
             s.push(
                 shell.clone(),
-                origin,
+                &inbound.origin,
                 StepContext::InboundAnonymous(context),
             );
         }
-        for (connector, origin) in &mf.send_connectors {
+        for c in &mf.send_connectors {
             let context = SendConnectorStep {
                 server: mf.server.clone(),
-                connector: connector.clone(),
+                connector: c.name.clone(),
+                smart_host: c.smart_host.clone(),
             };
-            s.push(shell.clone(), origin, StepContext::SendConnector(context));
+            s.push(
+                shell.clone(),
+                &c.origin,
+                StepContext::SendConnector(context),
+            );
         }
     }
 }

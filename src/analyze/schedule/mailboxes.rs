@@ -297,6 +297,7 @@ pub(super) fn decommission(s: &mut Steps<'_>) {
             let context = DecommissionLegacy {
                 server: d.server.clone(),
                 mailbox: d.mailbox,
+                bridgehead: s.server(&d.server).is_some_and(|x| x.has(ir::Role::Hub)),
                 version: d.version.clone(),
                 console,
                 offline_address_book: oab,

@@ -164,6 +164,9 @@ pub struct InboundAnonymous {
     pub server: String,
     /// New Client Access servers of its site that receive internet mail (2013+ front end).
     pub frontend: Vec<String>,
+    /// The SMTP gateway or relay in front, pointed at it by hand; none: straight from the
+    /// internet.
+    pub gateway: Option<String>,
 }
 
 /// `send_connector` (R14).
@@ -173,6 +176,8 @@ pub struct SendConnectorStep {
     pub server: String,
     /// The connector.
     pub connector: String,
+    /// The relay it delivers through when it is created (none: DNS).
+    pub smart_host: Option<String>,
 }
 
 /// `routing_group_connector` (facts §6.5, R44).

@@ -1,7 +1,7 @@
 //! Contexts of the Edge subscription steps (facts §3, §5.1, §6.5).
 
 use super::{Declares, StepKind};
-use crate::ir::state::{Effect, Need, key};
+use crate::ir::state::{Effect, INTERNET_CONNECTOR, Need, key};
 use serde::Serialize;
 
 /// `edge_subscription` and `edge_sync`: one new Edge Transport server's subscription.
@@ -37,12 +37,21 @@ impl Declares for EdgeStep {
 
     fn effects(&self, kind: StepKind) -> Vec<Effect> {
         if kind == StepKind::EdgeSync {
+            // EdgeSync makes the Edge server's own internet send connector; the MX records
+            // move to it (runbook).
             vec![
                 Effect::Finishes {
                     key: key::edge_file(&self.edge),
                 },
                 Effect::Finishes {
                     key: key::edge(&self.edge),
+                },
+                Effect::Inbound {
+                    servers: vec![self.edge.clone()],
+                },
+                Effect::SendConnector {
+                    connector: INTERNET_CONNECTOR.to_owned(),
+                    sources: vec![self.edge.clone()],
                 },
             ]
         } else {

@@ -153,6 +153,8 @@ pub struct DecommissionLegacy {
     pub server: String,
     /// Whether it has the Mailbox role.
     pub mailbox: bool,
+    /// Whether it is a bridgehead (SMTP connectors may name it).
+    pub bridgehead: bool,
     /// Its version.
     pub version: String,
     /// The console that manages it.
