@@ -205,6 +205,8 @@ codes! {
     W0420,
     /// A DAG with a single member.
     W0421,
+    /// A public folder database in a CCR cluster while public folders replicate.
+    W0422,
     /// An Edge Transport server in a plan whose inbound mail comes through a DMZ relay.
     W0430,
     /// Batches run in another order than the plan writes them (site by site).

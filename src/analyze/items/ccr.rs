@@ -318,3 +318,42 @@ pub(super) fn belong_to_cms(out: &mut ir::Plan) {
         }
     }
 }
+
+/// Point M4 of the second consultant review: a public folder database on a CCR clustered
+/// mailbox server while the organization has other public folder databases that replicate with
+/// it (the older servers' replicas, until they are removed). Microsoft advises against it: after
+/// an unscheduled failover, public folder replication can lose changes (TechNet bb691261).
+pub(super) fn public_folders_in_ccr(cx: &mut Cx<'_>, out: &ir::Plan) {
+    let replicating = out
+        .public_folders
+        .iter()
+        .any(|p| p.batch.is_none() && p.database.is_none());
+    if !replicating {
+        return;
+    }
+    for db in out
+        .databases
+        .iter()
+        .filter(|d| d.create && d.kind == ir::DatabaseKind::PublicFolder)
+    {
+        let Some(ccr) = out
+            .ccrs
+            .iter()
+            .find(|c| c.name.eq_ignore_ascii_case(&db.server) || c.has_node(&db.server))
+        else {
+            continue;
+        };
+        cx.report(
+            Diagnostic::new(
+                Code::W0422,
+                db.origin.span,
+                format!(
+                    "public folder database `{}` is on the clustered mailbox server `{}` while public folders replicate from the older servers",
+                    db.name, ccr.name
+                ),
+            )
+            .with_label("in a CCR cluster")
+            .with_help("while more than one public folder database exists, keep public folders on a Mailbox server outside the cluster (TechNet bb691261: replication can lose changes after an unscheduled failover); once the older replicas are removed, the cluster may hold the only one"),
+        );
+    }
+}

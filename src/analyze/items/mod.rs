@@ -221,6 +221,7 @@ pub(super) fn build(
     public_folder_migration_after_moves(cx, &out);
     dag::dags(cx, &b, plan, &mut out);
     ccr::ccrs(cx, &b, plan, &mut out);
+    ccr::public_folders_in_ccr(cx, &out);
     for (list, span) in decommissions {
         decommission(cx, &b, list, span, &mut out);
     }

@@ -409,8 +409,11 @@ pub(super) fn validations(s: &mut Steps<'_>) {
         if before && s.server(&v.server).is_some_and(|x| !x.new) {
             continue; // validated before the upgrade (coexistence::legacy_validations)
         }
-        let before_switch =
-            s.wants(StepKind::NamespaceSwitch) && s.server(&v.server).is_some_and(|x| x.new);
+        // Hosts-file tests reach a server's client front end: only a Client Access server has
+        // one (point m3 of the second consultant review).
+        let before_switch = s.wants(StepKind::NamespaceSwitch)
+            && s.server(&v.server)
+                .is_some_and(|x| x.new && x.has(Role::Cas));
         let context = ValidateStep {
             v: v.clone(),
             before_switch,

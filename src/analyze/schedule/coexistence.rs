@@ -338,10 +338,39 @@ pub(super) fn namespace_switch(s: &mut Steps<'_>) {
     } else {
         Vec::new()
     };
+    // Point M2 of the second consultant review: exgen cannot know whether Outlook Anywhere is
+    // used today; the change board must decide it before the switch.
+    let configured = s.target.outlook_anywhere_always_on
+        || s.plan
+            .client_access
+            .iter()
+            .any(|c| c.outlook_anywhere.is_some());
+    let outlook_anywhere_dropped = if configured {
+        None
+    } else {
+        s.plan
+            .servers
+            .iter()
+            .filter(|x| {
+                !x.new
+                    && s.plan.in_target_forest(x)
+                    && s.plan.faces_internet(&x.site)
+                    && (x.has(Role::Cas) || x.has(Role::Mailbox))
+            })
+            .map(|x| &x.exchange.version)
+            .find(|v| {
+                s.specs
+                    .get(v)
+                    .and_then(|spec| spec.client_access.as_ref())
+                    .is_some_and(|ca| ca.services.contains(&Service::OutlookAnywhere))
+            })
+            .cloned()
+    };
     let context = NamespaceSwitch {
         names,
         new_cas,
         validated_first,
+        outlook_anywhere_dropped,
     };
     let origin = primary.origin.clone();
     s.push(

@@ -277,6 +277,7 @@ pub(super) fn decommission(s: &mut Steps<'_>) {
             let context = DecommissionStep {
                 server: d.server.clone(),
                 mailbox: d.mailbox,
+                public_folders_migrated: s.plan.public_folders.iter().any(|p| p.batch.is_some()),
                 version: d.version.clone(),
                 names_removed,
             };

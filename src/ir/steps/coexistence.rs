@@ -47,6 +47,10 @@ pub struct NamespaceSwitch {
     pub new_cas: Vec<String>,
     /// Those validated before the switch (by hosts-file tests and the validation phase).
     pub validated_first: Vec<String>,
+    /// The older version whose internet-facing servers offer Outlook Anywhere (RPC over HTTP),
+    /// where the plan configures it on no new server and the target has it off until then:
+    /// Outlook clients outside lose it at the switch if they use it.
+    pub outlook_anywhere_dropped: Option<String>,
 }
 
 /// `legacy_scp`: a legacy Client Access server's Autodiscover service connection point.

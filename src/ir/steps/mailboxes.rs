@@ -140,6 +140,9 @@ pub struct DecommissionStep {
     pub server: String,
     /// Whether it has the Mailbox role.
     pub mailbox: bool,
+    /// The plan migrates the public folders to public folder mailboxes (batch migration): the
+    /// legacy databases keep a copy no client reads once the migration is complete.
+    pub public_folders_migrated: bool,
     /// Its version.
     pub version: String,
     /// Names whose DNS records go with it (the legacy name, with the last server it points at).
