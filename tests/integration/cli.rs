@@ -299,3 +299,46 @@ fn count_files(dir: &Path) -> usize {
         })
         .sum()
 }
+
+#[test]
+fn ir_states_prints_the_organization_before_and_after_each_phase() {
+    let plan = repo("examples/contoso-2007-to-2010.exm");
+    let run = exgen(
+        Path::new("."),
+        [
+            "ir".as_ref(),
+            plan.as_os_str(),
+            "--states".as_ref(),
+            "--format".as_ref(),
+            "json".as_ref(),
+        ],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let states: serde_json::Value = serde_json::from_str(&run.stdout).expect("states are JSON");
+    let states = states
+        .as_array()
+        .expect("one state per phase, and the first");
+    assert!(
+        states[0].get("after").is_none(),
+        "the first is before any phase"
+    );
+    assert_eq!(states.last().unwrap()["after"], "decommission");
+    let present = |state: &serde_json::Value, server: &str| {
+        state["servers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["name"] == server)
+            .map(|s| s["present"].as_bool().unwrap())
+    };
+    assert_eq!(present(&states[0], "MAIL2007"), Some(true));
+    assert_eq!(present(&states[0], "MAIL2010"), Some(false));
+    let last = states.last().unwrap();
+    assert_eq!(present(last, "MAIL2007"), Some(false));
+    assert_eq!(present(last, "MAIL2010"), Some(true));
+    assert!(last.get("pending").is_none(), "nothing left to do: {last}");
+    // Who reaches what: every row served at the end, through the new server.
+    let access = last["access"].as_array().expect("access rows");
+    assert!(!access.is_empty());
+    assert!(access.iter().all(|row| row["ok"] == true), "{access:?}");
+}
