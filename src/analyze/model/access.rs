@@ -401,39 +401,20 @@ impl Clients<'_> {
     /// Whether `host` resolves to present servers that each serve `service` to `version`
     /// mailboxes themselves: of that version, or proxying to it.
     fn leads_to(&self, state: &State, host: &str, version: &str, service: Service) -> bool {
-        state
-            .names
-            .iter()
-            .find(|n| n.host.eq_ignore_ascii_case(host))
-            .is_some_and(|n| {
-                !n.servers.is_empty()
-                    && n.servers.iter().all(|s| {
-                        find(state, s).is_some_and(|x| {
-                            x.present
-                                && (x.version == version
-                                    || self
-                                        .specs
-                                        .get(&x.version)
-                                        .and_then(|sp| sp.client_access.as_ref())
-                                        .and_then(|ca| ca.serves.iter().find(|r| r.with == version))
-                                        .is_some_and(|r| r.how.get(&service) == Some(&How::Proxy)))
-                        })
-                    })
-            })
+        resolves_to_all(state, host, |x| {
+            x.version == version
+                || self
+                    .specs
+                    .get(&x.version)
+                    .and_then(|sp| sp.client_access.as_ref())
+                    .and_then(|ca| ca.serves.iter().find(|r| r.with == version))
+                    .is_some_and(|r| r.how.get(&service) == Some(&How::Proxy))
+        })
     }
 
     /// Whether `host` resolves to present Client Access servers of `version` only.
     fn points_at_version(&self, state: &State, host: &str, version: &str) -> bool {
-        state
-            .names
-            .iter()
-            .find(|n| n.host.eq_ignore_ascii_case(host))
-            .is_some_and(|n| {
-                !n.servers.is_empty()
-                    && n.servers
-                        .iter()
-                        .all(|s| find(state, s).is_some_and(|x| x.present && x.version == version))
-            })
+        resolves_to_all(state, host, |x| x.version == version)
     }
 
     /// A redirect to the older version's own URL for `service`, which must be on a name that
@@ -572,6 +553,21 @@ impl Clients<'_> {
 pub(super) struct Why {
     message: String,
     help: String,
+}
+
+/// Whether `host` resolves to at least one server, and every one it resolves to is present and
+/// meets `ok`.
+fn resolves_to_all(state: &State, host: &str, ok: impl Fn(&ServerState) -> bool) -> bool {
+    state
+        .names
+        .iter()
+        .find(|n| n.host.eq_ignore_ascii_case(host))
+        .is_some_and(|n| {
+            !n.servers.is_empty()
+                && n.servers
+                    .iter()
+                    .all(|s| find(state, s).is_some_and(|x| x.present && ok(x)))
+        })
 }
 
 fn find<'s>(state: &'s State, name: &str) -> Option<&'s ServerState> {

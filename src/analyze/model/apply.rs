@@ -340,16 +340,7 @@ fn apply(cx: &Cx<'_>, state: &mut State, step: &Step, effect: &Effect, out: &mut
         }
         Effect::Finishes { key } => finish(state, key),
         Effect::Emptied { server } => {
-            for (problem, help) in super::decommission::holdings(cx, state, server, true) {
-                out.error(
-                    Code::E0705,
-                    step,
-                    cx.phase,
-                    // Worded as the removal's own check, which then reports it only once.
-                    format!("`{server}` is removed while {problem}"),
-                    &help,
-                );
-            }
+            super::decommission::report_holdings(cx, state, step, server, true, out);
             finish(state, &crate::ir::state::key::emptied(server));
         }
         Effect::Removed { server } => super::decommission::remove(cx, state, step, server, out),

@@ -12,12 +12,7 @@ use crate::ir::steps::Step;
 /// What still lives on `server`, each as a clause ("it still holds user mailboxes") and the fix.
 /// When it is only `emptying` (a 2000/2003 server checked before the step that removes the last
 /// of them with their routing group connectors), those connectors do not count.
-pub(super) fn holdings(
-    cx: &Cx<'_>,
-    state: &State,
-    server: &str,
-    emptying: bool,
-) -> Vec<(String, String)> {
+fn holdings(cx: &Cx<'_>, state: &State, server: &str, emptying: bool) -> Vec<(String, String)> {
     let mut out = Vec::new();
     let routing: Vec<&str> = cx
         .plan
@@ -114,6 +109,27 @@ pub(super) fn holdings(
     out
 }
 
+/// Reports what still lives on `server` (E0705). The check before a 2000/2003 server's removal
+/// (`emptying`) is worded as the removal's own, so each problem is reported once.
+pub(super) fn report_holdings(
+    cx: &Cx<'_>,
+    state: &State,
+    step: &Step,
+    server: &str,
+    emptying: bool,
+    out: &mut Findings,
+) {
+    for (problem, help) in holdings(cx, state, server, emptying) {
+        out.error(
+            Code::E0705,
+            step,
+            cx.phase,
+            format!("`{server}` is removed while {problem}"),
+            &help,
+        );
+    }
+}
+
 /// What still points at `server`, with the fix.
 fn references(state: &State, server: &str) -> Vec<(String, String)> {
     let is = |name: &str| name.eq_ignore_ascii_case(server);
@@ -149,15 +165,7 @@ pub(super) fn remove(
     server: &str,
     out: &mut Findings,
 ) {
-    for (problem, help) in holdings(cx, state, server, false) {
-        out.error(
-            Code::E0705,
-            step,
-            cx.phase,
-            format!("`{server}` is removed while {problem}"),
-            &help,
-        );
-    }
+    report_holdings(cx, state, step, server, false, out);
     for (problem, help) in references(state, server) {
         out.error(
             Code::E0706,
