@@ -87,7 +87,6 @@ pub(super) fn load(cx: &mut Cx<'_>, path: &Spanned<String>) -> Option<CsvFile> {
     }
     Some(CsvFile {
         source: path.node.clone(),
-        output: file_name(path),
         column: column.clone(),
         rows,
         contents: text.to_owned(),
@@ -115,11 +114,6 @@ fn split_header(line: &str) -> Vec<String> {
     names
 }
 
-/// The last component of a Windows or `/` path.
-fn file_name(path: &str) -> String {
-    path.rsplit(['\\', '/']).next().unwrap_or(path).to_owned()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -134,12 +128,5 @@ mod tests {
             split_header("EmailAddress, Name"),
             vec!["EmailAddress", "Name"]
         );
-    }
-
-    #[test]
-    fn file_name_takes_either_separator() {
-        assert_eq!(file_name(r"waves\wave1.csv"), "wave1.csv");
-        assert_eq!(file_name("waves/wave2.csv"), "wave2.csv");
-        assert_eq!(file_name(r"\\srv\share\w.csv"), "w.csv");
     }
 }

@@ -529,10 +529,8 @@ pub struct CrossForestMove {
 /// A CSV file of mailboxes, read at compile time and copied next to the scripts.
 #[derive(Debug, Clone, Serialize)]
 pub struct CsvFile {
-    /// The path as written in the plan.
+    /// The path as written in the plan (lowering names its copy in the output folder).
     pub source: String,
-    /// Its file name in the output folder.
-    pub output: String,
     /// The column holding the mailbox identity.
     pub column: String,
     /// Number of data rows.

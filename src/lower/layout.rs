@@ -60,6 +60,70 @@ fn script(s: &ScheduledScript, number: usize, file: String) -> Script<'_> {
     }
 }
 
+/// The files of one move batch in the output folder: the copies of the plan's CSV files, in
+/// the batch's order, and the CSV a migration batch's script writes next to itself at run time.
+#[derive(Debug, Clone, Serialize)]
+pub struct BatchFiles {
+    /// The plan's CSV files, by their own file name (made safe), numbered where two would clash.
+    pub csv: Vec<String>,
+    /// `migration-batch-<batch>.csv`.
+    pub migration_csv: String,
+}
+
+/// The file names of every batch, by batch name (batch names are unique, E0201). Names are
+/// compared ignoring case, as Windows does, and never clash with each other.
+#[must_use]
+pub fn batch_files(plan: &crate::ir::Plan) -> std::collections::BTreeMap<&str, BatchFiles> {
+    let mut taken: Vec<String> = Vec::new();
+    let mut unique = |name: String| {
+        let mut candidate = name.clone();
+        let mut n = 1;
+        while taken.iter().any(|t| t.eq_ignore_ascii_case(&candidate)) {
+            n += 1;
+            candidate = format!("{n}-{name}");
+        }
+        taken.push(candidate.clone());
+        candidate
+    };
+    let mut out = std::collections::BTreeMap::new();
+    for batch in &plan.moves {
+        let csv = batch
+            .csv
+            .iter()
+            .map(|c| unique(csv_copy_name(&c.source)))
+            .collect();
+        let migration_csv = unique(if batch.name.chars().any(|c| c.is_ascii_alphanumeric()) {
+            format!("migration-batch-{}.csv", slug(&batch.name))
+        } else {
+            "migration-batch.csv".to_owned()
+        });
+        out.insert(batch.name.as_str(), BatchFiles { csv, migration_csv });
+    }
+    out
+}
+
+/// The copy of a plan's CSV file keeps its file name, with either separator, made safe for
+/// every file system: characters other than ASCII letters, digits, `.`, `-` and `_` become `-`.
+fn csv_copy_name(path: &str) -> String {
+    let name = path.rsplit(['\\', '/']).next().unwrap_or(path);
+    let safe: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let safe = safe.trim_matches(['.', '-']).to_owned();
+    if safe.is_empty() || !safe.to_ascii_lowercase().ends_with(".csv") {
+        format!("{}.csv", if safe.is_empty() { "mailboxes" } else { &safe })
+    } else {
+        safe
+    }
+}
+
 /// The name the ExMerge export files of `server` share: `00-exmerge-<server>`, before
 /// script 01 in a listing because the export and the server's removal come first.
 #[must_use]
@@ -87,12 +151,22 @@ pub fn slug(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::slug;
+    use super::*;
 
     #[test]
     fn slugs_are_file_name_safe() {
         assert_eq!(slug("MAIL2010"), "mail2010");
         assert_eq!(slug("Zürich Ex 01"), "z-rich-ex-01");
         assert_eq!(slug("..."), "server");
+    }
+
+    #[test]
+    fn csv_copies_keep_their_file_name_made_safe() {
+        assert_eq!(csv_copy_name(r"waves\wave1.csv"), "wave1.csv");
+        assert_eq!(csv_copy_name("waves/wave2.csv"), "wave2.csv");
+        assert_eq!(csv_copy_name(r"\\srv\share\w.csv"), "w.csv");
+        assert_eq!(csv_copy_name("Welle ä 1.CSV"), "Welle---1.CSV");
+        assert_eq!(csv_copy_name("..\u{202e}vsc.exe"), "vsc.exe.csv");
+        assert_eq!(csv_copy_name("..."), "mailboxes.csv");
     }
 }

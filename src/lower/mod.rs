@@ -33,11 +33,12 @@ pub fn lower(
     specs: &Specs,
 ) -> Result<Vec<OutputFile>, Diagnostics> {
     let scripts = layout::scripts(schedule);
+    let batches = layout::batch_files(plan);
     let env = render::Renderer::shared();
     let mut files = Vec::new();
     let mut diags = Diagnostics::new();
     for script in &scripts {
-        match env.script(plan, specs, script, scripts.len()) {
+        match env.script(plan, specs, script, scripts.len(), &batches) {
             Ok(text) => files.push(OutputFile {
                 path: script.file.clone(),
                 contents: text,
@@ -79,9 +80,12 @@ pub fn lower(
         }
     }
     for batch in &plan.moves {
-        for csv in &batch.csv {
+        let Some(names) = batches.get(batch.name.as_str()) else {
+            continue;
+        };
+        for (csv, name) in batch.csv.iter().zip(&names.csv) {
             files.push(OutputFile {
-                path: csv.output.clone(),
+                path: name.clone(),
                 contents: csv.contents.clone(),
             });
         }

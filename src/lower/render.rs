@@ -6,15 +6,16 @@
 //! a filter marks it safe: `comment` (a `#` comment), `code` (Markdown code span), `list`
 //! (comma-separated literals), `bool` (`$true`/`$false`). Templates mark nothing else safe.
 
-use super::layout::Script;
+use super::layout::{BatchFiles, Script};
 use super::users;
 use crate::escape;
 use crate::ir;
 use crate::ir::state::State;
-use crate::ir::steps::{Shell, Step, StepKind};
+use crate::ir::steps::{Shell, Step, StepContext, StepKind};
 use crate::specs::{Specs, VersionSpec};
 use minijinja::value::{Serde, Value, ValueKind};
 use minijinja::{AutoEscape, Environment, Error, ErrorKind, UndefinedBehavior};
+use std::collections::BTreeMap;
 
 include!(concat!(env!("OUT_DIR"), "/templates.rs"));
 
@@ -143,6 +144,7 @@ impl Renderer {
         specs: &Specs,
         script: &Script<'_>,
         total: usize,
+        batches: &BTreeMap<&str, BatchFiles>,
     ) -> Result<String, Error> {
         let spec = specs.get(script.shell.version());
         let common = minijinja::context! {
@@ -179,7 +181,14 @@ impl Renderer {
                     ),
                 )
             })?;
-            let ctx = minijinja::context! { origin => Serde(&step.origin), step => Serde(&step.context), ..common.clone() };
+            // The files a step reads or writes next to the script, as lowering names them.
+            let files = match &step.context {
+                StepContext::MoveMailboxes(m)
+                | StepContext::MoveMailboxesCrossForest(m)
+                | StepContext::MigrationBatch(m) => batches.get(m.batch.name.as_str()),
+                _ => None,
+            };
+            let ctx = minijinja::context! { origin => Serde(&step.origin), step => Serde(&step.context), files => Serde(files), ..common.clone() };
             let cite = format!(
                 "# {}:{}  {}\n",
                 escape::ps_comment(&plan.file),

@@ -211,3 +211,55 @@ fn galsync_task_loads_the_v15_shell() {
     ));
     assert!(schedule.contents.contains("/rp * /rl HIGHEST /f"));
 }
+
+/// Output file names are lowering's: two CSV files of one name from different folders, and two
+/// migration batches whose names differ only in punctuation, get names of their own, and each
+/// script reads the name its file got.
+#[test]
+fn files_next_to_the_scripts_never_clash() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    for sub in ["a", "b"] {
+        std::fs::create_dir(dir.path().join(sub)).unwrap();
+        std::fs::write(
+            dir.path().join(sub).join("wave.csv"),
+            format!("EmailAddress\r\n{sub}@contoso.com\r\n"),
+        )
+        .unwrap();
+    }
+    let text = r#"plan "Clash" {
+  target exchange 2013 cu23
+  media "\\fs01\media\Exchange2013CU23"
+  namespaces { primary "mail.contoso.com"; autodiscover "autodiscover.contoso.com" }
+  site "HQ" internet-facing {
+    server MAIL2010 { exchange 2010 sp3 ru11; roles cas hub mailbox }
+    server MAIL2013 { exchange 2013 cu23; os "Windows Server 2012 R2"; roles cas mailbox; new }
+  }
+  certificate on MAIL2013 { names primary autodiscover }
+  database DB2013 on MAIL2013
+  move mailboxes to DB2013 { batch "Wave 1"; csv "a\wave.csv"; method migration-batch }
+  move mailboxes to DB2013 { batch "wave-1"; csv "b/wave.csv"; method migration-batch }
+}
+"#;
+    let plan = dir.path().join("clash.exm");
+    std::fs::write(&plan, text).unwrap();
+    let files = common::compile_ok(&plan);
+    let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    assert!(paths.contains(&"wave.csv"), "{paths:?}");
+    assert!(paths.contains(&"2-wave.csv"), "{paths:?}");
+    let moves = files
+        .iter()
+        .find(|f| f.path.ends_with("move-mailboxes.ps1"))
+        .expect("the moves script");
+    for name in [
+        "'wave.csv'",
+        "'2-wave.csv'",
+        "'migration-batch-wave-1.csv'",
+        "'2-migration-batch-wave-1.csv'",
+    ] {
+        assert!(
+            moves.contents.contains(name),
+            "{name} in {}",
+            moves.contents
+        );
+    }
+}

@@ -205,17 +205,7 @@ pub(super) fn mailbox_move(
                 }
             }
             ast::MoveSource::Csv(path) => {
-                if let Some(mut file) = csv::load(cx, path) {
-                    let taken = out
-                        .moves
-                        .iter()
-                        .flat_map(|m| &m.csv)
-                        .chain(&batch.csv)
-                        .filter(|c| c.output.eq_ignore_ascii_case(&file.output))
-                        .count();
-                    if taken > 0 {
-                        file.output = format!("{}-{}", taken + 1, file.output);
-                    }
+                if let Some(file) = csv::load(cx, path) {
                     batch.csv.push(file);
                 }
             }

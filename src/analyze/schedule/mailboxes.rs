@@ -89,7 +89,6 @@ pub(super) fn moves(s: &mut Steps<'_>) {
             target_identity: identity,
             offline_from,
             offline_source,
-            csv_file: format!("{}.csv", csv_name(&batch.name)),
             synchronous,
             after: if s.wants(StepKind::ArbitrationStatus) && s.wants(StepKind::MoveArbitration) {
                 arbitration_batch(s)
@@ -437,25 +436,6 @@ fn arbitration_batch(s: &Steps<'_>) -> Vec<String> {
         vec![super::coexistence::ARBITRATION_BATCH.to_owned()]
     } else {
         Vec::new()
-    }
-}
-
-/// A file name for a migration batch's CSV: `migration-batch-` and the batch name's ASCII
-/// letters and digits in lower case, other characters becoming `-`.
-fn csv_name(batch: &str) -> String {
-    let mut slug = String::new();
-    for c in batch.chars() {
-        if c.is_ascii_alphanumeric() {
-            slug.push(c.to_ascii_lowercase());
-        } else if !slug.is_empty() && !slug.ends_with('-') {
-            slug.push('-');
-        }
-    }
-    let slug = slug.trim_end_matches('-');
-    if slug.is_empty() {
-        "migration-batch".to_owned()
-    } else {
-        format!("migration-batch-{slug}")
     }
 }
 

@@ -28,8 +28,6 @@ pub struct MoveMailboxes {
     pub offline_from: Vec<String>,
     /// Where that rule comes from.
     pub offline_source: Option<String>,
-    /// The CSV file a migration batch script writes next to itself at run time.
-    pub csv_file: String,
     /// Whether the moves are done when the script ends (2007's `Move-Mailbox`), rather than
     /// requests that run on (2010 and later).
     pub synchronous: bool,
