@@ -2,23 +2,15 @@
 //! applied. Effects with preconditions of their own (installing beside older servers, removing
 //! a server) check them here.
 
-use super::Findings;
+use super::{Cx, Findings};
 use crate::diag::Code;
 use crate::exchange::MailboxKind;
+use crate::ir::Role;
 use crate::ir::state::{
     BatchPhase, BatchState, ConnectorState, DagState, Effect, MailboxMove, Need, OabState,
     OutlookAnywhereState, Pending, ServerState, ServiceUrls, State,
 };
 use crate::ir::steps::Step;
-use crate::ir::{self, Role};
-use crate::specs::Specs;
-
-/// Everything one step needs from the plan and specs.
-pub(super) struct Cx<'a> {
-    pub plan: &'a ir::Plan,
-    pub specs: &'a Specs,
-    pub phase: &'a str,
-}
 
 /// Checks `step`'s needs, then applies its effects to `state`.
 pub(super) fn step(cx: &Cx<'_>, state: &mut State, step: &Step, out: &mut Findings) {

@@ -2,8 +2,7 @@
 //! content, OAB generation, connector sources, scheduled tasks, inbound mail, DAG membership,
 //! moves still running from it) and nothing may point at it (names, DAG witnesses).
 
-use super::Findings;
-use super::apply::Cx;
+use super::{Cx, Findings};
 use crate::diag::Code;
 use crate::exchange::MailboxKind;
 use crate::ir::state::{BatchPhase, INTERNET_CONNECTOR, Pending, State, key};

@@ -26,6 +26,13 @@ use crate::ir::steps::{Schedule, Step};
 use crate::ir::{self};
 use crate::specs::Specs;
 
+/// Everything one step needs from the plan and specs, in the phase it runs in.
+pub(super) struct Cx<'a> {
+    pub plan: &'a ir::Plan,
+    pub specs: &'a Specs,
+    pub phase: &'a str,
+}
+
 /// Diagnostics found by the walk, at most one per problem.
 pub(super) struct Findings {
     diags: Diagnostics,
@@ -97,7 +104,7 @@ pub fn walk(plan: &ir::Plan, schedule: &Schedule, specs: &Specs) -> (Vec<State>,
             steps.extend(scripts[i].steps.iter());
             i += 1;
         }
-        let cx = apply::Cx { plan, specs, phase };
+        let cx = Cx { plan, specs, phase };
         for step in &steps {
             apply::step(&cx, &mut state, step, &mut out);
         }
