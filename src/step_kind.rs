@@ -2,8 +2,9 @@
 //!
 //! [`StepKind`] is the fieldless enum the specs name in their `phases` (checked when they load)
 //! and every stage uses; `ir::steps::StepContext` is the enum of typed template contexts, one
-//! per kind. Both come from the one list in [`with_step_kinds!`], so a kind cannot exist in one
-//! and be missing from the other. This module is a bottom layer: specs and the IR both use it.
+//! per kind. Both come from the one list in [`with_step_kinds!`](crate::with_step_kinds), so a
+//! kind cannot exist in one and be missing from the other. This module is a bottom layer: specs
+//! and the IR both use it.
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
