@@ -736,6 +736,21 @@ pub struct Shell {
     /// The command that connects the shell once `remote_script` is loaded, for `remote` shells.
     #[serde(default)]
     pub connect: Option<String>,
+    /// How a script widens the shell's recipient scope to the whole forest (the macro
+    /// `forest_scope` of `templates/common/macros.ps1.j2` writes it).
+    pub recipient_scope: Fact<RecipientScope>,
+}
+
+/// How a Management Shell session is made to see the recipients of every domain of the
+/// forest: each shell starts with those of its computer's domain only (TechNet bb124791).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RecipientScope {
+    /// `$AdminSessionADSettings.ViewEntireForest`, a property of the session's settings object
+    /// (2007 has no cmdlet for it).
+    SessionVariable,
+    /// `Set-AdServerSettings -ViewEntireForest` (2010 and later).
+    SetAdServerSettings,
 }
 
 /// An operating system a new server may run: matched by words in the plan's `os` text.
