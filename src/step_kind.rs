@@ -22,6 +22,8 @@ macro_rules! with_step_kinds {
             "prepare_schema" => PrepareSchema(Prepare),
             /// R07: `/PrepareAD` from the media.
             "prepare_ad" => PrepareAd(Prepare),
+            /// Facts §4.1, §4.3: `/PrepareDomain:<FQDN>` for each domain of a forest with several.
+            "prepare_domains" => PrepareDomains(PrepareDomains),
             /// R06: setup of one new server, all its roles in one run.
             "install_server" => InstallServer(InstallServer),
             /// Autodiscover service connection point and virtual directory URLs of a new server.

@@ -665,6 +665,8 @@ pub struct Setup {
     pub prepare_schema: Vec<String>,
     /// Switches for /PrepareAD.
     pub prepare_ad: Vec<String>,
+    /// The domain preparation switch, the domain's FQDN follows (`/PrepareDomain:`, facts §4.1).
+    pub prepare_domain: String,
     /// Switches for an install.
     pub install: Vec<String>,
     /// Prefix of the roles switch, the role names follow comma-separated.

@@ -49,6 +49,63 @@ fn removing_any_generated_step_is_reported() {
     );
 }
 
+/// Finding B3 of the consultant review: `/PrepareAD` prepares only the domain it runs in. In a
+/// forest with several domains, `/PrepareDomain` runs for each (the root domain too, declared
+/// or not) between `/PrepareAD` and the first install, and without it the model reports the
+/// install running before the child domain is prepared. A forest with one domain gets none.
+#[test]
+fn each_domain_of_a_forest_with_several_is_prepared_before_the_first_install() {
+    let path = common::root().join("tests/plans/ok/child-domain-2016-to-se.exm");
+    let (file, _, loader) = load(&path);
+    let checked = exgen::check(&file, &loader).0.expect("the plan checks");
+    let phases: Vec<&str> = checked
+        .schedule
+        .scripts
+        .iter()
+        .map(|s| s.phase.as_str())
+        .collect();
+    let at = |phase: &str| phases.iter().position(|p| *p == phase).unwrap();
+    assert!(at("prepare-ad") < at("prepare-domains") && at("prepare-domains") < at("install"));
+    let step = &checked.schedule.scripts[at("prepare-domains")].steps[0];
+    let StepContext::PrepareDomains(prepare) = &step.context else {
+        panic!("not a domain preparation: {}", step.kind());
+    };
+    let domains: Vec<(&str, &str)> = prepare
+        .domains
+        .iter()
+        .map(|d| (d.domain.as_str(), d.switches[0].as_str()))
+        .collect();
+    assert_eq!(
+        domains,
+        [
+            ("contoso.com", "/PrepareDomain:contoso.com"),
+            ("eu.contoso.com", "/PrepareDomain:eu.contoso.com")
+        ]
+    );
+
+    let mut schedule = checked.schedule.clone();
+    schedule.scripts.remove(at("prepare-domains"));
+    let (_, diags) = exgen::analyze::model::walk(&checked.plan, &schedule, Specs::embedded());
+    assert!(
+        diags.iter().any(|d| d.code.as_str() == "E0707"
+            && d.message.contains("`install_server`")
+            && d.message.contains("`eu.contoso.com`")),
+        "{diags:?}"
+    );
+
+    let one = common::root().join("examples/woodgrove-2013-to-2019.exm");
+    let (file, _, loader) = load(&one);
+    let checked = exgen::check(&file, &loader).0.expect("the plan checks");
+    assert!(
+        checked
+            .schedule
+            .scripts
+            .iter()
+            .all(|s| s.phase != "prepare-domains"),
+        "one domain: /PrepareAD prepares it"
+    );
+}
+
 /// How many steps of `checked` were removed one at a time, and those whose removal the walk
 /// did not report.
 fn unreported_removals(checked: &exgen::ir::Checked, name: &str) -> (usize, Vec<String>) {
