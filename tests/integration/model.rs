@@ -267,6 +267,8 @@ struct Shape {
     pilot: bool,
     mail_flow: bool,
     cas_array: bool,
+    /// The forest has a child domain besides its root (domain preparation, finding B3).
+    child_domain: bool,
 }
 
 fn roles(version: &str) -> &'static str {
@@ -278,7 +280,7 @@ fn roles(version: &str) -> &'static str {
 }
 
 /// The plan a shape describes: one internet-facing site (and a branch), each with one older
-/// server holding every role and one new one beside it.
+/// server holding every role and one new one beside it, in a forest of one domain (or two).
 fn plan_text(x: &Shape) -> String {
     use std::fmt::Write as _;
     let p = &PATHS[x.path];
@@ -294,8 +296,13 @@ fn plan_text(x: &Shape) -> String {
     writeln!(w, "  media \"\\\\fs01\\media\\Exchange\"").unwrap();
     writeln!(
         w,
-        "  forest \"contoso.com\" {{ functional-level {}; domain \"contoso.com\" }}",
-        p.functional_level
+        "  forest \"contoso.com\" {{ functional-level {}; domain \"contoso.com\"{} }}",
+        p.functional_level,
+        if x.child_domain {
+            "; domain \"eu.contoso.com\""
+        } else {
+            ""
+        }
     )
     .unwrap();
     writeln!(w, "  namespaces {{").unwrap();
@@ -402,7 +409,7 @@ fn plan_text(x: &Shape) -> String {
 }
 
 fn shape() -> impl Strategy<Value = Shape> {
-    (0..PATHS.len(), any::<[bool; 9]>()).prop_map(|(path, b)| Shape {
+    (0..PATHS.len(), any::<[bool; 10]>()).prop_map(|(path, b)| Shape {
         path,
         branch: b[0],
         public_folders: b[1],
@@ -413,7 +420,50 @@ fn shape() -> impl Strategy<Value = Shape> {
         pilot: b[6],
         mail_flow: b[7],
         cas_array: b[8],
+        child_domain: b[9],
     })
+}
+
+/// Every path, deterministically, in a forest with a child domain: the domains are prepared
+/// between `/PrepareAD` and the first install, whatever the target, and each step is needed.
+#[test]
+fn every_path_prepares_both_domains_of_a_forest_with_a_child_domain() {
+    for (path, p) in PATHS.iter().enumerate() {
+        let x = Shape {
+            path,
+            branch: true,
+            public_folders: false,
+            decommission: true,
+            outlook_anywhere: false,
+            validate: false,
+            suspend: false,
+            pilot: false,
+            mail_flow: false,
+            cas_array: false,
+            child_domain: true,
+        };
+        let text = plan_text(&x);
+        let (file, _) =
+            exgen::source::SourceFile::from_bytes("generated.exm".to_owned(), text.as_bytes());
+        let (checked, diags) = exgen::check(&file, &common::DirLoader(common::root()));
+        let rendered = exgen::diag::render::terminal(&file, &diags, false);
+        let checked = checked.unwrap_or_else(|| panic!("{text}\n{rendered}"));
+        let phases: Vec<&str> = checked
+            .schedule
+            .scripts
+            .iter()
+            .map(|s| s.phase.as_str())
+            .collect();
+        let domains = phases.iter().position(|p| *p == "prepare-domains");
+        let install = phases.iter().position(|p| *p == "install");
+        assert!(
+            domains.is_some_and(|d| install.is_some_and(|i| d < i)),
+            "{}: {phases:?}",
+            p.target
+        );
+        let (_, missed) = unreported_removals(&checked, "generated.exm");
+        assert!(missed.is_empty(), "{text}\n{}", missed.join("\n"));
+    }
 }
 
 proptest! {
