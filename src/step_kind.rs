@@ -2,8 +2,9 @@
 //!
 //! [`StepKind`] is the fieldless enum the specs name in their `phases` (checked when they load)
 //! and every stage uses; `ir::steps::StepContext` is the enum of typed template contexts, one
-//! per kind. Both come from the one list in [`with_step_kinds!`], so a kind cannot exist in one
-//! and be missing from the other. This module is a bottom layer: specs and the IR both use it.
+//! per kind. Both come from the one list in [`with_step_kinds!`](crate::with_step_kinds), so a
+//! kind cannot exist in one and be missing from the other. This module is a bottom layer: specs
+//! and the IR both use it.
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -21,6 +22,8 @@ macro_rules! with_step_kinds {
             "prepare_schema" => PrepareSchema(Prepare),
             /// R07: `/PrepareAD` from the media.
             "prepare_ad" => PrepareAd(Prepare),
+            /// Facts §4.1, §4.3: `/PrepareDomain:<FQDN>` for each domain of a forest with several.
+            "prepare_domains" => PrepareDomains(PrepareDomains),
             /// R06: setup of one new server, all its roles in one run.
             "install_server" => InstallServer(InstallServer),
             /// Autodiscover service connection point and virtual directory URLs of a new server.

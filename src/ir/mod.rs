@@ -94,6 +94,21 @@ impl Plan {
         }
     }
 
+    /// The domains of the forest the new servers go into ([`Forest::domain_names`]). Empty when
+    /// that forest is not declared, or is not known among several.
+    #[must_use]
+    pub fn target_domains(&self) -> Vec<String> {
+        let forest = match &self.target_forest {
+            Some(target) => self
+                .forests
+                .iter()
+                .find(|f| f.name.eq_ignore_ascii_case(target)),
+            None if self.forests.len() == 1 => self.forests.first(),
+            None => None,
+        };
+        forest.map(Forest::domain_names).unwrap_or_default()
+    }
+
     /// Whether `site` is internet-facing (R05): clients from the internet reach it first.
     #[must_use]
     pub fn faces_internet(&self, site: &str) -> bool {
@@ -153,6 +168,21 @@ pub struct Forest {
     /// This forest's FromMIIS organizational unit (R22), by distinguished name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub galsync_ou: Option<String>,
+}
+
+impl Forest {
+    /// Its domains: the root domain (the forest's name) first, then every domain the plan
+    /// declares, in plan order, each once (case aside).
+    #[must_use]
+    pub fn domain_names(&self) -> Vec<String> {
+        let mut domains: Vec<String> = Vec::new();
+        for domain in std::iter::once(&self.name).chain(&self.domains) {
+            if !domains.iter().any(|d| d.eq_ignore_ascii_case(domain)) {
+                domains.push(domain.clone());
+            }
+        }
+        domains
+    }
 }
 
 /// The namespaces clients use.
@@ -755,4 +785,37 @@ pub struct ExMerge {
     pub data_directory: String,
     /// Where it is declared.
     pub origin: Origin,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Forest;
+
+    fn forest(name: &str, domains: &[&str]) -> Forest {
+        Forest {
+            name: name.to_owned(),
+            functional_level: None,
+            domains: domains.iter().map(|d| (*d).to_owned()).collect(),
+            global_catalog: None,
+            ntaccount_ou: None,
+            galsync_ou: None,
+        }
+    }
+
+    #[test]
+    fn a_forest_s_domains_start_with_its_root_each_once() {
+        assert_eq!(forest("contoso.com", &[]).domain_names(), ["contoso.com"]);
+        assert_eq!(
+            forest("contoso.com", &["Contoso.com"]).domain_names(),
+            ["contoso.com"]
+        );
+        assert_eq!(
+            forest(
+                "contoso.com",
+                &["eu.contoso.com", "CONTOSO.COM", "EU.contoso.com"]
+            )
+            .domain_names(),
+            ["contoso.com", "eu.contoso.com"]
+        );
+    }
 }

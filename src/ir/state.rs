@@ -78,6 +78,10 @@ pub struct Directory {
     /// Active Directory is prepared for this version.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub prepared: Option<String>,
+    /// The domains `/PrepareDomain` prepared (a forest with several; `/PrepareAD` prepares the
+    /// domain it runs in).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub domains: Vec<String>,
     /// The versions whose legacy databases have an explicit offline address book.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub explicit_oab: Vec<String>,
@@ -290,6 +294,13 @@ pub enum Effect {
     DirectoryPrepared {
         /// The version.
         version: String,
+    },
+    /// `/PrepareDomain:<FQDN>` with this version's media.
+    DomainPrepared {
+        /// The version.
+        version: String,
+        /// The domain.
+        domain: String,
     },
     /// Every legacy database of a version has an explicit OAB (facts §6.2).
     ExplicitOab {
@@ -561,6 +572,7 @@ impl Effect {
             | Effect::LegacyPermissionsPrepared
             | Effect::SchemaPrepared { .. }
             | Effect::DirectoryPrepared { .. }
+            | Effect::DomainPrepared { .. }
             | Effect::ExplicitOab { .. }
             | Effect::CertificateRequested { .. }
             | Effect::AddressPoliciesUpgraded
@@ -588,6 +600,13 @@ pub enum Need {
     Directory {
         /// The version.
         version: String,
+    },
+    /// A domain is prepared for this version.
+    Domain {
+        /// The version.
+        version: String,
+        /// The domain.
+        domain: String,
     },
     /// The server is in the organization.
     Present {

@@ -665,6 +665,8 @@ pub struct Setup {
     pub prepare_schema: Vec<String>,
     /// Switches for /PrepareAD.
     pub prepare_ad: Vec<String>,
+    /// The domain preparation switch, the domain's FQDN follows (`/PrepareDomain:`, facts §4.1).
+    pub prepare_domain: String,
     /// Switches for an install.
     pub install: Vec<String>,
     /// Prefix of the roles switch, the role names follow comma-separated.
@@ -736,6 +738,21 @@ pub struct Shell {
     /// The command that connects the shell once `remote_script` is loaded, for `remote` shells.
     #[serde(default)]
     pub connect: Option<String>,
+    /// How a script widens the shell's recipient scope to the whole forest (the macro
+    /// `forest_scope` of `templates/common/macros.ps1.j2` writes it).
+    pub recipient_scope: Fact<RecipientScope>,
+}
+
+/// How a Management Shell session is made to see the recipients of every domain of the
+/// forest: each shell starts with those of its computer's domain only (TechNet bb124791).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RecipientScope {
+    /// `$AdminSessionADSettings.ViewEntireForest`, a property of the session's settings object
+    /// (2007 has no cmdlet for it).
+    SessionVariable,
+    /// `Set-AdServerSettings -ViewEntireForest` (2010 and later).
+    SetAdServerSettings,
 }
 
 /// An operating system a new server may run: matched by words in the plan's `os` text.

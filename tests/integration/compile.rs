@@ -96,6 +96,53 @@ fn every_script_has_the_header_tools_read() {
     }
 }
 
+/// Finding B3 of the consultant review: a Management Shell starts with the recipients of its
+/// computer's domain only, so every script in one (not setup's plain PowerShell, not an Edge
+/// server's shell) widens the scope to the whole forest before its first step, the way its
+/// version can: 2007's `$AdminSessionADSettings`, `Set-AdServerSettings` from 2010 on, also
+/// under -WhatIf.
+#[test]
+fn every_management_shell_script_sees_the_whole_forest_before_its_first_step() {
+    let mut checked = 0;
+    for path in common::good_plans() {
+        let cite = format!("# {}:", path.file_name().unwrap().to_string_lossy());
+        for file in common::compile_ok(&path)
+            .iter()
+            .filter(|f| f.path.ends_with(".ps1"))
+        {
+            let header: Vec<&str> = file
+                .contents
+                .lines()
+                .take_while(|l| l.starts_with('#'))
+                .collect();
+            let version = header
+                .iter()
+                .find_map(|l| l.strip_prefix("# Exchange: "))
+                .unwrap_or("none");
+            let edge = header
+                .iter()
+                .any(|l| l.contains("local on the Edge Transport server"));
+            if version == "none" || edge {
+                continue;
+            }
+            let scope = if version == "2007" {
+                "\n$AdminSessionADSettings.ViewEntireForest = $true\n"
+            } else {
+                "Set-AdServerSettings -ViewEntireForest $true -WhatIf:$false\n"
+            };
+            let at = file.contents.find(scope);
+            let first_step = file.contents.find(&cite);
+            assert!(
+                at.is_some_and(|at| first_step.is_none_or(|step| at < step)),
+                "{}: no forest-wide recipient scope before the first step",
+                file.path
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 300, "only {checked} scripts checked");
+}
+
 /// The 2007-target paths come from another branch; until then, lower the GALSync plan's IR
 /// with its task moved to a 2007 server on Windows Server 2003, with a script path long enough
 /// to need the wrapper: the 2007 template, the 2003 schtasks dialect and the wrapper render.

@@ -49,6 +49,63 @@ fn removing_any_generated_step_is_reported() {
     );
 }
 
+/// Finding B3 of the consultant review: `/PrepareAD` prepares only the domain it runs in. In a
+/// forest with several domains, `/PrepareDomain` runs for each (the root domain too, declared
+/// or not) between `/PrepareAD` and the first install, and without it the model reports the
+/// install running before the child domain is prepared. A forest with one domain gets none.
+#[test]
+fn each_domain_of_a_forest_with_several_is_prepared_before_the_first_install() {
+    let path = common::root().join("tests/plans/ok/child-domain-2016-to-se.exm");
+    let (file, _, loader) = load(&path);
+    let checked = exgen::check(&file, &loader).0.expect("the plan checks");
+    let phases: Vec<&str> = checked
+        .schedule
+        .scripts
+        .iter()
+        .map(|s| s.phase.as_str())
+        .collect();
+    let at = |phase: &str| phases.iter().position(|p| *p == phase).unwrap();
+    assert!(at("prepare-ad") < at("prepare-domains") && at("prepare-domains") < at("install"));
+    let step = &checked.schedule.scripts[at("prepare-domains")].steps[0];
+    let StepContext::PrepareDomains(prepare) = &step.context else {
+        panic!("not a domain preparation: {}", step.kind());
+    };
+    let domains: Vec<(&str, &str)> = prepare
+        .domains
+        .iter()
+        .map(|d| (d.domain.as_str(), d.switches[0].as_str()))
+        .collect();
+    assert_eq!(
+        domains,
+        [
+            ("contoso.com", "/PrepareDomain:contoso.com"),
+            ("eu.contoso.com", "/PrepareDomain:eu.contoso.com")
+        ]
+    );
+
+    let mut schedule = checked.schedule.clone();
+    schedule.scripts.remove(at("prepare-domains"));
+    let (_, diags) = exgen::analyze::model::walk(&checked.plan, &schedule, Specs::embedded());
+    assert!(
+        diags.iter().any(|d| d.code.as_str() == "E0707"
+            && d.message.contains("`install_server`")
+            && d.message.contains("`eu.contoso.com`")),
+        "{diags:?}"
+    );
+
+    let one = common::root().join("examples/woodgrove-2013-to-2019.exm");
+    let (file, _, loader) = load(&one);
+    let checked = exgen::check(&file, &loader).0.expect("the plan checks");
+    assert!(
+        checked
+            .schedule
+            .scripts
+            .iter()
+            .all(|s| s.phase != "prepare-domains"),
+        "one domain: /PrepareAD prepares it"
+    );
+}
+
 /// How many steps of `checked` were removed one at a time, and those whose removal the walk
 /// did not report.
 fn unreported_removals(checked: &exgen::ir::Checked, name: &str) -> (usize, Vec<String>) {
@@ -210,6 +267,8 @@ struct Shape {
     pilot: bool,
     mail_flow: bool,
     cas_array: bool,
+    /// The forest has a child domain besides its root (domain preparation, finding B3).
+    child_domain: bool,
 }
 
 fn roles(version: &str) -> &'static str {
@@ -221,7 +280,7 @@ fn roles(version: &str) -> &'static str {
 }
 
 /// The plan a shape describes: one internet-facing site (and a branch), each with one older
-/// server holding every role and one new one beside it.
+/// server holding every role and one new one beside it, in a forest of one domain (or two).
 fn plan_text(x: &Shape) -> String {
     use std::fmt::Write as _;
     let p = &PATHS[x.path];
@@ -237,8 +296,13 @@ fn plan_text(x: &Shape) -> String {
     writeln!(w, "  media \"\\\\fs01\\media\\Exchange\"").unwrap();
     writeln!(
         w,
-        "  forest \"contoso.com\" {{ functional-level {}; domain \"contoso.com\" }}",
-        p.functional_level
+        "  forest \"contoso.com\" {{ functional-level {}; domain \"contoso.com\"{} }}",
+        p.functional_level,
+        if x.child_domain {
+            "; domain \"eu.contoso.com\""
+        } else {
+            ""
+        }
     )
     .unwrap();
     writeln!(w, "  namespaces {{").unwrap();
@@ -345,7 +409,7 @@ fn plan_text(x: &Shape) -> String {
 }
 
 fn shape() -> impl Strategy<Value = Shape> {
-    (0..PATHS.len(), any::<[bool; 9]>()).prop_map(|(path, b)| Shape {
+    (0..PATHS.len(), any::<[bool; 10]>()).prop_map(|(path, b)| Shape {
         path,
         branch: b[0],
         public_folders: b[1],
@@ -357,7 +421,50 @@ fn shape() -> impl Strategy<Value = Shape> {
         // Decommissioning the old transport servers needs internet mail moved first.
         mail_flow: b[7] || b[2],
         cas_array: b[8],
+        child_domain: b[9],
     })
+}
+
+/// Every path, deterministically, in a forest with a child domain: the domains are prepared
+/// between `/PrepareAD` and the first install, whatever the target, and each step is needed.
+#[test]
+fn every_path_prepares_both_domains_of_a_forest_with_a_child_domain() {
+    for (path, p) in PATHS.iter().enumerate() {
+        let x = Shape {
+            path,
+            branch: true,
+            public_folders: false,
+            decommission: true,
+            outlook_anywhere: false,
+            validate: false,
+            suspend: false,
+            pilot: false,
+            mail_flow: true,
+            cas_array: false,
+            child_domain: true,
+        };
+        let text = plan_text(&x);
+        let (file, _) =
+            exgen::source::SourceFile::from_bytes("generated.exm".to_owned(), text.as_bytes());
+        let (checked, diags) = exgen::check(&file, &common::DirLoader(common::root()));
+        let rendered = exgen::diag::render::terminal(&file, &diags, false);
+        let checked = checked.unwrap_or_else(|| panic!("{text}\n{rendered}"));
+        let phases: Vec<&str> = checked
+            .schedule
+            .scripts
+            .iter()
+            .map(|s| s.phase.as_str())
+            .collect();
+        let domains = phases.iter().position(|p| *p == "prepare-domains");
+        let install = phases.iter().position(|p| *p == "install");
+        assert!(
+            domains.is_some_and(|d| install.is_some_and(|i| d < i)),
+            "{}: {phases:?}",
+            p.target
+        );
+        let (_, missed) = unreported_removals(&checked, "generated.exm");
+        assert!(missed.is_empty(), "{text}\n{}", missed.join("\n"));
+    }
 }
 
 proptest! {

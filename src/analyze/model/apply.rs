@@ -43,6 +43,11 @@ fn unmet(cx: &Cx<'_>, state: &State, need: &Need) -> Option<String> {
             .then(|| format!("the schema is extended for Exchange {version}")),
         Need::Directory { version } => (directory.prepared.as_deref() != Some(version))
             .then(|| format!("Active Directory is prepared for Exchange {version}")),
+        Need::Domain { version, domain } => (!directory
+            .domains
+            .iter()
+            .any(|d| d.eq_ignore_ascii_case(domain)))
+        .then(|| format!("the domain `{domain}` is prepared for Exchange {version}")),
         Need::Present { server } => (!state
             .servers
             .iter()
@@ -130,6 +135,16 @@ fn apply(cx: &Cx<'_>, state: &mut State, step: &Step, effect: &Effect, out: &mut
         Effect::LegacyPermissionsPrepared => state.directory.legacy_permissions = true,
         Effect::SchemaPrepared { version } => state.directory.schema = Some(version.clone()),
         Effect::DirectoryPrepared { version } => state.directory.prepared = Some(version.clone()),
+        Effect::DomainPrepared { domain, .. } => {
+            if !state
+                .directory
+                .domains
+                .iter()
+                .any(|d| d.eq_ignore_ascii_case(domain))
+            {
+                state.directory.domains.push(domain.clone());
+            }
+        }
         Effect::ExplicitOab { version } => state.directory.explicit_oab.push(version.clone()),
         Effect::Installed { server } => install(cx, state, step, server, out),
         Effect::Upgraded { server, version } => {

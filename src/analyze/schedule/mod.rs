@@ -83,6 +83,7 @@ const BUILDERS: &[fn(&mut Steps<'_>)] = &[
     setup::preflight_legacy,
     setup::prepare_legacy_permissions,
     setup::prepare,
+    setup::prepare_domains,
     setup::install,
     setup::upgrade,
     client::client_access,

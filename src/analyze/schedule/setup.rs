@@ -1,12 +1,14 @@
-//! Preflight checks, Active Directory preparation and installation (R01, R02, R04–R07).
+//! Preflight checks, Active Directory and domain preparation and installation (R01, R02,
+//! R04–R07).
 
 use super::Steps;
 use crate::ir::Role;
 use crate::ir::steps::StepKind;
 use crate::ir::steps::{
-    BlockedVersion, CcrNode, CoexistenceMinimum, ExistingServer, ForestCheck, InstallServer,
-    LegacyMinimum, LegacyServer, Preflight, PreflightLegacy, Prepare, PrepareLegacyPermissions,
-    SourceNote, StepContext, UpgradeMinimum, UpgradeServer,
+    BlockedVersion, CcrNode, CoexistenceMinimum, DomainPreparation, ExistingServer, ForestCheck,
+    InstallServer, LegacyMinimum, LegacyServer, Preflight, PreflightLegacy, Prepare,
+    PrepareDomains, PrepareLegacyPermissions, SourceNote, StepContext, UpgradeMinimum,
+    UpgradeServer,
 };
 
 /// R01, R02: checks run in the shell of the newest existing version that has one.
@@ -74,9 +76,26 @@ fn has_preflight(s: &Steps<'_>) -> bool {
     })
 }
 
+/// Whether the plan runs setup for a server (a new one, or an in-place upgrade): only then is
+/// Active Directory prepared.
+fn runs_setup(s: &Steps<'_>) -> bool {
+    !s.plan.install_order.is_empty() || s.plan.servers.iter().any(|x| x.upgrade_to.is_some())
+}
+
+/// The domains `prepare_domains` prepares and setup needs prepared: every domain of the target's
+/// forest when it has several, none when it has one (`/PrepareAD` prepared it).
+fn domains_to_prepare(s: &Steps<'_>) -> Vec<String> {
+    let domains = s.plan.target_domains();
+    if domains.len() > 1 {
+        domains
+    } else {
+        Vec::new()
+    }
+}
+
 /// R07: schema and AD preparation from the media (no legacy permissions for 2007 organizations).
 pub(super) fn prepare(s: &mut Steps<'_>) {
-    if s.plan.install_order.is_empty() && !s.plan.servers.iter().any(|x| x.upgrade_to.is_some()) {
+    if !runs_setup(s) {
         return;
     }
     let Some(setup) = &s.target.setup else {
@@ -118,6 +137,40 @@ pub(super) fn prepare(s: &mut Steps<'_>) {
     s.push(shell, &origin, StepContext::PrepareAd(ad));
 }
 
+/// Facts §4.1, §4.3: in a forest with several domains, `/PrepareDomain:<FQDN>` for each, after
+/// `/PrepareAD` has replicated. Every declared domain, the root too: `/PrepareAD` prepared the
+/// one it ran in (the schema master's, which exgen cannot tell), and setup only adds what is
+/// missing, so preparing that one again is harmless. Per domain rather than
+/// `/PrepareAllDomains`: the plan's domains are the ones changed, and each can be prepared by
+/// its own Domain Admins.
+pub(super) fn prepare_domains(s: &mut Steps<'_>) {
+    let domains = domains_to_prepare(s);
+    if !runs_setup(s) || domains.is_empty() {
+        return;
+    }
+    let Some(setup) = &s.target.setup else {
+        return;
+    };
+    let license = s.target.license_switches(&s.plan.target.level);
+    let context = PrepareDomains {
+        target: s.plan.target.clone(),
+        program: setup.program.clone(),
+        forest: domains[0].clone(),
+        domains: domains
+            .iter()
+            .map(|domain| DomainPreparation {
+                domain: domain.clone(),
+                switches: std::iter::once(format!("{}{domain}", setup.prepare_domain))
+                    .chain(license.iter().cloned())
+                    .collect(),
+            })
+            .collect(),
+    };
+    let origin = s.plan.target_origin.clone();
+    let shell = s.setup();
+    s.push(shell, &origin, StepContext::PrepareDomains(context));
+}
+
 /// R06: each new server in install order, all its roles in one setup run, on the server itself.
 pub(super) fn install(s: &mut Steps<'_>) {
     let Some(setup) = &s.target.setup else {
@@ -149,6 +202,7 @@ pub(super) fn install(s: &mut Steps<'_>) {
             roles: server.setup_roles.clone(),
             ccr,
             client_access: server.has(Role::Cas),
+            domains: domains_to_prepare(s),
         };
         let (origin, run_on) = (server.origin.clone(), Some(server.name.clone()));
         let shell = s.setup();
@@ -241,6 +295,7 @@ pub(super) fn upgrade(s: &mut Steps<'_>) {
             program: setup.program.clone(),
             switches,
             installed_key: setup.installed_key.value.clone(),
+            domains: domains_to_prepare(s),
         };
         let (origin, run_on) = (server.origin.clone(), Some(server.name.clone()));
         let shell = s.setup();

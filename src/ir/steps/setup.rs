@@ -1,5 +1,5 @@
-//! Contexts of the preflight, Active Directory preparation and installation steps (R01, R02,
-//! R04–R07, R41–R43).
+//! Contexts of the preflight, Active Directory and domain preparation and installation steps
+//! (R01, R02, R04–R07, R41–R43).
 
 use super::{Declares, StepKind};
 use crate::ir::state::{Effect, Need, key};
@@ -84,6 +84,31 @@ pub struct Prepare {
     pub preflight_first: bool,
 }
 
+/// `prepare_domains`: facts §4.1, §4.3. `/PrepareAD` prepares only the domain it runs in;
+/// every other domain of the forest that holds Exchange servers or mail-enabled users needs
+/// `/PrepareDomain:<FQDN>`. Made only for a forest with several domains, for each of them, the
+/// root too (exgen cannot tell which one `/PrepareAD` ran in; preparing it again is harmless).
+#[derive(Debug, Clone, Serialize)]
+pub struct PrepareDomains {
+    /// The version the plan installs.
+    pub target: VersionLevel,
+    /// The setup program (the runbook gives each domain's command).
+    pub program: String,
+    /// The forest's root domain.
+    pub forest: String,
+    /// Each domain and setup's switches for it, in plan order (the root domain first).
+    pub domains: Vec<DomainPreparation>,
+}
+
+/// One domain's preparation.
+#[derive(Debug, Clone, Serialize)]
+pub struct DomainPreparation {
+    /// The domain's FQDN.
+    pub domain: String,
+    /// Setup's switches.
+    pub switches: Vec<String>,
+}
+
 /// `install_server`: one new server, all its roles in one setup run, on the server itself.
 #[derive(Debug, Clone, Serialize)]
 pub struct InstallServer {
@@ -108,6 +133,10 @@ pub struct InstallServer {
     /// Whether it serves client access (its Autodiscover service connection point points at
     /// itself until the post-install step).
     pub client_access: bool,
+    /// The domains `prepare_domains` must have prepared first (none in a one-domain forest,
+    /// where `/PrepareAD` prepared the only one).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub domains: Vec<String>,
 }
 
 /// R32, facts §6.8: one node of a two-node CCR cluster.
@@ -156,6 +185,9 @@ pub struct UpgradeServer {
     pub switches: Vec<String>,
     /// The registry key setup writes.
     pub installed_key: String,
+    /// The domains `prepare_domains` must have prepared first (as for `install_server`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub domains: Vec<String>,
 }
 
 /// The lowest level an in-place upgrade starts from.
@@ -315,11 +347,40 @@ impl Declares for Prepare {
     }
 }
 
-impl Declares for InstallServer {
+impl Declares for PrepareDomains {
     fn needs(&self, _: StepKind) -> Vec<Need> {
         vec![Need::Directory {
             version: self.target.version.clone(),
         }]
+    }
+
+    fn effects(&self, _: StepKind) -> Vec<Effect> {
+        self.domains
+            .iter()
+            .map(|d| Effect::DomainPrepared {
+                version: self.target.version.clone(),
+                domain: d.domain.clone(),
+            })
+            .collect()
+    }
+}
+
+/// Setup needs Active Directory prepared, and every domain of a forest with several.
+fn setup_needs(target: &VersionLevel, domains: &[String]) -> Vec<Need> {
+    let version = &target.version;
+    std::iter::once(Need::Directory {
+        version: version.clone(),
+    })
+    .chain(domains.iter().map(|domain| Need::Domain {
+        version: version.clone(),
+        domain: domain.clone(),
+    }))
+    .collect()
+}
+
+impl Declares for InstallServer {
+    fn needs(&self, _: StepKind) -> Vec<Need> {
+        setup_needs(&self.target, &self.domains)
     }
 
     fn effects(&self, _: StepKind) -> Vec<Effect> {
@@ -347,14 +408,11 @@ impl Declares for InstallServer {
 
 impl Declares for UpgradeServer {
     fn needs(&self, _: StepKind) -> Vec<Need> {
-        vec![
-            Need::Directory {
-                version: self.target.version.clone(),
-            },
-            Need::Present {
-                server: self.server.clone(),
-            },
-        ]
+        let mut needs = setup_needs(&self.target, &self.domains);
+        needs.push(Need::Present {
+            server: self.server.clone(),
+        });
+        needs
     }
 
     fn effects(&self, _: StepKind) -> Vec<Effect> {
