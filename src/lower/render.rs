@@ -315,7 +315,7 @@ impl Renderer {
                 let mut asks: Vec<&str> = s
                     .steps
                     .iter()
-                    .filter_map(|st| st.context.declares().asks_for())
+                    .filter_map(|st| st.context.declares().asks_for(st.kind()))
                     .collect();
                 asks.dedup();
                 let last_of_phase = scripts.get(i + 1).is_none_or(|n| n.phase != s.phase);

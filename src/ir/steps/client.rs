@@ -414,7 +414,7 @@ impl Declares for CertificateInstall {
         effects
     }
 
-    fn asks_for(&self) -> Option<&'static str> {
+    fn asks_for(&self, _: StepKind) -> Option<&'static str> {
         self.export
             .then_some("a password for the exported certificate.pfx")
     }
@@ -441,7 +441,7 @@ impl Declares for CertificateLegacy {
         ]
     }
 
-    fn asks_for(&self) -> Option<&'static str> {
+    fn asks_for(&self, _: StepKind) -> Option<&'static str> {
         Some("the password of certificate.pfx")
     }
 }
@@ -523,7 +523,7 @@ impl Declares for CrossForestConnectorStep {
         ]
     }
 
-    fn asks_for(&self) -> Option<&'static str> {
+    fn asks_for(&self, _: StepKind) -> Option<&'static str> {
         (self.xf.auth == "basic").then_some("the credentials of the other forest's account")
     }
 }

@@ -108,7 +108,7 @@ impl Declares for LegacyOabRemove {
         }]
     }
 
-    fn asks_for(&self) -> Option<&'static str> {
+    fn asks_for(&self, _: StepKind) -> Option<&'static str> {
         Some("a confirmation before each offline address book is removed")
     }
 }

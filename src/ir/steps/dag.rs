@@ -40,7 +40,7 @@ impl Declares for DagLeave {
         }]
     }
 
-    fn asks_for(&self) -> Option<&'static str> {
+    fn asks_for(&self, _: StepKind) -> Option<&'static str> {
         Some("a confirmation before database copies and the DAG membership are removed")
     }
 }

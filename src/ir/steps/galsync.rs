@@ -55,7 +55,7 @@ impl Declares for GalSyncStep {
         ]
     }
 
-    fn asks_for(&self) -> Option<&'static str> {
+    fn asks_for(&self, _: StepKind) -> Option<&'static str> {
         Some("the password of the task's run-as account (schtasks, in the .cmd file)")
     }
 }

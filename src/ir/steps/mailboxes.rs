@@ -270,10 +270,9 @@ impl Declares for MoveMailboxes {
         }]
     }
 
-    fn asks_for(&self) -> Option<&'static str> {
-        self.batch
-            .cross_forest
-            .is_some()
+    /// Only the cross-forest moves (2007's `Move-Mailbox -SourceForestCredential`) ask.
+    fn asks_for(&self, kind: StepKind) -> Option<&'static str> {
+        (kind == StepKind::MoveMailboxesCrossForest && self.batch.cross_forest.is_some())
             .then_some("the credentials of an Exchange administrator of the source forest")
     }
 }
@@ -371,8 +370,10 @@ impl Declares for PublicFolderReplicas {
         }
     }
 
-    fn asks_for(&self) -> Option<&'static str> {
-        self.legacy
+    /// Adding replicas and watching them never prompt; only taking them off the old server
+    /// does, and only where that is a step of its own (an old server without a shell).
+    fn asks_for(&self, kind: StepKind) -> Option<&'static str> {
+        (kind == StepKind::PublicFoldersRemove && self.legacy)
             .then_some("a confirmation before the replicas of the old server are removed")
     }
 }
@@ -490,8 +491,18 @@ impl Declares for PublicFolderMigration {
         effects
     }
 
-    fn asks_for(&self) -> Option<&'static str> {
-        Some("a confirmation before the public folders change")
+    /// The stages that change the legacy or the new public folders confirm first; the check,
+    /// the batch (created without starting the cut-over) and its status do not ask.
+    fn asks_for(&self, kind: StepKind) -> Option<&'static str> {
+        matches!(
+            kind,
+            StepKind::PublicFolderMigrationPrepare
+                | StepKind::PublicFolderMigrationLock
+                | StepKind::PublicFolderMigrationCutover
+                | StepKind::PublicFolderMigrationFinish
+                | StepKind::PublicFolderMigrationLocal
+        )
+        .then_some("a confirmation before the public folders change")
     }
 
     fn powershell(&self) -> Option<&str> {
@@ -517,8 +528,10 @@ impl Declares for DecommissionStep {
         effects
     }
 
-    fn asks_for(&self) -> Option<&'static str> {
-        Some("a confirmation before each database is removed (or -Force)")
+    /// A server without the Mailbox role has no database to remove: nothing is confirmed.
+    fn asks_for(&self, _: StepKind) -> Option<&'static str> {
+        self.mailbox
+            .then_some("a confirmation before each database is removed (or -Force)")
     }
 }
 
@@ -568,7 +581,7 @@ impl Declares for RoutingGroupConnectorRemove {
         effects
     }
 
-    fn asks_for(&self) -> Option<&'static str> {
+    fn asks_for(&self, _: StepKind) -> Option<&'static str> {
         Some("a confirmation before each routing group connector is removed")
     }
 }

@@ -78,9 +78,13 @@ pub trait Declares {
     /// What the step changes. `kind` tells apart the kinds that share a context type.
     fn effects(&self, kind: StepKind) -> Vec<Effect>;
 
-    /// What the step asks the person running it for (a password, credentials, a
-    /// confirmation): such a script cannot run unattended, and the runbook says so.
-    fn asks_for(&self) -> Option<&'static str> {
+    /// What the step of `kind` asks the person running it for (a password, credentials, a
+    /// confirmation): such a script cannot run unattended, and the runbook says so. Per kind,
+    /// like `needs` and `effects`: kinds that share a context type do not share their
+    /// templates' prompts (only the removal of legacy public folder replicas confirms, not
+    /// adding them or watching them).
+    fn asks_for(&self, kind: StepKind) -> Option<&'static str> {
+        let _ = kind;
         None
     }
 
