@@ -1,5 +1,6 @@
 //! What exgen says about its scripts, checked against the scripts themselves: the runbook's
-//! "Interactive:" notes against the prompts in each script.
+//! "Interactive:" notes against the prompts in each script, and the move statuses the clear
+//! scripts clear against those the status scripts count as completed.
 
 use crate::common;
 use exgen::output::OutputFile;
@@ -86,4 +87,42 @@ fn the_runbook_calls_interactive_exactly_the_scripts_that_prompt() {
     }
     assert!(interactive > 20, "only {interactive} interactive scripts");
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+/// The `-MoveStatus` values a script's `Get-MoveRequest` calls filter on.
+fn move_statuses(text: &str) -> Vec<&str> {
+    text.lines()
+        .filter(|l| l.contains("Get-MoveRequest "))
+        .filter_map(|l| l.split_once("-MoveStatus ").map(|(_, rest)| rest))
+        .filter_map(|rest| rest.split_whitespace().next())
+        .collect()
+}
+
+/// Point m1 of the consultant review: the status scripts count CompletedWithWarning as
+/// completed, so every script that clears move requests clears those too (facts §6.1: until
+/// cleared, a 2010 mailbox stays flagged as moving), on every version with move requests.
+#[test]
+fn clearing_moves_clears_every_status_the_status_script_counts_as_completed() {
+    let mut clear_scripts = 0;
+    for path in common::good_plans() {
+        for file in common::compile_ok(&path) {
+            if !file.contents.contains("Remove-MoveRequest ") {
+                continue;
+            }
+            clear_scripts += 1;
+            let statuses = move_statuses(&file.contents);
+            for status in ["Completed", "CompletedWithWarning"] {
+                assert!(
+                    statuses.contains(&status),
+                    "{}: {} clears no {status} move request (it reads {statuses:?})",
+                    path.display(),
+                    file.path
+                );
+            }
+        }
+    }
+    assert!(
+        clear_scripts > 10,
+        "only {clear_scripts} scripts clear moves"
+    );
 }
