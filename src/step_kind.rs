@@ -36,6 +36,9 @@ macro_rules! with_step_kinds {
             "certificate_request" => CertificateRequest(CertificateRequest),
             /// R10: the issued certificate imported and enabled on the servers of the request's version.
             "certificate_install" => CertificateInstall(CertificateInstall),
+            /// R10, facts §6.4: the exported certificate imported and enabled on another server of the
+            /// request's version, on that server, where the version's certificate cmdlets are local.
+            "certificate_import" => CertificateImport(CertificateImport),
             /// R10, R38: the certificate on a server of another version.
             "certificate_legacy" => CertificateLegacy(CertificateLegacy),
             /// R11: Outlook Anywhere on a new Client Access server.

@@ -217,6 +217,12 @@ pub struct VersionSpec {
     /// legacy namespace needs the new certificate too (R38).
     #[serde(default)]
     pub legacy_cas_certificate: Option<Fact<bool>>,
+    /// Whether this version's certificate cmdlets act on the local server only (no `-Server`:
+    /// Exchange 2007, facts §6.4). The other servers of a certificate of this version then each
+    /// import the exported PFX in a script run on them (`certificate_import`); otherwise the
+    /// installation script imports it on them with `-Server`.
+    #[serde(default)]
+    pub certificate_cmdlets_local: Option<Fact<bool>>,
     /// Roles, co-location and order.
     pub roles: Roles,
     /// Setup program and switches (`None`: a GUI-only setup exgen never runs, 2000/2003).

@@ -3,9 +3,9 @@
 
 use super::Steps;
 use crate::ir::steps::{
-    AcceptedDomainStep, CertificateInstall, CertificateLegacy, CertificateRequest,
-    ClientAccessArray, CrossForestConnectorStep, InboundAnonymous, LegacyOwa, LegacyUrls,
-    LegacyVirtualDirectory, OfflineAddressBookStep, OutlookAnywhereStep, PostInstall,
+    AcceptedDomainStep, CertificateImport, CertificateInstall, CertificateLegacy,
+    CertificateRequest, ClientAccessArray, CrossForestConnectorStep, InboundAnonymous, LegacyOwa,
+    LegacyUrls, LegacyVirtualDirectory, OfflineAddressBookStep, OutlookAnywhereStep, PostInstall,
     RoutingGroupConnectorStep, SendConnectorStep, StepContext, StepKind, ValidateStep,
     VirtualDirectoryUrls,
 };
@@ -252,7 +252,10 @@ pub(super) fn legacy_owa(s: &mut Steps<'_>) {
     }
 }
 
-/// R10: request on the first server, install on every server named.
+/// R10: request on the first server, install on every server named: the other servers of the
+/// request's version from the installation script (`-Server`), or, where that version's
+/// certificate cmdlets act on the local server only (`certificate_cmdlets_local`, 2007), each in
+/// a script of its own run on it; servers of other versions in their own shell.
 pub(super) fn certificates(s: &mut Steps<'_>) {
     for cert in &s.plan.certificates {
         let exported = cert.install_on.len() > 1;
@@ -283,9 +286,20 @@ pub(super) fn certificates(s: &mut Steps<'_>) {
             .iter()
             .filter(|(_, v)| *v != cert.request_version)
             .collect();
+        let local = s
+            .specs
+            .get(&cert.request_version)
+            .and_then(|spec| spec.certificate_cmdlets_local.as_ref())
+            .is_some_and(|f| f.value);
+        let also: Vec<String> = same.iter().skip(1).map(|n| (*n).clone()).collect();
+        let (also, imports) = if local {
+            (Vec::new(), also)
+        } else {
+            (also, Vec::new())
+        };
         let install = CertificateInstall {
             server: cert.request_on.clone(),
-            also: same.iter().skip(1).map(|n| (*n).clone()).collect(),
+            also,
             services: cert.services.clone(),
             export: !others.is_empty() || same.len() > 1,
             friendly_name: cert.friendly_name.clone(),
@@ -297,6 +311,21 @@ pub(super) fn certificates(s: &mut Steps<'_>) {
             &cert.origin,
             StepContext::CertificateInstall(install),
         );
+        for server in imports {
+            let context = CertificateImport {
+                server: server.clone(),
+                from: cert.request_on.clone(),
+                services: cert.services.clone(),
+                friendly_name: cert.friendly_name.clone(),
+                names: cert.names.clone(),
+            };
+            s.push_on(
+                Steps::exchange(&cert.request_version),
+                Some(server),
+                &cert.origin,
+                StepContext::CertificateImport(context),
+            );
+        }
         for (server, version) in others {
             let context = CertificateLegacy {
                 server: server.clone(),

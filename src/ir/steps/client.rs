@@ -132,12 +132,30 @@ pub struct CertificateRequest {
 pub struct CertificateInstall {
     /// The server of the request.
     pub server: String,
-    /// Other servers of its version.
+    /// Other servers of its version that this step imports the certificate on (`-Server`).
+    /// Empty where the version's certificate cmdlets are local (2007): each of those servers
+    /// gets a `certificate_import` step of its own.
     pub also: Vec<String>,
     /// Services it is enabled for.
     pub services: Vec<String>,
     /// Whether a PFX file is exported for other servers.
     pub export: bool,
+    /// Its friendly name.
+    pub friendly_name: String,
+    /// Host names it covers.
+    pub names: Vec<String>,
+}
+
+/// `certificate_import` (R10, facts §6.4): the certificate, from the PFX the installation
+/// exported, on another server of the request's version, in the shell on that server.
+#[derive(Debug, Clone, Serialize)]
+pub struct CertificateImport {
+    /// The server it is imported on (the script runs there).
+    pub server: String,
+    /// The server of the request, whose installation script exported the PFX.
+    pub from: String,
+    /// Services it is enabled for.
+    pub services: Vec<String>,
     /// Its friendly name.
     pub friendly_name: String,
     /// Host names it covers.
@@ -417,6 +435,33 @@ impl Declares for CertificateInstall {
     fn asks_for(&self, _: StepKind) -> Option<&'static str> {
         self.export
             .then_some("a password for the exported certificate.pfx")
+    }
+}
+
+impl Declares for CertificateImport {
+    /// The installation on the request's server finished the request and exported the PFX.
+    fn needs(&self, _: StepKind) -> Vec<Need> {
+        vec![
+            Need::present(&self.server),
+            Need::Done {
+                key: key::certificate_request(&self.friendly_name),
+            },
+        ]
+    }
+
+    fn effects(&self, _: StepKind) -> Vec<Effect> {
+        vec![
+            Effect::Certificate {
+                certificate: self.friendly_name.clone(),
+                server: self.server.clone(),
+                names: self.names.clone(),
+            },
+            Effect::finishes(key::certificate(&self.friendly_name, &self.server)),
+        ]
+    }
+
+    fn asks_for(&self, _: StepKind) -> Option<&'static str> {
+        Some("the password of certificate.pfx")
     }
 }
 
