@@ -643,6 +643,11 @@ pub enum Need {
         /// The server.
         server: String,
     },
+    /// No mailbox of any kind is left on the server (its databases can go).
+    NoMailboxes {
+        /// The server.
+        server: String,
+    },
 }
 
 impl Need {

@@ -1,7 +1,8 @@
 //! What exgen says about its scripts, checked against the scripts themselves: the runbook's
 //! "Interactive:" notes against the prompts in each script, the move statuses the clear
-//! scripts clear against those the status scripts count as completed, and the certificates the
-//! organization model believes a step installs against the servers its script installs them on.
+//! scripts clear against those the status scripts count as completed, and what the organization
+//! model believes a step does (a certificate on a server, a member leaving its DAG only when its
+//! databases are empty) against what its script does.
 
 use crate::common::{self, load};
 use exgen::ir::state::Effect;
@@ -198,4 +199,145 @@ fn every_certificate_the_model_believes_in_is_installed_by_its_script() {
         "only {checked_claims} certificates checked"
     );
     assert!(missing.is_empty(), "{}", missing.join("\n"));
+}
+
+/// A plan whose existing DAG of `source` (two members, both decommissioned) meets a `target`.
+fn existing_dag_plan(source: (&str, &str, &str, &str), target: (&str, &str, &str)) -> String {
+    let (version, level, os, roles) = source;
+    let (t_version, t_level, t_os) = target;
+    format!(
+        r#"plan "Existing DAG" {{
+  organization "Contoso"
+  target exchange {t_version} {t_level}
+  media "\\fs01\media\Exchange"
+  forest "contoso.com" {{ functional-level 2016; domain "contoso.com" }}
+  namespaces {{ primary "mail.contoso.com"; autodiscover "autodiscover.contoso.com" }}
+  site "HQ" internet-facing {{
+    server OLDA {{ exchange {version} {level}; os "{os}"; roles {roles}; cluster dag "DAGOLD" }}
+    server OLDB {{ exchange {version} {level}; os "{os}"; roles {roles}; cluster dag "DAGOLD" }}
+    server NEW {{ exchange {t_version} {t_level}; os "{t_os}"; roles mailbox; new }}
+  }}
+  dag "DAGOLD" {{ witness FS01 "C:\DAGOLD"; ip 10.0.0.9 }}
+  database NEWDB on NEW
+  certificate on NEW {{ names primary autodiscover }}
+  move mailboxes to NEWDB {{ batch "All"; from server OLDA; from server OLDB }}
+  decommission OLDA OLDB
+}}
+"#
+    )
+}
+
+/// The `dag_leave` scripts of the test plan with a 2010 DAG and of generated plans with a 2013
+/// and a 2016 DAG (the 2010 template serves them through the template fallbacks), with the
+/// mailbox kinds of the DAG's version.
+fn dag_leave_scripts() -> Vec<(String, String, Vec<exgen::exchange::MailboxKind>)> {
+    let specs = Specs::embedded();
+    let mut plans = vec![(
+        "existing-dag-2010-to-2013.exm".to_owned(),
+        std::fs::read_to_string(
+            common::root().join("tests/plans/ok/existing-dag-2010-to-2013.exm"),
+        )
+        .expect("the plan"),
+    )];
+    for (source, target) in [
+        (
+            ("2013", "cu23", "Windows Server 2012 R2", "cas mailbox"),
+            ("2016", "cu23", "Windows Server 2016"),
+        ),
+        (
+            ("2016", "cu23", "Windows Server 2016", "mailbox"),
+            ("2019", "cu14", "Windows Server 2022"),
+        ),
+    ] {
+        plans.push((
+            format!("existing DAG of {} under {}", source.0, target.0),
+            existing_dag_plan(source, target),
+        ));
+    }
+    let mut out = Vec::new();
+    for (name, text) in plans {
+        let (file, _) = exgen::source::SourceFile::from_bytes(name.clone(), text.as_bytes());
+        let (files, diags) = exgen::compile(&file, &common::DirLoader(common::root()));
+        let files = files.unwrap_or_else(|| {
+            panic!(
+                "{name}:\n{}",
+                exgen::diag::render::terminal(&file, &diags, false)
+            )
+        });
+        let script = files
+            .into_iter()
+            .find(|f| f.path.contains("-dag-leave"))
+            .unwrap_or_else(|| panic!("{name}: no dag-leave script"));
+        let version = script
+            .contents
+            .lines()
+            .find_map(|l| l.strip_prefix("# Exchange: "))
+            .expect("an Exchange header")
+            .to_owned();
+        let kinds = specs.get(&version).expect("a spec").mailbox_kinds.clone();
+        out.push((format!("{name}: {}", script.path), script.contents, kinds));
+    }
+    out
+}
+
+/// Point m5 of the consultant review: a member leaves its DAG only once the databases active on
+/// it (which leave with it) hold no mailbox of any kind its version has, checked before anything
+/// is removed; the DAG is looked up so that a run after it is gone does not throw; and the DAG
+/// is removed only after reading its members again, once none is left (not after a declined
+/// removal of the last one).
+#[test]
+fn leaving_a_dag_checks_first_is_safe_to_rerun_and_removes_the_dag_only_when_empty() {
+    use exgen::exchange::MailboxKind;
+    for (name, text, kinds) in dag_leave_scripts() {
+        let lines: Vec<&str> = text.lines().collect();
+        let first = |what: &str| lines.iter().position(|l| l.contains(what));
+        let last = |what: &str| lines.iter().rposition(|l| l.contains(what));
+        let removal = first("Remove-MailboxDatabaseCopy ").expect("copies are removed");
+        for (kind, check) in [
+            (
+                MailboxKind::User,
+                "Get-Mailbox -Database $database -ResultSize 1",
+            ),
+            (
+                MailboxKind::Arbitration,
+                "Get-Mailbox -Arbitration -Database $database",
+            ),
+            (
+                MailboxKind::AuditLog,
+                "Get-Mailbox -AuditLog -Database $database",
+            ),
+            (
+                MailboxKind::PublicFolder,
+                "Get-Mailbox -PublicFolder -Database $database",
+            ),
+            (MailboxKind::Archive, "IsArchiveMailbox"),
+        ] {
+            if kinds.contains(&kind) {
+                let at = first(check).unwrap_or_else(|| panic!("{name}: no check of {kind:?}"));
+                assert!(at < removal, "{name}: {kind:?} checked after a removal");
+            }
+        }
+        let refusal = lines[..removal]
+            .iter()
+            .any(|l| l.trim_start().starts_with("throw"));
+        assert!(refusal, "{name}: nothing refuses before the first removal");
+        assert!(
+            !text.contains("Get-DatabaseAvailabilityGroup -Identity"),
+            "{name}: looking the DAG up by -Identity throws once it is removed"
+        );
+        let Some(remove_dag) = first("Remove-DatabaseAvailabilityGroup ") else {
+            continue;
+        };
+        let left = last("Remove-DatabaseAvailabilityGroupServer ").expect("a member leaves");
+        let reread = lines[left..remove_dag]
+            .iter()
+            .any(|l| l.contains("Get-DatabaseAvailabilityGroup"));
+        let members = lines[left..remove_dag]
+            .iter()
+            .any(|l| l.contains("$members.Count -gt 0"));
+        assert!(
+            reread && members,
+            "{name}: the DAG is removed without reading again that no member is left"
+        );
+    }
 }

@@ -499,3 +499,35 @@ proptest! {
         prop_assert!(missed.is_empty(), "{x:?}\n{text}\nnot reported when removed:\n{}", missed.join("\n"));
     }
 }
+
+/// Point m5 of the consultant review: the script of `dag_leave` refuses while a database active
+/// on the member holds a mailbox of any kind, so the model lets a member leave its DAG only
+/// once every mailbox has left it: run before the moves, the step is reported.
+#[test]
+fn a_dag_member_leaves_only_once_every_mailbox_has_left_it() {
+    let path = common::root().join("tests/plans/ok/existing-dag-2010-to-2013.exm");
+    let (file, _, loader) = load(&path);
+    let (checked, _) = exgen::check(&file, &loader);
+    let checked = checked.expect("the plan checks");
+    let mut schedule = checked.schedule.clone();
+    let leave = schedule
+        .scripts
+        .iter()
+        .position(|s| s.phase == "dag-leave")
+        .expect("a dag-leave script");
+    let moves = schedule
+        .scripts
+        .iter()
+        .position(|s| s.phase == "move-mailboxes")
+        .expect("a move-mailboxes script");
+    let script = schedule.scripts.remove(leave);
+    schedule.scripts.insert(moves, script);
+    let (_, diags) = exgen::analyze::model::walk(&checked.plan, &schedule, Specs::embedded());
+    let messages: Vec<String> = diags.iter().map(|d| d.message.clone()).collect();
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("`dag_leave`") && m.contains("every mailbox has left `MBX2010A`")),
+        "{messages:#?}"
+    );
+}

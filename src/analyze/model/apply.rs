@@ -75,6 +75,17 @@ fn unmet(cx: &Cx<'_>, state: &State, need: &Need) -> Option<String> {
                 s.name.eq_ignore_ascii_case(server) && s.mailboxes.contains(&MailboxKind::User)
             })
             .then(|| format!("every user mailbox has left `{server}`")),
+        Need::NoMailboxes { server } => state
+            .servers
+            .iter()
+            .find(|s| s.name.eq_ignore_ascii_case(server) && !s.mailboxes.is_empty())
+            .map(|s| {
+                let kinds: Vec<&str> = s.mailboxes.iter().map(|k| k.label()).collect();
+                format!(
+                    "every mailbox has left `{server}` (it still holds {})",
+                    kinds.join(", ")
+                )
+            }),
     }
 }
 

@@ -27,10 +27,16 @@ pub struct DagLeave {
 }
 
 impl Declares for DagLeave {
+    /// Its script refuses while a database active on the member holds a mailbox of any kind.
     fn needs(&self, _: StepKind) -> Vec<Need> {
-        vec![Need::Present {
-            server: self.server.clone(),
-        }]
+        vec![
+            Need::Present {
+                server: self.server.clone(),
+            },
+            Need::NoMailboxes {
+                server: self.server.clone(),
+            },
+        ]
     }
 
     fn effects(&self, _: StepKind) -> Vec<Effect> {
