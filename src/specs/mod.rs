@@ -540,6 +540,10 @@ pub struct Serves {
     /// Client Access servers.
     #[serde(default)]
     pub needs_legacy_outlook_anywhere: bool,
+    /// What the older version's mailbox servers need before this version proxies to them, done
+    /// by hand (the runbook says it before the namespace switch).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub back_ends_need: Option<String>,
     /// How sure.
     #[serde(default)]
     pub confidence: Confidence,

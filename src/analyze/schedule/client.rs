@@ -63,7 +63,12 @@ pub(super) fn client_access(s: &mut Steps<'_>) {
                 .map(|d| d.name.clone())
                 .collect();
             let context = OfflineAddressBookStep {
-                server: ca.server.clone(),
+                server: if spec.oab_generating_mailbox {
+                    ca.server.clone()
+                } else {
+                    oab_generator(s, &ca.server)
+                },
+                distributed_by: ca.server.clone(),
                 oab: oab.clone(),
                 databases,
                 moves_default: !spec.oab_generating_mailbox,
@@ -75,6 +80,36 @@ pub(super) fn client_access(s: &mut Steps<'_>) {
             );
         }
     }
+}
+
+/// Facts §6.2 (point 2 of the third consultant review): where a server generates the OAB (2007,
+/// 2010), it is a Mailbox server: the Client Access server named in the plan if it has the role,
+/// else a new Mailbox server of its site (else of any site); a CCR node's databases, and so its
+/// OAB generation, belong to its clustered mailbox server.
+fn oab_generator(s: &Steps<'_>, cas: &str) -> String {
+    let plan = s.plan;
+    let Some(x) = s.server(cas) else {
+        return cas.to_owned();
+    };
+    let mailbox = if x.has(Role::Mailbox) {
+        Some(x)
+    } else {
+        let new_mailbox = || {
+            plan.servers.iter().filter(|m| {
+                m.new && m.has(Role::Mailbox) && m.exchange.version == x.exchange.version
+            })
+        };
+        new_mailbox()
+            .find(|m| m.site == x.site)
+            .or_else(|| new_mailbox().next())
+    };
+    let Some(m) = mailbox else {
+        return cas.to_owned();
+    };
+    plan.ccrs
+        .iter()
+        .find(|c| c.has_node(&m.name))
+        .map_or_else(|| m.name.clone(), |c| c.name.clone())
 }
 
 /// The Outlook Anywhere settings of a Client Access server: its own, or, where the version has

@@ -8,8 +8,8 @@ use super::Steps;
 use crate::exchange::Service;
 use crate::ir::state::MailboxKind;
 use crate::ir::steps::{
-    BatchRef, BatchStep, LegacyOab, LegacyOabRemove, LegacyOutlookAnywhere, LegacyScp,
-    MoveArbitration, NamespaceSwitch, StepContext, StepKind, ValidateStep,
+    BackEndsNeed, BatchRef, BatchStep, LegacyOab, LegacyOabRemove, LegacyOutlookAnywhere,
+    LegacyScp, MoveArbitration, NamespaceSwitch, StepContext, StepKind, ValidateStep,
 };
 use crate::ir::{self, Role};
 
@@ -366,11 +366,27 @@ pub(super) fn namespace_switch(s: &mut Steps<'_>) {
             })
             .cloned()
     };
+    let back_ends_need = s
+        .target
+        .client_access
+        .iter()
+        .flat_map(|ca| &ca.serves)
+        .filter_map(|rule| {
+            let what = rule.back_ends_need.clone()?;
+            let servers: Vec<String> = s
+                .legacy(Role::Mailbox)
+                .filter(|x| x.exchange.version == rule.with)
+                .map(|x| x.name.clone())
+                .collect();
+            (!servers.is_empty()).then_some(BackEndsNeed { servers, what })
+        })
+        .collect();
     let context = NamespaceSwitch {
         names,
         new_cas,
         validated_first,
         outlook_anywhere_dropped,
+        back_ends_need,
     };
     let origin = primary.origin.clone();
     s.push(

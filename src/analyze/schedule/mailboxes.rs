@@ -84,14 +84,20 @@ pub(super) fn moves(s: &mut Steps<'_>) {
         if !synchronous {
             kinds.push(MailboxKind::Archive);
         }
+        let gated = s.wants(StepKind::ArbitrationStatus) && s.wants(StepKind::MoveArbitration);
         let moves = MoveMailboxes {
             batch: batch.clone(),
             target_identity: identity,
             offline_from,
             offline_source,
             synchronous,
-            after: if s.wants(StepKind::ArbitrationStatus) && s.wants(StepKind::MoveArbitration) {
+            after: if gated {
                 arbitration_batch(s)
+            } else {
+                Vec::new()
+            },
+            system_mailboxes_from: if gated {
+                arbitration_servers(s)
             } else {
                 Vec::new()
             },
@@ -427,16 +433,23 @@ fn cas_array_of(s: &Steps<'_>, server: &str) -> Option<String> {
 /// The system mailboxes' batch, when the target moves them (they complete before any user
 /// mailbox moves).
 fn arbitration_batch(s: &Steps<'_>) -> Vec<String> {
-    let any = s.legacy(ir::Role::Mailbox).any(|x| {
-        s.specs
-            .get(&x.exchange.version)
-            .is_some_and(|spec| spec.has_mailboxes(MailboxKind::Arbitration))
-    });
-    if any {
-        vec![super::coexistence::ARBITRATION_BATCH.to_owned()]
-    } else {
+    if arbitration_servers(s).is_empty() {
         Vec::new()
+    } else {
+        vec![super::coexistence::ARBITRATION_BATCH.to_owned()]
     }
+}
+
+/// The older Mailbox servers whose version has arbitration mailboxes.
+fn arbitration_servers(s: &Steps<'_>) -> Vec<String> {
+    s.legacy(ir::Role::Mailbox)
+        .filter(|x| {
+            s.specs
+                .get(&x.exchange.version)
+                .is_some_and(|spec| spec.has_mailboxes(MailboxKind::Arbitration))
+        })
+        .map(|x| x.name.clone())
+        .collect()
 }
 
 /// R33: the PST files an ExMerge export wrote are imported with `Import-Mailbox` in the

@@ -46,8 +46,11 @@ pub struct OutlookAnywhereStep {
 /// `offline_address_book`: OAB generation moved to (or made in) the new version.
 #[derive(Debug, Clone, Serialize)]
 pub struct OfflineAddressBookStep {
-    /// The server that generates it (2007/2010) or whose version does (2013+).
+    /// The server that generates it (2007/2010: a Mailbox server, or the clustered mailbox
+    /// server of a CCR node) or whose version does (2013+).
     pub server: String,
+    /// The Client Access server whose OAB virtual directory distributes it (2007/2010).
+    pub distributed_by: String,
     /// The OAB.
     pub oab: String,
     /// New mailbox databases of the version that get it explicitly (2013+).

@@ -51,6 +51,18 @@ pub struct NamespaceSwitch {
     /// where the plan configures it on no new server and the target has it off until then:
     /// Outlook clients outside lose it at the switch if they use it.
     pub outlook_anywhere_dropped: Option<String>,
+    /// What older Mailbox servers the new version proxies to need first, by hand, each with the
+    /// servers.
+    pub back_ends_need: Vec<BackEndsNeed>,
+}
+
+/// A spec's `back_ends_need` and the servers it applies to.
+#[derive(Debug, Clone, Serialize)]
+pub struct BackEndsNeed {
+    /// The older Mailbox servers.
+    pub servers: Vec<String>,
+    /// What they need.
+    pub what: String,
 }
 
 /// `legacy_scp`: a legacy Client Access server's Autodiscover service connection point.

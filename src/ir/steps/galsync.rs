@@ -56,6 +56,8 @@ impl Declares for GalSyncStep {
     }
 
     fn asks_for(&self, _: StepKind) -> Option<&'static str> {
-        Some("the password of the task's run-as account (schtasks, in the .cmd file)")
+        Some(
+            "the password of the task's run-as account, when its -schedule.cmd file creates the task",
+        )
     }
 }

@@ -35,6 +35,9 @@ pub struct MoveMailboxes {
     pub moves: MailboxMove,
     /// Batches whose moves must be done first (the system mailboxes', facts §6.1).
     pub after: Vec<String>,
+    /// The older Mailbox servers whose system mailboxes those batches move: none may be left
+    /// there when user mailboxes start moving.
+    pub system_mailboxes_from: Vec<String>,
 }
 
 /// `move_status`, `move_clear`, `migration_batch_status`, `migration_batch_complete`.
