@@ -40,7 +40,7 @@ macro_rules! with_step_kinds {
             /// request's version, on that server, where the version's certificate cmdlets are local.
             "certificate_import" => CertificateImport(CertificateImport),
             /// R10, R38: the certificate on a server of another version.
-            "certificate_legacy" => CertificateLegacy(CertificateLegacy),
+            "certificate_legacy" => CertificateLegacy(CertificateImport),
             /// R11: Outlook Anywhere on a new Client Access server.
             "outlook_anywhere" => OutlookAnywhere(OutlookAnywhereStep),
             /// R12: offline address book generation and distribution.

@@ -3,9 +3,9 @@
 
 use super::Steps;
 use crate::ir::steps::{
-    AcceptedDomainStep, CertificateImport, CertificateInstall, CertificateLegacy,
-    CertificateRequest, ClientAccessArray, CrossForestConnectorStep, InboundAnonymous, LegacyOwa,
-    LegacyUrls, LegacyVirtualDirectory, OfflineAddressBookStep, OutlookAnywhereStep, PostInstall,
+    AcceptedDomainStep, CertificateImport, CertificateInstall, CertificateRequest,
+    ClientAccessArray, CrossForestConnectorStep, InboundAnonymous, LegacyOwa, LegacyUrls,
+    LegacyVirtualDirectory, OfflineAddressBookStep, OutlookAnywhereStep, PostInstall,
     RoutingGroupConnectorStep, SendConnectorStep, StepContext, StepKind, ValidateStep,
     VirtualDirectoryUrls,
 };
@@ -362,8 +362,9 @@ pub(super) fn certificates(s: &mut Steps<'_>) {
             );
         }
         for (server, version) in others {
-            let context = CertificateLegacy {
+            let context = CertificateImport {
                 server: server.clone(),
+                from: cert.request_on.clone(),
                 services: vec!["IIS".to_owned()],
                 friendly_name: cert.friendly_name.clone(),
                 names: cert.names.clone(),

@@ -149,27 +149,15 @@ pub struct CertificateInstall {
     pub names: Vec<String>,
 }
 
-/// `certificate_import` (R10, facts §6.4): the certificate, from the PFX the installation
-/// exported, on another server of the request's version, in the shell on that server.
+/// `certificate_import` (R10, facts §6.4) and `certificate_legacy` (R10, R38): the certificate,
+/// from the PFX the installation exported, on another server, in the shell on that server: one
+/// of the request's version whose certificate cmdlets work only locally, or an older one.
 #[derive(Debug, Clone, Serialize)]
 pub struct CertificateImport {
     /// The server it is imported on (the script runs there).
     pub server: String,
     /// The server of the request, whose installation script exported the PFX.
     pub from: String,
-    /// Services it is enabled for.
-    pub services: Vec<String>,
-    /// Its friendly name.
-    pub friendly_name: String,
-    /// Host names it covers.
-    pub names: Vec<String>,
-}
-
-/// `certificate_legacy` (R10, R38).
-#[derive(Debug, Clone, Serialize)]
-pub struct CertificateLegacy {
-    /// The server.
-    pub server: String,
     /// Services it is enabled for.
     pub services: Vec<String>,
     /// Its friendly name.
@@ -443,32 +431,6 @@ impl Declares for CertificateInstall {
 
 impl Declares for CertificateImport {
     /// The installation on the request's server finished the request and exported the PFX.
-    fn needs(&self, _: StepKind) -> Vec<Need> {
-        vec![
-            Need::present(&self.server),
-            Need::Done {
-                key: key::certificate_request(&self.friendly_name),
-            },
-        ]
-    }
-
-    fn effects(&self, _: StepKind) -> Vec<Effect> {
-        vec![
-            Effect::Certificate {
-                certificate: self.friendly_name.clone(),
-                server: self.server.clone(),
-                names: self.names.clone(),
-            },
-            Effect::finishes(key::certificate(&self.friendly_name, &self.server)),
-        ]
-    }
-
-    fn asks_for(&self, _: StepKind) -> Option<&'static str> {
-        Some("the password of certificate.pfx")
-    }
-}
-
-impl Declares for CertificateLegacy {
     fn needs(&self, _: StepKind) -> Vec<Need> {
         vec![
             Need::present(&self.server),
