@@ -481,25 +481,6 @@ fn batch(
         (None, None) => return,
     };
     let before = state.batches[index].phase;
-    // A migration batch created without auto-start moves only once its complete step starts
-    // it: a status step watches, it starts nothing.
-    if before == BatchPhase::Created
-        && step.kind() != crate::ir::steps::StepKind::MigrationBatchComplete
-    {
-        return;
-    }
-    // A batch that stops when ready to complete reaches Completed only through a step that
-    // completes it; a status step leaves it at ready-to-complete.
-    let phase = if phase == BatchPhase::Completed
-        && before != BatchPhase::ReadyToComplete
-        && state.batches[index].suspend_when_ready
-        && step.kind() != crate::ir::steps::StepKind::MigrationBatchComplete
-        && step.kind() != crate::ir::steps::StepKind::MoveResume
-    {
-        BatchPhase::ReadyToComplete
-    } else {
-        phase
-    };
     if phase == BatchPhase::Cleared && before != BatchPhase::Completed {
         out.error(
             Code::E0707,
@@ -510,9 +491,7 @@ fn batch(
         );
         return;
     }
-    if phase > before || phase == BatchPhase::Completed {
-        state.batches[index].phase = phase.max(before);
-    }
+    state.batches[index].phase = phase.max(before);
     let b = state.batches[index].clone();
     if b.phase >= BatchPhase::Completed && before < BatchPhase::Completed {
         relocate(cx, state, &b.moves);

@@ -302,14 +302,18 @@ impl Declares for BatchStep {
         }
     }
 
+    /// Clearing clears, completing (resuming, or a migration batch's complete step, which also
+    /// starts one created without auto-start) completes; a status step waits until the batch is
+    /// ready to complete, or completed where nothing stops it, and starts nothing.
     fn effects(&self, kind: StepKind) -> Vec<Effect> {
-        let suspends = match &self.batch.migration_batch {
-            Some(m) => !m.auto_complete,
-            None => self.batch.suspend_when_ready,
+        let (suspends, started) = match &self.batch.migration_batch {
+            Some(m) => (!m.auto_complete, m.auto_start),
+            None => (self.batch.suspend_when_ready, true),
         };
         let phase = match kind {
             StepKind::MoveClear => BatchPhase::Cleared,
             StepKind::MigrationBatchComplete | StepKind::MoveResume => BatchPhase::Completed,
+            _ if !started => return Vec::new(),
             _ if suspends => BatchPhase::ReadyToComplete,
             _ => BatchPhase::Completed,
         };
