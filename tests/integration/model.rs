@@ -169,90 +169,38 @@ struct Path {
     legacy: bool,
 }
 
-/// The side-by-side paths of facts §2.2 from 2007 on, at levels that coexist.
+/// The side-by-side paths of facts §2.2 from 2007 on, at levels that coexist:
+/// (source, its level) → (target, its level), a new server's OS, the forest level, legacy name.
+#[rustfmt::skip]
 const PATHS: &[Path] = &[
-    Path {
-        source: "2007",
-        source_level: "sp3 ru15",
-        target: "2010",
-        target_level: "sp3",
-        os: "Windows Server 2008 R2",
-        functional_level: "2003",
-        legacy: true,
-    },
-    Path {
-        source: "2007",
-        source_level: "sp3 ru15",
-        target: "2013",
-        target_level: "cu23",
-        os: "Windows Server 2012 R2",
-        functional_level: "2008r2",
-        legacy: true,
-    },
-    Path {
-        source: "2010",
-        source_level: "sp3 ru11",
-        target: "2013",
-        target_level: "cu23",
-        os: "Windows Server 2012 R2",
-        functional_level: "2008r2",
-        legacy: false,
-    },
-    Path {
-        source: "2010",
-        source_level: "sp3 ru11",
-        target: "2016",
-        target_level: "cu23",
-        os: "Windows Server 2016",
-        functional_level: "2008r2",
-        legacy: false,
-    },
-    Path {
-        source: "2013",
-        source_level: "cu23",
-        target: "2016",
-        target_level: "cu23",
-        os: "Windows Server 2016",
-        functional_level: "2008r2",
-        legacy: false,
-    },
-    Path {
-        source: "2013",
-        source_level: "cu23",
-        target: "2019",
-        target_level: "cu14",
-        os: "Windows Server 2022",
-        functional_level: "2016",
-        legacy: false,
-    },
-    Path {
-        source: "2016",
-        source_level: "cu23",
-        target: "2019",
-        target_level: "cu14",
-        os: "Windows Server 2022",
-        functional_level: "2016",
-        legacy: false,
-    },
-    Path {
-        source: "2016",
-        source_level: "cu23",
-        target: "se",
-        target_level: "rtm",
-        os: "Windows Server 2025",
-        functional_level: "2016",
-        legacy: false,
-    },
-    Path {
-        source: "2019",
-        source_level: "cu14",
-        target: "se",
-        target_level: "rtm",
-        os: "Windows Server 2025",
-        functional_level: "2016",
-        legacy: false,
-    },
+    path(("2007", "sp3 ru15"), ("2010", "sp3"), "Windows Server 2008 R2", "2003", true),
+    path(("2007", "sp3 ru15"), ("2013", "cu23"), "Windows Server 2012 R2", "2008r2", true),
+    path(("2010", "sp3 ru11"), ("2013", "cu23"), "Windows Server 2012 R2", "2008r2", false),
+    path(("2010", "sp3 ru11"), ("2016", "cu23"), "Windows Server 2016", "2008r2", false),
+    path(("2013", "cu23"), ("2016", "cu23"), "Windows Server 2016", "2008r2", false),
+    path(("2013", "cu23"), ("2019", "cu14"), "Windows Server 2022", "2016", false),
+    path(("2016", "cu23"), ("2019", "cu14"), "Windows Server 2022", "2016", false),
+    path(("2016", "cu23"), ("se", "rtm"), "Windows Server 2025", "2016", false),
+    path(("2019", "cu14"), ("se", "rtm"), "Windows Server 2025", "2016", false),
 ];
+
+const fn path(
+    (source, source_level): (&'static str, &'static str),
+    (target, target_level): (&'static str, &'static str),
+    os: &'static str,
+    functional_level: &'static str,
+    legacy: bool,
+) -> Path {
+    Path {
+        source,
+        source_level,
+        target,
+        target_level,
+        os,
+        functional_level,
+        legacy,
+    }
+}
 
 /// What varies between generated plans besides the path.
 #[derive(Debug, Clone)]
