@@ -109,6 +109,22 @@ impl Plan {
         forest.map(Forest::domain_names).unwrap_or_default()
     }
 
+    /// The existing servers of the target's forest with `role` that run a version older than
+    /// the target: those the migration replaces.
+    pub fn older<'p>(
+        &'p self,
+        role: Role,
+        specs: &'p crate::specs::Specs,
+    ) -> impl Iterator<Item = &'p Server> + 'p {
+        let target = specs.rank(&self.target.version);
+        self.servers.iter().filter(move |x| {
+            !x.new
+                && x.has(role)
+                && specs.rank(&x.exchange.version) < target
+                && self.in_target_forest(x)
+        })
+    }
+
     /// Whether `site` is internet-facing (R05): clients from the internet reach it first.
     #[must_use]
     pub fn faces_internet(&self, site: &str) -> bool {

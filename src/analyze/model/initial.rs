@@ -515,14 +515,11 @@ fn declared(plan: &ir::Plan, specs: &Specs) -> Vec<Pending> {
         .autodiscover
         .as_ref()
         .or(plan.namespaces.primary.as_ref());
-    let target = specs.rank(&plan.target.version);
-    for x in plan.servers.iter().filter(|x| {
-        !x.new
-            && x.has(Role::Cas)
-            && specs.rank(&x.exchange.version) < target
-            && plan.in_target_forest(x)
-            && has_autodiscover(specs, &x.exchange.version)
-    }) {
+    // As the legacy_scp step chooses them.
+    for x in plan
+        .older(Role::Cas, specs)
+        .filter(|x| has_autodiscover(specs, &x.exchange.version))
+    {
         if let Some(n) = autodiscover {
             add(
                 key::legacy_scp(&x.name),

@@ -51,13 +51,7 @@ impl Steps<'_> {
 
     /// Existing servers of versions older than the target, with `role`, in plan order.
     fn legacy(&self, role: ir::Role) -> impl Iterator<Item = &ir::Server> {
-        let target = self.specs.rank(&self.plan.target.version);
-        self.plan.servers.iter().filter(move |x| {
-            !x.new
-                && x.has(role)
-                && self.specs.rank(&x.exchange.version) < target
-                && self.plan.in_target_forest(x)
-        })
+        self.plan.older(role, self.specs)
     }
 
     fn exchange(version: &str) -> Shell {
