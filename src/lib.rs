@@ -30,17 +30,65 @@ use diag::Diagnostics;
 use output::OutputFile;
 use source::SourceFile;
 use specs::Specs;
+use std::time::{Duration, Instant};
+
+/// How long each stage of a compile took: `exgen compile --timings` prints them, and the
+/// scale benchmark (`benches/scale`) reports each stage's share.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Timings {
+    /// Reading the plan file (the command line's part).
+    pub read: Duration,
+    /// The grammar and the AST.
+    pub parse: Duration,
+    /// Names, rules, the schedule and the model's walk (CSV files are read here).
+    pub analyze: Duration,
+    /// Lowering without the templates: file names, batch files, collecting the output.
+    pub lower: Duration,
+    /// Rendering the templates.
+    pub render: Duration,
+    /// Writing the output folder (the command line's part).
+    pub write: Duration,
+}
+
+impl Timings {
+    /// The stages by name, in pipeline order.
+    #[must_use]
+    pub fn stages(&self) -> [(&'static str, Duration); 6] {
+        [
+            ("read", self.read),
+            ("parse", self.parse),
+            ("analyze", self.analyze),
+            ("lower", self.lower),
+            ("render", self.render),
+            ("write", self.write),
+        ]
+    }
+}
 
 /// Parses and analyzes a plan: the checked IR and its schedule when it has no errors, and
 /// every diagnostic found.
 #[must_use]
 pub fn check(file: &SourceFile, loader: &dyn FileLoader) -> (Option<ir::Checked>, Diagnostics) {
+    check_timed(file, loader, &mut Timings::default())
+}
+
+/// [`check`], adding the time of each stage to `timings`.
+#[must_use]
+pub fn check_timed(
+    file: &SourceFile,
+    loader: &dyn FileLoader,
+    timings: &mut Timings,
+) -> (Option<ir::Checked>, Diagnostics) {
+    let start = Instant::now();
     let (ast, mut diagnostics) = syntax::parse(file);
+    timings.parse += start.elapsed();
     let Some(ast) = ast else {
         return (None, diagnostics);
     };
+    let start = Instant::now();
     let (ir, more) = analyze::analyze(&ast, file, Specs::embedded(), loader);
     diagnostics.extend(more);
+    timings.analyze += start.elapsed();
     (ir, diagnostics)
 }
 
@@ -51,11 +99,34 @@ pub fn compile(
     file: &SourceFile,
     loader: &dyn FileLoader,
 ) -> (Option<Vec<OutputFile>>, Diagnostics) {
-    let (ir, mut diagnostics) = check(file, loader);
+    compile_timed(file, loader, &mut Timings::default())
+}
+
+/// [`compile`], adding the time of each stage to `timings`.
+#[must_use]
+pub fn compile_timed(
+    file: &SourceFile,
+    loader: &dyn FileLoader,
+    timings: &mut Timings,
+) -> (Option<Vec<OutputFile>>, Diagnostics) {
+    let (ir, mut diagnostics) = check_timed(file, loader, timings);
     let Some(ir) = ir else {
         return (None, diagnostics);
     };
-    match lower::lower(&ir.plan, &ir.schedule, &ir.states, Specs::embedded()) {
+    let start = Instant::now();
+    let mut render = Duration::ZERO;
+    let lowered = lower::lower_timed(
+        &ir.plan,
+        &ir.schedule,
+        &ir.states,
+        Specs::embedded(),
+        &mut render,
+    );
+    timings.render += render;
+    timings.lower += start.elapsed().saturating_sub(render);
+    // Freeing the IR is part of lowering's cost, not hidden after the clock stops.
+    drop(ir);
+    match lowered {
         Ok(files) => (Some(files), diagnostics),
         Err(errors) => {
             diagnostics.extend(errors);

@@ -45,6 +45,9 @@ pub(super) struct CompileArgs {
     /// Replace the output folder even if it holds files exgen did not write, or edited ones.
     #[arg(long)]
     pub force: bool,
+    /// Print how long each stage took (read, parse, analyze, lower, render, write) to stderr.
+    #[arg(long)]
+    pub timings: bool,
     #[command(flatten)]
     pub messages: MessageArgs,
 }
@@ -53,6 +56,9 @@ pub(super) struct CompileArgs {
 pub(super) struct CheckArgs {
     /// The plan file.
     pub plan: PathBuf,
+    /// Print how long each stage took (read, parse, analyze) to stderr.
+    #[arg(long)]
+    pub timings: bool,
     #[command(flatten)]
     pub messages: MessageArgs,
 }

@@ -16,6 +16,7 @@ use crate::ir::steps::{Schedule, Step, StepKind};
 use crate::output::OutputFile;
 use crate::source::Span;
 use crate::specs::Specs;
+use std::time::{Duration, Instant};
 
 pub use layout::Script;
 pub(crate) use layout::exmerge_stem;
@@ -32,13 +33,29 @@ pub fn lower(
     states: &[State],
     specs: &Specs,
 ) -> Result<Vec<OutputFile>, Diagnostics> {
+    let mut render = Duration::ZERO;
+    lower_timed(plan, schedule, states, specs, &mut render)
+}
+
+/// [`lower`], adding the time spent rendering templates to `render`.
+///
+/// # Errors
+/// As [`lower`].
+pub fn lower_timed(
+    plan: &ir::Plan,
+    schedule: &Schedule,
+    states: &[State],
+    specs: &Specs,
+    render: &mut Duration,
+) -> Result<Vec<OutputFile>, Diagnostics> {
     let scripts = layout::scripts(schedule);
     let batches = layout::batch_files(plan);
     let env = render::Renderer::shared();
+    let g = render::Globals::new(plan, specs);
     let mut files = Vec::new();
     let mut diags = Diagnostics::new();
     for script in &scripts {
-        match env.script(plan, specs, script, scripts.len(), &batches) {
+        match timed(render, || env.script(&g, script, scripts.len(), &batches)) {
             Ok(text) => files.push(OutputFile {
                 path: script.file.clone(),
                 contents: text,
@@ -50,7 +67,7 @@ pub fn lower(
     for script in &scripts {
         for step in script.steps {
             for (_, template, suffix) in CMD_FILES.iter().filter(|(k, _, _)| *k == step.kind()) {
-                let Some(result) = env.cmd(plan, script, step, template) else {
+                let Some(result) = timed(render, || env.cmd(&g, script, step, template)) else {
                     continue;
                 };
                 match result {
@@ -69,7 +86,7 @@ pub fn lower(
     for x in &plan.exmerge {
         let stem = &exmerge_stem(&x.server);
         for ext in ["ini", "cmd"] {
-            match env.exmerge(plan, x, stem, ext) {
+            match timed(render, || env.exmerge(&g, x, stem, ext)) {
                 Some(Ok(text)) => files.push(OutputFile {
                     path: format!("{stem}.{ext}"),
                     contents: text,
@@ -90,7 +107,7 @@ pub fn lower(
             });
         }
     }
-    match env.runbook(plan, specs, &scripts, states) {
+    match timed(render, || env.runbook(&g, &scripts, states)) {
         Ok(text) => files.push(OutputFile {
             path: "runbook.md".to_owned(),
             contents: text,
@@ -102,6 +119,14 @@ pub fn lower(
     } else {
         Err(diags)
     }
+}
+
+/// `f()`, adding the time it took to `total`.
+fn timed<T>(total: &mut Duration, f: impl FnOnce() -> T) -> T {
+    let start = Instant::now();
+    let out = f();
+    *total += start.elapsed();
+    out
 }
 
 /// The `.cmd` files a step kind produces besides its script: `(kind, template, suffix)`,

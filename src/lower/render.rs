@@ -12,7 +12,7 @@ use crate::escape;
 use crate::ir;
 use crate::ir::state::State;
 use crate::ir::steps::{Shell, Step, StepContext, StepKind};
-use crate::specs::{Specs, VersionSpec};
+use crate::specs::Specs;
 use minijinja::value::{Serde, Value, ValueKind};
 use minijinja::{AutoEscape, Environment, Error, ErrorKind, UndefinedBehavior};
 use std::collections::BTreeMap;
@@ -140,20 +140,18 @@ impl Renderer {
     /// One script: each step rendered by its template, wrapped in the shell's skeleton.
     pub fn script(
         &self,
-        plan: &ir::Plan,
-        specs: &Specs,
+        g: &Globals<'_>,
         script: &Script<'_>,
         total: usize,
         batches: &BTreeMap<&str, BatchFiles>,
     ) -> Result<String, Error> {
-        let spec = specs.get(script.shell.version());
         let common = minijinja::context! {
-            plan => Serde(plan),
+            plan => g.plan.clone(),
             script => Serde(script),
             total => total,
             generator => GENERATOR,
-            spec => Serde(spec),
-            target_spec => Serde(specs.get(&plan.target.version)),
+            spec => g.spec(script.shell.version()),
+            target_spec => g.target_spec.clone(),
         };
         let mut helpers = Vec::new();
         let mut kinds: Vec<StepKind> = Vec::new();
@@ -169,6 +167,7 @@ impl Renderer {
                 helpers.push(Value::from_safe_string(body.trim_end().to_owned()));
             }
         }
+        let file = escape::ps_comment(&g.ir.file);
         let mut bodies = Vec::new();
         for step in script.steps {
             let name = self.find(step.kind(), &step.shell).ok_or_else(|| {
@@ -190,8 +189,7 @@ impl Renderer {
             };
             let ctx = minijinja::context! { origin => Serde(&step.origin), step => Serde(&step.context), files => Serde(files), ..common.clone() };
             let cite = format!(
-                "# {}:{}  {}\n",
-                escape::ps_comment(&plan.file),
+                "# {file}:{}  {}\n",
                 step.origin.line,
                 escape::ps_comment(&step.origin.text)
             );
@@ -208,14 +206,14 @@ impl Renderer {
     /// `None` when no such template exists.
     pub fn cmd(
         &self,
-        plan: &ir::Plan,
+        g: &Globals<'_>,
         script: &Script<'_>,
         step: &Step,
         name: &str,
     ) -> Option<Result<String, Error>> {
         let template = self.lookup(script.shell.version(), &format!("{name}.cmd.j2"))?;
         let ctx = minijinja::context! {
-            plan => Serde(plan),
+            plan => g.plan.clone(),
             script => Serde(script),
             generator => GENERATOR,
             origin => Serde(&step.origin),
@@ -228,14 +226,14 @@ impl Renderer {
     /// for the server of `exmerge`; `stem` is the name its files share.
     pub fn exmerge(
         &self,
-        plan: &ir::Plan,
+        g: &Globals<'_>,
         exmerge: &ir::ExMerge,
         stem: &str,
         ext: &str,
     ) -> Option<Result<String, Error>> {
-        let template = self.lookup(&plan.target.version, &format!("exmerge_export.{ext}.j2"))?;
+        let template = self.lookup(&g.ir.target.version, &format!("exmerge_export.{ext}.j2"))?;
         let ctx = minijinja::context! {
-            plan => Serde(plan),
+            plan => g.plan.clone(),
             x => Serde(exmerge),
             stem => stem,
             generator => GENERATOR,
@@ -248,9 +246,9 @@ impl Renderer {
     /// without a partial is an error, never an empty entry.
     fn runbook_step(
         &self,
-        plan: &ir::Plan,
+        g: &Globals<'_>,
         script: &Script<'_>,
-        spec: Option<&VersionSpec>,
+        spec: &Value,
         step: &Step,
     ) -> Result<Value, Error> {
         let file = runbook_partial(step.kind());
@@ -261,9 +259,9 @@ impl Renderer {
             )
         })?;
         let ctx = minijinja::context! {
-            plan => Serde(plan),
+            plan => g.plan.clone(),
             script => Serde(script),
-            spec => Serde(spec),
+            spec => spec.clone(),
             origin => Serde(&step.origin),
             step => Serde(&step.context),
         };
@@ -276,11 +274,11 @@ impl Renderer {
     /// state before the first phase and after each).
     pub fn runbook(
         &self,
-        plan: &ir::Plan,
-        specs: &Specs,
+        g: &Globals<'_>,
         scripts: &[Script<'_>],
         states: &[State],
     ) -> Result<String, Error> {
+        let (plan, specs) = (g.ir, g.specs);
         // A manual step follows the last script of its phase or, when that phase has no
         // script in this plan, the last script of an earlier phase.
         let phase_rank = |id: &str| {
@@ -306,11 +304,11 @@ impl Renderer {
                     .iter()
                     .filter(|m| m.after.is_some() && home(m) == Some(i))
                     .collect();
-                let spec = specs.get(s.shell.version());
+                let spec = g.spec(s.shell.version());
                 let steps = s
                     .steps
                     .iter()
-                    .map(|st| self.runbook_step(plan, s, spec, st))
+                    .map(|st| self.runbook_step(g, s, &spec, st))
                     .collect::<Result<Vec<Value>, Error>>()?;
                 let mut asks: Vec<&str> = s
                     .steps
@@ -329,7 +327,7 @@ impl Renderer {
                     script => Serde(s),
                     steps => steps,
                     manual => Serde(manual),
-                    spec => Serde(spec),
+                    spec => spec,
                     asks => asks,
                     users => Serde(users),
                 })
@@ -346,18 +344,80 @@ impl Renderer {
             .map(|x| (x.server.as_str(), super::exmerge_stem(&x.server)))
             .collect();
         let ctx = minijinja::context! {
-            plan => Serde(plan),
+            plan => g.plan.clone(),
             users_before => Serde(views.first().cloned().flatten()),
             exmerge_stems => exmerge_stems,
             scripts => entries,
             manual_at_end => Serde(at_end),
             generator => GENERATOR,
-            target_spec => Serde(specs.get(&plan.target.version)),
+            target_spec => g.target_spec.clone(),
         };
         let name = self
             .lookup(&plan.target.version, "runbook.md.j2")
             .ok_or_else(|| Error::new(ErrorKind::TemplateNotFound, "no runbook template"))?;
         self.env.get_template(&name)?.render(ctx)
+    }
+}
+
+/// What every template may read besides its own step, converted to template values once per
+/// compile: the plan's header (never its servers, batches or mailboxes, so no script costs
+/// time in proportion to the whole plan) and the spec of each version.
+pub(super) struct Globals<'a> {
+    ir: &'a ir::Plan,
+    specs: &'a Specs,
+    plan: Value,
+    target_spec: Value,
+    spec_values: BTreeMap<&'a str, Value>,
+}
+
+/// The part of the plan templates read as `plan.*`.
+#[derive(serde::Serialize)]
+struct PlanHeader<'a> {
+    title: &'a str,
+    file: &'a str,
+    organization: &'a ir::Organization,
+    target: &'a ir::VersionLevel,
+    sources: &'a [String],
+    media: Option<&'a str>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    exmerge: &'a [ir::ExMerge],
+}
+
+impl<'a> Globals<'a> {
+    pub fn new(ir: &'a ir::Plan, specs: &'a Specs) -> Globals<'a> {
+        let plan = Value::from(Serde(PlanHeader {
+            title: &ir.title,
+            file: &ir.file,
+            organization: &ir.organization,
+            target: &ir.target,
+            sources: &ir.sources,
+            media: ir.media.as_deref(),
+            exmerge: &ir.exmerge,
+        }));
+        let spec_values = specs
+            .all()
+            .iter()
+            .map(|s| (s.version.as_str(), Value::from(Serde(s))))
+            .collect::<BTreeMap<_, _>>();
+        let target_spec = spec_values
+            .get(ir.target.version.as_str())
+            .cloned()
+            .unwrap_or_else(|| Value::from(()));
+        Globals {
+            ir,
+            specs,
+            plan,
+            target_spec,
+            spec_values,
+        }
+    }
+
+    /// The spec of `version` as a template value (none for a version without a spec).
+    fn spec(&self, version: &str) -> Value {
+        self.spec_values
+            .get(version)
+            .cloned()
+            .unwrap_or_else(|| Value::from(()))
     }
 }
 
@@ -592,16 +652,11 @@ mod tests {
         let specs = Specs::embedded();
         let scripts = super::super::layout::scripts(&checked.schedule);
         let mut renderer = Renderer::new();
-        assert!(
-            renderer
-                .runbook(plan, specs, &scripts, &checked.states)
-                .is_ok()
-        );
+        let g = Globals::new(plan, specs);
+        assert!(renderer.runbook(&g, &scripts, &checked.states).is_ok());
         let removed = format!("{COMMON}/{}", runbook_partial(StepKind::Databases));
         renderer.env.remove_template(&removed);
-        let error = renderer
-            .runbook(plan, specs, &scripts, &checked.states)
-            .unwrap_err();
+        let error = renderer.runbook(&g, &scripts, &checked.states).unwrap_err();
         assert_eq!(error.kind(), ErrorKind::TemplateNotFound);
         assert!(
             error.to_string().contains("runbook/databases.md.j2"),

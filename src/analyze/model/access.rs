@@ -500,11 +500,8 @@ impl Clients<'_> {
             .filter(|s| s.present && s.client_access)
         {
             let Some(host) = &c.scp else { continue };
-            if state
-                .pending
-                .iter()
-                .any(|p| p.key == crate::ir::state::key::scp(&c.name))
-            {
+            let own = crate::ir::state::key::scp(&c.name);
+            if state.pending.iter().any(|p| p.key == own) {
                 continue; // a new server's own SCP, finished by its post-install step
             }
             let targets: Vec<&ServerState> = if host.eq_ignore_ascii_case(&c.name) {
