@@ -17,11 +17,12 @@ use crate::output::OutputFile;
 use crate::source::Span;
 use crate::specs::Specs;
 
+pub use layout::INLINE_MAILBOXES_MAX;
 pub use layout::Script;
 pub(crate) use layout::exmerge_stem;
 
 /// The files exgen writes for `plan` and its `schedule`: scripts in execution order, copied
-/// CSV files, the runbook.
+/// CSV files and those of long `mailbox` lists, the runbook.
 ///
 /// # Errors
 /// E0604 when a value cannot be written in a `.cmd` file; E9001 when a template is missing or
@@ -89,8 +90,14 @@ pub fn lower(
                 contents: csv.contents.clone(),
             });
         }
+        if let Some(csv) = &names.mailboxes {
+            files.push(OutputFile {
+                path: csv.file.clone(),
+                contents: csv.contents(),
+            });
+        }
     }
-    match env.runbook(plan, specs, &scripts, states) {
+    match env.runbook(plan, specs, &scripts, states, &batches) {
         Ok(text) => files.push(OutputFile {
             path: "runbook.md".to_owned(),
             contents: text,

@@ -181,13 +181,7 @@ impl Renderer {
                     ),
                 )
             })?;
-            // The files a step reads or writes next to the script, as lowering names them.
-            let files = match &step.context {
-                StepContext::MoveMailboxes(m)
-                | StepContext::MoveMailboxesCrossForest(m)
-                | StepContext::MigrationBatch(m) => batches.get(m.batch.name.as_str()),
-                _ => None,
-            };
+            let files = step_files(step, batches);
             let ctx = minijinja::context! { origin => Serde(&step.origin), step => Serde(&step.context), files => Serde(files), ..common.clone() };
             let cite = format!(
                 "# {}:{}  {}\n",
@@ -252,6 +246,7 @@ impl Renderer {
         script: &Script<'_>,
         spec: Option<&VersionSpec>,
         step: &Step,
+        batches: &BTreeMap<&str, BatchFiles>,
     ) -> Result<Value, Error> {
         let file = runbook_partial(step.kind());
         let name = self.lookup(script.shell.version(), &file).ok_or_else(|| {
@@ -266,6 +261,7 @@ impl Renderer {
             spec => Serde(spec),
             origin => Serde(&step.origin),
             step => Serde(&step.context),
+            files => Serde(step_files(step, batches)),
         };
         let body = self.env.get_template(&name)?.render(ctx)?;
         Ok(Value::from_safe_string(body))
@@ -280,6 +276,7 @@ impl Renderer {
         specs: &Specs,
         scripts: &[Script<'_>],
         states: &[State],
+        batches: &BTreeMap<&str, BatchFiles>,
     ) -> Result<String, Error> {
         // A manual step follows the last script of its phase or, when that phase has no
         // script in this plan, the last script of an earlier phase.
@@ -310,7 +307,7 @@ impl Renderer {
                 let steps = s
                     .steps
                     .iter()
-                    .map(|st| self.runbook_step(plan, s, spec, st))
+                    .map(|st| self.runbook_step(plan, s, spec, st, batches))
                     .collect::<Result<Vec<Value>, Error>>()?;
                 let mut asks: Vec<&str> = s
                     .steps
@@ -358,6 +355,16 @@ impl Renderer {
             .lookup(&plan.target.version, "runbook.md.j2")
             .ok_or_else(|| Error::new(ErrorKind::TemplateNotFound, "no runbook template"))?;
         self.env.get_template(&name)?.render(ctx)
+    }
+}
+
+/// The files a step reads or writes next to the script, as lowering names them.
+fn step_files<'a>(step: &Step, batches: &'a BTreeMap<&str, BatchFiles>) -> Option<&'a BatchFiles> {
+    match &step.context {
+        StepContext::MoveMailboxes(m)
+        | StepContext::MoveMailboxesCrossForest(m)
+        | StepContext::MigrationBatch(m) => batches.get(m.batch.name.as_str()),
+        _ => None,
     }
 }
 
@@ -591,16 +598,17 @@ mod tests {
         let plan = &checked.plan;
         let specs = Specs::embedded();
         let scripts = super::super::layout::scripts(&checked.schedule);
+        let batches = super::super::layout::batch_files(plan);
         let mut renderer = Renderer::new();
         assert!(
             renderer
-                .runbook(plan, specs, &scripts, &checked.states)
+                .runbook(plan, specs, &scripts, &checked.states, &batches)
                 .is_ok()
         );
         let removed = format!("{COMMON}/{}", runbook_partial(StepKind::Databases));
         renderer.env.remove_template(&removed);
         let error = renderer
-            .runbook(plan, specs, &scripts, &checked.states)
+            .runbook(plan, specs, &scripts, &checked.states, &batches)
             .unwrap_err();
         assert_eq!(error.kind(), ErrorKind::TemplateNotFound);
         assert!(
