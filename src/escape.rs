@@ -348,6 +348,35 @@ pub fn markdown_code(text: &str) -> String {
     format!("{fence}{pad}{content}{pad}{fence}")
 }
 
+/// Characters that make a spreadsheet read a cell as a formula when they start it (OWASP "CSV
+/// injection"): `=`, `+`, `-`, `@`, tab and CR.
+const FORMULA_LEADERS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// A cell of a CSV file exgen writes for a script's `Import-Csv` (RFC 4180: quoted when it
+/// holds a comma, a quote or surrounding spaces, quotes doubled), or `None` when the value
+/// does not belong in such a file: it is empty, holds a character [`ps_literal`] would not
+/// write raw (a line break would split the row), or starts with a character that makes Excel
+/// read the cell as a formula if someone opens the file to review it. Prefixing such a value
+/// (`'=...`) would change what `Import-Csv` reads, so the caller keeps those values in the
+/// script instead, where [`ps_literal`] writes anything.
+#[must_use]
+pub fn csv_field(text: &str) -> Option<String> {
+    if text.is_empty()
+        || text.starts_with(FORMULA_LEADERS)
+        || text.chars().any(is_invisible_in_script)
+    {
+        return None;
+    }
+    let quoted = text.contains([',', '"'])
+        || text.starts_with(char::is_whitespace)
+        || text.ends_with(char::is_whitespace);
+    Some(if quoted {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_owned()
+    })
+}
+
 fn longest_backtick_run(text: &str) -> usize {
     let (mut longest, mut current) = (0, 0);
     for c in text.chars() {
@@ -850,5 +879,32 @@ mod tests {
                 prop_assert_eq!(read_code_span(&out), Some(expected));
             }
         }
+    }
+
+    #[test]
+    fn csv_fields_are_quoted_where_needed_and_never_formulas() {
+        assert_eq!(
+            csv_field("anna@contoso.com").as_deref(),
+            Some("anna@contoso.com")
+        );
+        assert_eq!(
+            csv_field("Lindqvist, Anna").as_deref(),
+            Some("\"Lindqvist, Anna\"")
+        );
+        assert_eq!(csv_field(r#"a"b"#).as_deref(), Some(r#""a""b""#));
+        assert_eq!(csv_field(" a").as_deref(), Some("\" a\""));
+        assert_eq!(csv_field("Seán O'Brien").as_deref(), Some("Seán O'Brien"));
+        for formula in [
+            "=1+1",
+            "+x@contoso.com",
+            "-admin@contoso.com",
+            "@SUM(A1)",
+            "\tx",
+            "",
+        ] {
+            assert_eq!(csv_field(formula), None, "{formula:?}");
+        }
+        assert_eq!(csv_field("a\nb"), None);
+        assert_eq!(csv_field("a\u{202e}b"), None);
     }
 }

@@ -60,14 +60,88 @@ fn script(s: &ScheduledScript, number: usize, file: String) -> Script<'_> {
     }
 }
 
+/// The most `mailbox` lines of one batch that its script lists itself. A longer list goes to a
+/// CSV file next to the script (`mailboxes-<batch>.csv`), read by the same loop as the plan's
+/// own CSV files, so no script grows with the number of mailboxes. Fifty lines still fit on a
+/// screen or two of a review, and a pilot batch stays readable in the script; a list longer
+/// than that is reviewed as a list (sorted, filtered, compared between waves), and then the
+/// script stays the same text for every wave of that size.
+pub const INLINE_MAILBOXES_MAX: usize = 50;
+
 /// The files of one move batch in the output folder: the copies of the plan's CSV files, in
-/// the batch's order, and the CSV a migration batch's script writes next to itself at run time.
+/// the batch's order, the CSV of its `mailbox` lines when there are many, and the CSV a
+/// migration batch's script writes next to itself at run time.
 #[derive(Debug, Clone, Serialize)]
 pub struct BatchFiles {
     /// The plan's CSV files, by their own file name (made safe), numbered where two would clash.
     pub csv: Vec<String>,
+    /// The `mailbox` lines the script lists itself: all of them up to
+    /// [`INLINE_MAILBOXES_MAX`]; above it only those a spreadsheet would read as a formula or
+    /// that a CSV line cannot hold ([`crate::escape::csv_field`]).
+    pub listed: Vec<String>,
+    /// The CSV exgen writes of the other `mailbox` lines, above [`INLINE_MAILBOXES_MAX`].
+    pub mailboxes: Option<MailboxesCsv>,
     /// `migration-batch-<batch>.csv`.
     pub migration_csv: String,
+}
+
+/// A CSV file exgen writes of a batch's `mailbox` lines: one `EmailAddress` column.
+#[derive(Debug, Clone, Serialize)]
+pub struct MailboxesCsv {
+    /// `mailboxes-<batch>.csv`.
+    pub file: String,
+    /// Its cells, one per mailbox, in the plan's order, already CSV-escaped.
+    #[serde(skip)]
+    pub cells: Vec<String>,
+    /// Number of data rows.
+    pub rows: usize,
+    /// Why it exists: the batch has more `mailbox` lines than this ([`INLINE_MAILBOXES_MAX`]).
+    pub limit: usize,
+}
+
+impl MailboxesCsv {
+    /// The header of the file, the column the scripts read.
+    pub const COLUMN: &'static str = "EmailAddress";
+
+    /// The file's text (the writer adds the BOM and CRLF line endings).
+    #[must_use]
+    pub fn contents(&self) -> String {
+        let mut text =
+            String::with_capacity(self.cells.iter().map(|c| c.len() + 1).sum::<usize>() + 16);
+        text.push_str(Self::COLUMN);
+        text.push('\n');
+        for cell in &self.cells {
+            text.push_str(cell);
+            text.push('\n');
+        }
+        text
+    }
+}
+
+/// Splits a batch's `mailbox` lines between its script and a CSV file named `file` (see
+/// [`INLINE_MAILBOXES_MAX`]).
+fn split_mailboxes(
+    mailboxes: &[String],
+    file: impl FnOnce() -> String,
+) -> (Vec<String>, Option<MailboxesCsv>) {
+    if mailboxes.len() <= INLINE_MAILBOXES_MAX {
+        return (mailboxes.to_vec(), None);
+    }
+    let mut listed = Vec::new();
+    let mut cells = Vec::with_capacity(mailboxes.len());
+    for mailbox in mailboxes {
+        match crate::escape::csv_field(mailbox) {
+            Some(cell) => cells.push(cell),
+            None => listed.push(mailbox.clone()),
+        }
+    }
+    let csv = (!cells.is_empty()).then(|| MailboxesCsv {
+        file: file(),
+        rows: cells.len(),
+        limit: INLINE_MAILBOXES_MAX,
+        cells,
+    });
+    (listed, csv)
 }
 
 /// The file names of every batch, by batch name (batch names are unique, E0201). Names are
@@ -92,12 +166,24 @@ pub fn batch_files(plan: &crate::ir::Plan) -> std::collections::BTreeMap<&str, B
             .iter()
             .map(|c| unique(csv_copy_name(&c.source)))
             .collect();
-        let migration_csv = unique(if batch.name.chars().any(|c| c.is_ascii_alphanumeric()) {
-            format!("migration-batch-{}.csv", slug(&batch.name))
-        } else {
-            "migration-batch.csv".to_owned()
-        });
-        out.insert(batch.name.as_str(), BatchFiles { csv, migration_csv });
+        let named = |prefix: &str| {
+            if batch.name.chars().any(|c| c.is_ascii_alphanumeric()) {
+                format!("{prefix}-{}.csv", slug(&batch.name))
+            } else {
+                format!("{prefix}.csv")
+            }
+        };
+        let migration_csv = unique(named("migration-batch"));
+        let (listed, mailboxes) = split_mailboxes(&batch.mailboxes, || unique(named("mailboxes")));
+        out.insert(
+            batch.name.as_str(),
+            BatchFiles {
+                csv,
+                listed,
+                mailboxes,
+                migration_csv,
+            },
+        );
     }
     out
 }
@@ -168,5 +254,25 @@ mod tests {
         assert_eq!(csv_copy_name("Welle ä 1.CSV"), "Welle---1.CSV");
         assert_eq!(csv_copy_name("..\u{202e}vsc.exe"), "vsc.exe.csv");
         assert_eq!(csv_copy_name("..."), "mailboxes.csv");
+    }
+
+    #[test]
+    fn long_mailbox_lists_go_to_a_csv_except_what_a_spreadsheet_would_compute() {
+        let few: Vec<String> = (0..INLINE_MAILBOXES_MAX)
+            .map(|i| format!("u{i}@c.com"))
+            .collect();
+        let (listed, csv) = split_mailboxes(&few, || unreachable!());
+        assert_eq!(listed, few);
+        assert!(csv.is_none());
+        let mut many = few.clone();
+        many.push("=cmd|' /C calc'!A0".to_owned());
+        many.push("Lindqvist, Anna".to_owned());
+        let (listed, csv) = split_mailboxes(&many, || "mailboxes-w.csv".to_owned());
+        let csv = csv.expect("a CSV above the limit");
+        assert_eq!(listed, ["=cmd|' /C calc'!A0"]);
+        assert_eq!(csv.rows, INLINE_MAILBOXES_MAX + 1);
+        let text = csv.contents();
+        assert!(text.starts_with("EmailAddress\nu0@c.com\n"));
+        assert!(text.ends_with("\n\"Lindqvist, Anna\"\n"));
     }
 }

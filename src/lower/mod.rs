@@ -18,11 +18,12 @@ use crate::source::Span;
 use crate::specs::Specs;
 use std::time::{Duration, Instant};
 
+pub use layout::INLINE_MAILBOXES_MAX;
 pub use layout::Script;
 pub(crate) use layout::exmerge_stem;
 
 /// The files exgen writes for `plan` and its `schedule`: scripts in execution order, copied
-/// CSV files, the runbook.
+/// CSV files and those of long `mailbox` lists, the runbook.
 ///
 /// # Errors
 /// E0604 when a value cannot be written in a `.cmd` file; E9001 when a template is missing or
@@ -106,8 +107,14 @@ pub fn lower_timed(
                 contents: csv.contents.clone(),
             });
         }
+        if let Some(csv) = &names.mailboxes {
+            files.push(OutputFile {
+                path: csv.file.clone(),
+                contents: csv.contents(),
+            });
+        }
     }
-    match timed(render, || env.runbook(&g, &scripts, states)) {
+    match timed(render, || env.runbook(&g, &scripts, states, &batches)) {
         Ok(text) => files.push(OutputFile {
             path: "runbook.md".to_owned(),
             contents: text,

@@ -180,13 +180,7 @@ impl Renderer {
                     ),
                 )
             })?;
-            // The files a step reads or writes next to the script, as lowering names them.
-            let files = match &step.context {
-                StepContext::MoveMailboxes(m)
-                | StepContext::MoveMailboxesCrossForest(m)
-                | StepContext::MigrationBatch(m) => batches.get(m.batch.name.as_str()),
-                _ => None,
-            };
+            let files = step_files(step, batches);
             let ctx = minijinja::context! { origin => Serde(&step.origin), step => Serde(&step.context), files => Serde(files), ..common.clone() };
             let cite = format!(
                 "# {file}:{}  {}\n",
@@ -250,6 +244,7 @@ impl Renderer {
         script: &Script<'_>,
         spec: &Value,
         step: &Step,
+        batches: &BTreeMap<&str, BatchFiles>,
     ) -> Result<Value, Error> {
         let file = runbook_partial(step.kind());
         let name = self.lookup(script.shell.version(), &file).ok_or_else(|| {
@@ -264,6 +259,7 @@ impl Renderer {
             spec => spec.clone(),
             origin => Serde(&step.origin),
             step => Serde(&step.context),
+            files => Serde(step_files(step, batches)),
         };
         let body = self.env.get_template(&name)?.render(ctx)?;
         Ok(Value::from_safe_string(body))
@@ -277,6 +273,7 @@ impl Renderer {
         g: &Globals<'_>,
         scripts: &[Script<'_>],
         states: &[State],
+        batches: &BTreeMap<&str, BatchFiles>,
     ) -> Result<String, Error> {
         let (plan, specs) = (g.ir, g.specs);
         // A manual step follows the last script of its phase or, when that phase has no
@@ -308,7 +305,7 @@ impl Renderer {
                 let steps = s
                     .steps
                     .iter()
-                    .map(|st| self.runbook_step(g, s, &spec, st))
+                    .map(|st| self.runbook_step(g, s, &spec, st, batches))
                     .collect::<Result<Vec<Value>, Error>>()?;
                 let mut asks: Vec<&str> = s
                     .steps
@@ -418,6 +415,16 @@ impl<'a> Globals<'a> {
             .get(version)
             .cloned()
             .unwrap_or_else(|| Value::from(()))
+    }
+}
+
+/// The files a step reads or writes next to the script, as lowering names them.
+fn step_files<'a>(step: &Step, batches: &'a BTreeMap<&str, BatchFiles>) -> Option<&'a BatchFiles> {
+    match &step.context {
+        StepContext::MoveMailboxes(m)
+        | StepContext::MoveMailboxesCrossForest(m)
+        | StepContext::MigrationBatch(m) => batches.get(m.batch.name.as_str()),
+        _ => None,
     }
 }
 
@@ -651,12 +658,19 @@ mod tests {
         let plan = &checked.plan;
         let specs = Specs::embedded();
         let scripts = super::super::layout::scripts(&checked.schedule);
+        let batches = super::super::layout::batch_files(plan);
         let mut renderer = Renderer::new();
         let g = Globals::new(plan, specs);
-        assert!(renderer.runbook(&g, &scripts, &checked.states).is_ok());
+        assert!(
+            renderer
+                .runbook(&g, &scripts, &checked.states, &batches)
+                .is_ok()
+        );
         let removed = format!("{COMMON}/{}", runbook_partial(StepKind::Databases));
         renderer.env.remove_template(&removed);
-        let error = renderer.runbook(&g, &scripts, &checked.states).unwrap_err();
+        let error = renderer
+            .runbook(&g, &scripts, &checked.states, &batches)
+            .unwrap_err();
         assert_eq!(error.kind(), ErrorKind::TemplateNotFound);
         assert!(
             error.to_string().contains("runbook/databases.md.j2"),

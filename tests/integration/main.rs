@@ -10,5 +10,6 @@ mod docs;
 mod encoding;
 mod fuzz;
 mod model;
+mod scale;
 mod support;
 mod validation;
