@@ -235,7 +235,7 @@ mod tests {
 
     #[test]
     fn unknown_codes_get_the_closest_code_or_their_family() {
-        assert_eq!(nearest_codes("E0220"), "did you mean `E0202`?");
+        assert_eq!(nearest_codes("E0220"), "did you mean `E0120`?");
         assert_eq!(
             nearest_codes("E0299"),
             "the nearest codes are E0201, E0202, E0203, E0204, E0205"

@@ -60,6 +60,24 @@ codes! {
     E0108,
     /// A required setting is missing.
     E0109,
+    /// A string holds a character a reviewer cannot see (control, format or bidi character).
+    E0115,
+    /// A comment, or the space between arguments, holds a character a reviewer cannot see.
+    E0116,
+    /// A host name, domain or address space is not a valid DNS name.
+    E0117,
+    /// A value is not an SMTP address.
+    E0118,
+    /// A value is not a distinguished name.
+    E0119,
+    /// A path is not a full path (from a drive, or a share where allowed).
+    E0120,
+    /// A server, DAG or cluster name is not a computer name.
+    E0121,
+    /// A value is not a Windows account.
+    E0122,
+    /// A value is not a time of day.
+    E0123,
     /// A name is defined twice.
     E0201,
     /// A server name does not refer to a declared server.

@@ -5,6 +5,7 @@
 use super::build::Builder;
 use super::parser::{Arg, ArgKind, Stmt};
 use super::schema;
+use super::values::{self, ValueKind};
 use crate::diag::suggest;
 use crate::diag::{Code, Diagnostic};
 use crate::source::{Span, Spanned};
@@ -42,27 +43,31 @@ impl<'s> Args<'s> {
         self.stmt.args.get(self.next)
     }
 
-    /// A name: a word, a number or a string, kept as written.
-    pub fn name(&mut self, b: &mut Builder, what: &str) -> Option<Text> {
-        self.take(b, what, |a| {
+    /// A name: a word, a number or a string, kept as written, checked as a value of `kind`.
+    pub fn name(&mut self, b: &mut Builder, what: &str, kind: ValueKind) -> Option<Text> {
+        let arg = self.take(b, what, |a| {
             a.kind != ArgKind::Time && a.kind != ArgKind::Build
-        })
-        .map(text)
+        })?;
+        Some(checked(b, arg, kind))
     }
 
-    /// Any argument but a time, as written: a name, or a dotted address such as `10.0.0.8`.
-    pub fn address(&mut self, b: &mut Builder, what: &str) -> Option<Text> {
-        self.take(b, what, |a| a.kind != ArgKind::Time).map(text)
+    /// Any argument but a time, as written, checked as a value of `kind`: a name, or a dotted
+    /// address such as `10.0.0.8`.
+    pub fn address(&mut self, b: &mut Builder, what: &str, kind: ValueKind) -> Option<Text> {
+        let arg = self.take(b, what, |a| a.kind != ArgKind::Time)?;
+        Some(checked(b, arg, kind))
     }
 
-    /// A string.
-    pub fn string(&mut self, b: &mut Builder, what: &str) -> Option<Text> {
-        self.take(b, what, |a| a.kind == ArgKind::String).map(text)
+    /// A string, checked as a value of `kind`.
+    pub fn string(&mut self, b: &mut Builder, what: &str, kind: ValueKind) -> Option<Text> {
+        let arg = self.take(b, what, |a| a.kind == ArgKind::String)?;
+        Some(checked(b, arg, kind))
     }
 
-    /// A time such as `02:00`.
+    /// A time of day such as `02:00` (E0123 outside 00:00 to 23:59).
     pub fn time(&mut self, b: &mut Builder, what: &str) -> Option<Text> {
-        self.take(b, what, |a| a.kind == ArgKind::Time).map(text)
+        let arg = self.take(b, what, |a| a.kind == ArgKind::Time)?;
+        Some(checked(b, arg, ValueKind::Time))
     }
 
     /// A bare word or number, in lower case (versions, levels, checks).
@@ -235,6 +240,44 @@ fn shown(arg: &Arg) -> String {
 /// every error is reported, and the statement is dropped because its arguments failed.
 pub fn blank(value: Option<Text>) -> Text {
     value.unwrap_or_else(|| Spanned::new(String::new(), Span::default()))
+}
+
+/// `arg` as a value of `kind`: a string with a hidden character is E0115 at that character,
+/// a value of the wrong shape is its kind's code at the value (`values::check`). The value is
+/// returned either way: the plan does not compile, and the statement's other arguments and
+/// settings are still checked without a follow-on "missing" error.
+fn checked(b: &mut Builder, arg: &Arg, kind: ValueKind) -> Text {
+    if let Some((offset, c)) = values::hidden_char(&arg.text) {
+        b.error(hidden_in_string(arg, offset, c));
+    } else if let Err(invalid) = values::check(kind, &arg.text) {
+        b.error(
+            Diagnostic::new(invalid.code, arg.span, invalid.message)
+                .with_label(invalid.label)
+                .with_help(invalid.help),
+        );
+    }
+    text(arg)
+}
+
+/// E0115 for the hidden character `c` at byte `offset` of the string `arg`'s value.
+fn hidden_in_string(arg: &Arg, offset: usize, c: char) -> Diagnostic {
+    // The span of `c` in the source: after the opening quote, each `"` of the value was
+    // written `""`.
+    let doubled = arg.text[..offset].matches('"').count();
+    let start = arg.span.start + 1 + offset + doubled;
+    let span = Span::new(start, start + c.len_utf8());
+    Diagnostic::new(
+        Code::E0115,
+        span,
+        format!(
+            "this string holds an invisible character, {}",
+            values::describe_hidden(c)
+        ),
+    )
+    .with_label("invisible character here")
+    .with_help(
+        "delete it and retype the text around it: a reviewer cannot see it, and a bidi control makes the line show something other than what it holds",
+    )
 }
 
 fn text(arg: &Arg) -> Text {

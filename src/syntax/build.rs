@@ -6,6 +6,7 @@ use super::args::Args;
 use super::ast::{ExchangeVersion, Item, ItemKind, Plan, Text};
 use super::parser::Stmt;
 use super::schema::BlockKind;
+use super::values::ValueKind;
 use super::{migration, services, topology};
 use crate::diag::suggest;
 use crate::diag::{Code, Diagnostic, Diagnostics};
@@ -198,7 +199,7 @@ fn top_level(stmt: &Stmt) -> Diagnostic {
 /// `plan "Title" { ... }`
 fn build_plan(b: &mut Builder, stmt: &Stmt) -> Option<Plan> {
     let mut args = Args::new(stmt, "plan \"Title\" { ... }");
-    let title = args.name(b, "the plan's title");
+    let title = args.name(b, "the plan's title", ValueKind::Text);
     let args_ok = args.finish(b);
     if args_ok && stmt.block.is_none() {
         b.error(

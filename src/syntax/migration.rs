@@ -9,6 +9,7 @@ use super::ast::{
 use super::build::{Builder, Seen};
 use super::parser::Stmt;
 use super::schema::{self, BlockKind};
+use super::values::ValueKind;
 use crate::diag::{Code, Diagnostic};
 
 /// `move mailboxes to DATABASE { batch ...; from server X; from database "Y"; mailbox "a@b"; csv "..."; ... }`
@@ -16,7 +17,7 @@ pub fn build_move(b: &mut Builder, stmt: &Stmt) -> Option<ItemKind> {
     let mut args = Args::new(stmt, "move mailboxes to DATABASE { ... }");
     args.keyword(b, "mailboxes");
     args.keyword(b, "to");
-    let target = args.name(b, "the target database's name");
+    let target = args.name(b, "the target database's name", ValueKind::Text);
     let ok = args.finish(b);
     let mut mv = MailboxMove {
         target: args::blank(target),
@@ -54,23 +55,26 @@ pub fn build_move(b: &mut Builder, stmt: &Stmt) -> Option<ItemKind> {
 fn move_setting(b: &mut Builder, mv: &mut MailboxMove, key: &str, stmt: &Stmt) {
     let mut args = Args::new(stmt, move_usage(key));
     match key {
-        "batch" => mv.batch = args.name(b, "the batch's name"),
+        "batch" => mv.batch = args.name(b, "the batch's name", ValueKind::Text),
         "from" => {
             let what = "`server` or `database`";
             let source = match args.choice(b, what, &["server", "database"]) {
-                Some(w) if w.node == "server" => {
-                    args.name(b, "a server name").map(MoveSource::Server)
-                }
-                Some(_) => args.name(b, "a database name").map(MoveSource::Database),
+                Some(w) if w.node == "server" => args
+                    .name(b, "a server name", ValueKind::Computer)
+                    .map(MoveSource::Server),
+                Some(_) => args
+                    .name(b, "a database name", ValueKind::Text)
+                    .map(MoveSource::Database),
                 None => None,
             };
             mv.sources.extend(source);
         }
-        "mailbox" => mv
-            .sources
-            .extend(args.name(b, "a mailbox").map(MoveSource::Mailbox)),
+        "mailbox" => mv.sources.extend(
+            args.name(b, "a mailbox", ValueKind::Smtp)
+                .map(MoveSource::Mailbox),
+        ),
         "csv" => mv.sources.extend(
-            args.string(b, "a CSV file's path as a string")
+            args.string(b, "a CSV file's path as a string", ValueKind::Text)
                 .map(MoveSource::Csv),
         ),
         "bad-item-limit" => mv.bad_item_limit = args.number(b, "a number"),
@@ -108,9 +112,9 @@ fn move_usage(key: &str) -> &'static str {
 pub fn build_public_folders(b: &mut Builder, stmt: &Stmt) -> Option<ItemKind> {
     let mut args = Args::new(stmt, "public-folders from SERVER to SERVER");
     args.keyword(b, "from");
-    let from = args.name(b, "a server name");
+    let from = args.name(b, "a server name", ValueKind::Computer);
     args.keyword(b, "to");
-    let to = args.name(b, "a server name");
+    let to = args.name(b, "a server name", ValueKind::Computer);
     let ok = args.finish(b);
     b.no_block(stmt);
     ok.then_some(ItemKind::PublicFolders(PublicFolders {
@@ -122,7 +126,7 @@ pub fn build_public_folders(b: &mut Builder, stmt: &Stmt) -> Option<ItemKind> {
 /// `galsync "OU=..." { update ...; email-address-policy "..."; address-list "..."; global-address-list "..."; schedule ... }`
 pub fn build_galsync(b: &mut Builder, stmt: &Stmt) -> Option<ItemKind> {
     let mut args = Args::new(stmt, "galsync \"OU=FromMIIS,DC=contoso,DC=com\" { ... }");
-    let ou = args.name(b, "the FromMIIS OU's distinguished name");
+    let ou = args.name(b, "the FromMIIS OU's distinguished name", ValueKind::Dn);
     let ok = args.finish(b);
     let mut gal = GalSync {
         ou: args::blank(ou),
@@ -149,7 +153,7 @@ pub fn build_galsync(b: &mut Builder, stmt: &Stmt) -> Option<ItemKind> {
                     child,
                     "email-address-policy|address-list|global-address-list \"Name\"",
                 );
-                let name = args.name(b, "a name");
+                let name = args.name(b, "a name", ValueKind::Text);
                 if let (Some(name), true) = (name, args.finish(b)) {
                     gal.specific
                         .push((Text::new(key, child.keyword_span), name));
@@ -189,8 +193,14 @@ fn build_schedule(b: &mut Builder, stmt: &Stmt) -> Option<Schedule> {
         firsts.push((clause, arg.span));
         match clause {
             "at" => at = args.time(b, "a time such as `02:00`"),
-            "as" => script_path = args.string(b, "the script's path as a string"),
-            _ => run_as = args.name(b, "an account such as \"CONTOSO\\svc-galsync\""),
+            "as" => script_path = args.string(b, "the script's path as a string", ValueKind::Path),
+            _ => {
+                run_as = args.name(
+                    b,
+                    "an account such as \"CONTOSO\\svc-galsync\"",
+                    ValueKind::Account,
+                )
+            }
         }
     }
     let ok = args.finish(b);
@@ -215,7 +225,7 @@ fn build_schedule(b: &mut Builder, stmt: &Stmt) -> Option<Schedule> {
 pub fn build_validate(b: &mut Builder, stmt: &Stmt) -> Option<ItemKind> {
     let mut args = Args::new(stmt, "validate on SERVER { CHECK; ... }");
     args.keyword(b, "on");
-    let server = args.name(b, "a server name");
+    let server = args.name(b, "a server name", ValueKind::Computer);
     let ok = args.finish(b);
     let mut checks = Vec::new();
     for check in stmt.block.iter().flat_map(|block| &block.stmts) {
@@ -236,7 +246,7 @@ pub fn build_decommission(b: &mut Builder, stmt: &Stmt) -> Option<ItemKind> {
     let mut args = Args::new(stmt, "decommission SERVER [SERVER ...]");
     let mut servers = Vec::new();
     loop {
-        servers.extend(args.name(b, "a server name"));
+        servers.extend(args.name(b, "a server name", ValueKind::Computer));
         if !args.more() {
             break;
         }
@@ -249,7 +259,7 @@ pub fn build_decommission(b: &mut Builder, stmt: &Stmt) -> Option<ItemKind> {
 /// `manual "text" [after PHASE]`
 pub fn build_manual(b: &mut Builder, stmt: &Stmt) -> Option<ItemKind> {
     let mut args = Args::new(stmt, "manual \"what to do\" [after PHASE]");
-    let text = args.string(b, "the step's text as a string");
+    let text = args.string(b, "the step's text as a string", ValueKind::Text);
     let after = if args.eat("after").is_some() {
         args.value(b, "a phase name such as `mail-flow`")
     } else {
@@ -267,7 +277,7 @@ pub fn build_exmerge(b: &mut Builder, stmt: &Stmt) -> Option<ItemKind> {
         "exmerge from SERVER { pst-folder \"\\\\server\\share\" }",
     );
     args.keyword(b, "from");
-    let from = args.name(b, "the Exchange 5.5 server's name");
+    let from = args.name(b, "the Exchange 5.5 server's name", ValueKind::Computer);
     let ok = args.finish(b);
     let mut exmerge = ExMerge {
         from: args::blank(from),
@@ -278,7 +288,8 @@ pub fn build_exmerge(b: &mut Builder, stmt: &Stmt) -> Option<ItemKind> {
         b.no_block(child);
         if key == "pst-folder" && seen.first(b, child) {
             let mut args = Args::new(child, "pst-folder \"\\\\server\\share\"");
-            exmerge.pst_folder = args.string(b, "the PST share's path as a string");
+            exmerge.pst_folder =
+                args.string(b, "the PST share's path as a string", ValueKind::Path);
             args.finish(b);
         }
     }

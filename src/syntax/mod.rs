@@ -14,6 +14,7 @@ mod scan;
 mod schema;
 mod services;
 mod topology;
+pub mod values;
 
 #[cfg(test)]
 mod tests;

@@ -1,11 +1,13 @@
 //! The pre-scan: one linear pass over the text, before pest runs, that finds what a PEG
-//! reports badly or dangerously: unterminated strings (E0101), unbalanced braces (E0102) and
-//! nesting deeper than [`MAX_DEPTH`] (E0103).
+//! reports badly or dangerously: unterminated strings (E0101), unbalanced braces (E0102),
+//! nesting deeper than [`MAX_DEPTH`] (E0103), and characters a reviewer cannot see in a
+//! comment or between tokens (E0116; those inside strings are E0115, checked with the value).
 //!
 //! pest recurses once per nested block, so deep input must never reach it (Windows gives the
 //! main thread 1 MiB of stack).
 
 use crate::diag::{Code, Diagnostic, Diagnostics};
+use crate::escape;
 use crate::source::Span;
 
 /// The deepest nesting of `{` blocks a plan may use.
@@ -23,7 +25,21 @@ pub fn scan(text: &str) -> Diagnostics {
     let mut i = 0;
     while i < bytes.len() {
         match bytes[i] {
-            b'#' => i = line_end(bytes, i),
+            b'#' => {
+                let end = line_end(bytes, i);
+                hidden_outside_strings(text, i, end, "a comment", &mut diags);
+                i = end;
+            }
+            b if b >= 0x80 || (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0x7F => {
+                // Outside strings and comments the grammar takes only ASCII (and a leading
+                // byte order mark); a hidden character here is reported as such, others are
+                // left to the grammar (E0100).
+                let len = text[i..].chars().next().map_or(1, char::len_utf8);
+                if i > 0 || !text.starts_with('\u{FEFF}') {
+                    hidden_outside_strings(text, i, i + len, "the space between words", &mut diags);
+                }
+                i += len;
+            }
             b'"' => i = skip_string(bytes, i, &mut diags),
             b'{' => {
                 if open.len() == MAX_DEPTH {
@@ -73,6 +89,37 @@ fn indent(bytes: &[u8], i: usize) -> (usize, bool) {
         .take_while(|&&b| b == b' ' || b == b'\t')
         .count();
     (width, start + width == i)
+}
+
+/// E0116 for each hidden character in `text[start..end]`, part of a comment or of the space
+/// between tokens (`place`).
+fn hidden_outside_strings(
+    text: &str,
+    start: usize,
+    end: usize,
+    place: &str,
+    diags: &mut Diagnostics,
+) {
+    for (offset, c) in text[start..end].char_indices() {
+        if !escape::is_hidden(c) {
+            continue;
+        }
+        let at = start + offset;
+        diags.push(
+            Diagnostic::new(
+                Code::E0116,
+                Span::new(at, at + c.len_utf8()),
+                format!(
+                    "an invisible character, {}, in {place}",
+                    crate::syntax::values::describe_hidden(c)
+                ),
+            )
+            .with_label("invisible character here")
+            .with_help(
+                "delete it: a reviewer cannot see it, and a bidi control makes the line show something other than what it holds (\"Trojan Source\")",
+            ),
+        );
+    }
 }
 
 /// Index of the line break ending the line that holds `i` (or the text's end).

@@ -9,12 +9,13 @@ use super::ast::{
 use super::build::{Builder, Seen};
 use super::parser::Stmt;
 use super::schema::{self, BlockKind};
+use super::values::ValueKind;
 use crate::source::Spanned;
 
 /// `on SERVER` after a statement's keyword.
 fn on_server(b: &mut Builder, args: &mut Args<'_>) -> Option<Text> {
     args.keyword(b, "on");
-    args.name(b, "a server name")
+    args.name(b, "a server name", ValueKind::Computer)
 }
 
 /// `client-access on SERVER { outlook-anywhere { ... }; offline-address-book "..."; urls { ... }; autodiscover "host" }`
@@ -40,7 +41,12 @@ pub fn build_client_access(b: &mut Builder, stmt: &Stmt) -> Option<ItemKind> {
             _ => {
                 b.no_block(child);
                 let mut args = Args::new(child, "offline-address-book|autodiscover \"...\"");
-                let value = args.name(b, "a name as a string");
+                let kind = if key == "autodiscover" {
+                    ValueKind::Host
+                } else {
+                    ValueKind::Text
+                };
+                let value = args.name(b, "a name as a string", kind);
                 if args.finish(b) {
                     if key == "autodiscover" {
                         access.autodiscover = value;
@@ -72,7 +78,7 @@ fn build_outlook_anywhere(b: &mut Builder, stmt: &Stmt) -> Option<Spanned<Outloo
         }
         let mut args = Args::new(child, oa_usage(&key));
         match key.as_str() {
-            "host" => oa.host = args.name(b, "a host name"),
+            "host" => oa.host = args.name(b, "a host name", ValueKind::Host),
             "auth" => oa.auth = args.choice(b, "`basic` or `ntlm`", schema::OA_AUTH),
             "ssl-offloading" => {
                 let value = args.choice(b, "`on` or `off`", schema::ON_OFF);
@@ -126,7 +132,7 @@ fn build_urls(b: &mut Builder, stmt: &Stmt) -> Option<Spanned<Urls>> {
             continue;
         }
         let mut args = Args::new(child, "internal|external \"host name\"");
-        let host = args.name(b, "a host name");
+        let host = args.name(b, "a host name", ValueKind::Host);
         if args.finish(b) {
             if key == "internal" {
                 urls.internal = host;
@@ -164,9 +170,9 @@ pub fn build_mail_flow(b: &mut Builder, stmt: &Stmt) -> Option<ItemKind> {
             "send-connector" => {
                 b.no_block(child);
                 let mut args = Args::new(child, "send-connector \"Name\" [smart-host \"host\"]");
-                let name = args.name(b, "the connector's name");
+                let name = args.name(b, "the connector's name", ValueKind::Text);
                 let smart_host = if args.eat("smart-host").is_some() {
-                    args.name(b, "the smart host's name")
+                    args.name(b, "the smart host's name", ValueKind::Host)
                 } else {
                     None
                 };
@@ -192,7 +198,7 @@ fn build_inbound(b: &mut Builder, stmt: &Stmt) -> Option<Inbound> {
     let inbound = if how.node == "anonymous" {
         Inbound::Anonymous(how.span)
     } else {
-        Inbound::Gateway(args.name(b, "the gateway's host name")?)
+        Inbound::Gateway(args.name(b, "the gateway's host name", ValueKind::Host)?)
     };
     args.finish(b).then_some(inbound)
 }
@@ -201,7 +207,7 @@ fn build_inbound(b: &mut Builder, stmt: &Stmt) -> Option<Inbound> {
 fn build_accepted_domain(b: &mut Builder, stmt: &Stmt) -> Option<AcceptedDomain> {
     b.no_block(stmt);
     let mut args = Args::new(stmt, "accepted-domain \"contoso.com\" [authoritative]");
-    let domain = args.name(b, "the domain name");
+    let domain = args.name(b, "the domain name", ValueKind::Domain);
     let authoritative = args.eat("authoritative");
     let ok = args.finish(b);
     ok.then_some(AcceptedDomain {
@@ -213,7 +219,7 @@ fn build_accepted_domain(b: &mut Builder, stmt: &Stmt) -> Option<AcceptedDomain>
 /// `routing-group-connector "NAME" { to SERVER; cost 100; bidirectional }`
 fn build_routing_group_connector(b: &mut Builder, stmt: &Stmt) -> Option<RoutingGroupConnector> {
     let mut args = Args::new(stmt, "routing-group-connector \"Name\" { to SERVER; ... }");
-    let name = args.name(b, "the connector's name");
+    let name = args.name(b, "the connector's name", ValueKind::Text);
     let ok = args.finish(b);
     let mut rgc = RoutingGroupConnector {
         name: args::blank(name),
@@ -229,7 +235,7 @@ fn build_routing_group_connector(b: &mut Builder, stmt: &Stmt) -> Option<Routing
         }
         let mut args = Args::new(child, "to SERVER | cost NUMBER | bidirectional");
         match key.as_str() {
-            "to" => rgc.to = args.name(b, "the legacy server's name"),
+            "to" => rgc.to = args.name(b, "the legacy server's name", ValueKind::Computer),
             "cost" => rgc.cost = args.number(b, "a cost such as `100`"),
             _ => rgc.bidirectional = Some(child.keyword_span),
         }
@@ -249,7 +255,7 @@ fn build_routing_group_connector(b: &mut Builder, stmt: &Stmt) -> Option<Routing
 /// `cross-forest-connector "NAME" { address-space "..."; smart-host "..."; auth ...; tls }`
 fn build_cross_forest_connector(b: &mut Builder, stmt: &Stmt) -> Option<CrossForestConnector> {
     let mut args = Args::new(stmt, "cross-forest-connector \"Name\" { ... }");
-    let name = args.name(b, "the connector's name");
+    let name = args.name(b, "the connector's name", ValueKind::Text);
     let ok = args.finish(b);
     let mut cfc = CrossForestConnector {
         name: args::blank(name),
@@ -269,8 +275,10 @@ fn build_cross_forest_connector(b: &mut Builder, stmt: &Stmt) -> Option<CrossFor
             "address-space|smart-host \"...\" | auth basic|externally-secured|none | tls",
         );
         match key.as_str() {
-            "address-space" => cfc.address_space = args.name(b, "an address space"),
-            "smart-host" => cfc.smart_host = args.name(b, "a host name"),
+            "address-space" => {
+                cfc.address_space = args.name(b, "an address space", ValueKind::AddressSpace)
+            }
+            "smart-host" => cfc.smart_host = args.name(b, "a host name", ValueKind::Host),
             "auth" => {
                 cfc.auth = args.choice(
                     b,

@@ -447,12 +447,16 @@ manual "Point port 25 at MAIL2010" after mail-flow"#,
 #[test]
 fn strings_keep_backslashes_and_unescape_quotes() {
     let kinds = items(
-        r#"decommission "MAIL2007\SG1\DB1" "\\srv\share\" "C:\" "O""Brien" "O’Brien" "Zürich" """#,
+        "manual \"MAIL2007\\SG1\\DB1\"\nmanual \"\\\\srv\\share\\\"\nmanual \"C:\\\"\n\
+         manual \"O\"\"Brien\"\nmanual \"O’Brien\"\nmanual \"Zürich\"\nmanual \"\"",
     );
-    let ItemKind::Decommission(names) = &kinds[0] else {
-        panic!()
-    };
-    let names: Vec<&str> = names.iter().map(|n| n.node.as_str()).collect();
+    let names: Vec<&str> = kinds
+        .iter()
+        .map(|k| match k {
+            ItemKind::Manual(m) => m.text.node.as_str(),
+            _ => panic!("{k:?}"),
+        })
+        .collect();
     assert_eq!(
         names,
         [
@@ -614,8 +618,8 @@ fn e0107_wrong_arguments() {
         "E0107 1:57 expected `basic` or `ntlm`, found the word `bsic`\n  help: did you mean `basic`?"
     );
     assert_eq!(
-        errors("plan \"x\" { media \"m\" extra }"),
-        "E0107 1:22 expected the end of the statement after `\"m\"`, found the word `extra`\n  help: usage: `media \"\\\\server\\share\\folder\"`"
+        errors("plan \"x\" { media \"\\\\fs\\m\" extra }"),
+        "E0107 1:27 expected the end of the statement after `\"\\\\fs\\m\"`, found the word `extra`\n  help: usage: `media \"\\\\server\\share\\folder\"`"
     );
     assert!(
         errors("plan \"x\" { public-folders from A to B { x } }")
@@ -654,8 +658,8 @@ fn e0109_required_settings() {
         "E0109 1:33 `outlook-anywhere` has no `auth`\n  help: write `auth basic` or `auth ntlm`: exgen never picks an authentication method for you"
     );
     assert_eq!(
-        errors("plan \"x\" { galsync \"ou\" { schedule daily at 02:00 as \"d:\\x.ps1\" } }"),
-        "E0109 1:27 the schedule has no `run-as` account\n  help: add `run-as \"DOMAIN\\account\"`: the account the scheduled task runs as"
+        errors("plan \"x\" { galsync \"OU=x,DC=y\" { schedule daily at 02:00 as \"d:\\x.ps1\" } }"),
+        "E0109 1:34 the schedule has no `run-as` account\n  help: add `run-as \"DOMAIN\\account\"`: the account the scheduled task runs as"
     );
 }
 
@@ -724,4 +728,78 @@ fn every_exm_example_in_the_language_reference_parses() {
         count += 1;
     }
     assert!(count >= 15, "only {count} examples found");
+}
+
+// ---- values by kind, hidden characters ----
+
+/// The code and the source text under the span of each diagnostic of `text`.
+fn spans(text: &str) -> Vec<(String, String)> {
+    let (plan, diags) = parse(&SourceFile::new("t.exm", text));
+    assert!(plan.is_none(), "errors expected in {text:?}");
+    diags
+        .iter()
+        .map(|d| {
+            let span = d.primary.span;
+            (
+                d.code.as_str().to_owned(),
+                text[span.start..span.end].to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_hidden_character_is_reported_at_itself() {
+    // `""` before it shifts it one byte further in the source than in the value.
+    let text = "plan \"t\" {\n  organization \"a\"\"b\u{202E}c\"\n}\n";
+    assert_eq!(spans(text), [("E0115".to_owned(), "\u{202E}".to_owned())]);
+    let text = "plan \"t\" {\n  # note \u{2066}x\u{2069}\n  organization \"a\"\n}\n";
+    assert_eq!(
+        spans(text),
+        [
+            ("E0116".to_owned(), "\u{2066}".to_owned()),
+            ("E0116".to_owned(), "\u{2069}".to_owned())
+        ]
+    );
+    let text = "plan \"t\" {\n  organization\u{200B} \"a\"\n}\n";
+    assert_eq!(spans(text), [("E0116".to_owned(), "\u{200B}".to_owned())]);
+    // A byte order mark is allowed at the very start only.
+    assert!(
+        plan("\u{FEFF}plan \"t\" {\n  organization \"a\"\n}\n")
+            .items
+            .len()
+            == 1
+    );
+}
+
+#[test]
+fn values_are_checked_by_kind_at_the_value() {
+    let cases = [
+        (
+            "namespaces { primary \"mail.contoso.com`n\" }",
+            "E0117",
+            "\"mail.contoso.com`n\"",
+        ),
+        (
+            "forest \"contoso.com\" { domain \"x'; Stop-Computer; '\" }",
+            "E0117",
+            "\"x'; Stop-Computer; '\"",
+        ),
+        ("media \"Exchange2010\"", "E0120", "\"Exchange2010\""),
+        (
+            "site \"HQ\" { server MAIL_2010 { exchange 2010 sp3; roles mailbox } }",
+            "E0121",
+            "MAIL_2010",
+        ),
+        ("galsync \"OU=x,DC\" { update all }", "E0119", "\"OU=x,DC\""),
+        (
+            "move mailboxes to DB1 { mailbox \"someone\" }",
+            "E0118",
+            "\"someone\"",
+        ),
+    ];
+    for (body, code, at) in cases {
+        let text = format!("plan \"t\" {{\n  {body}\n}}\n");
+        assert_eq!(spans(&text), [(code.to_owned(), at.to_owned())], "{body}");
+    }
 }

@@ -9,12 +9,13 @@ use super::ast::{
 use super::build::{Builder, Seen, build_version};
 use super::parser::{ArgKind, Stmt};
 use super::schema::{self, BlockKind};
+use super::values::ValueKind;
 use crate::source::Spanned;
 
 /// `organization "Contoso" [mode native|mixed]`
 pub fn build_organization(b: &mut Builder, stmt: &Stmt) -> Option<ItemKind> {
     let mut args = Args::new(stmt, "organization \"Name\" [mode native|mixed]");
-    let name = args.name(b, "the organization's name");
+    let name = args.name(b, "the organization's name", ValueKind::Text);
     let mode = if args.eat("mode").is_some() {
         args.choice(b, "`native` or `mixed`", schema::MODES)
     } else {
@@ -36,7 +37,7 @@ pub fn build_target(b: &mut Builder, stmt: &Stmt) -> Option<ItemKind> {
 /// `media "\\fs01\media\Exchange2010SP3"`
 pub fn build_media(b: &mut Builder, stmt: &Stmt) -> Option<ItemKind> {
     let mut args = Args::new(stmt, "media \"\\\\server\\share\\folder\"");
-    let path = args.string(b, "the setup media's path as a string");
+    let path = args.string(b, "the setup media's path as a string", ValueKind::Path);
     let ok = args.finish(b);
     b.no_block(stmt);
     ok.then_some(ItemKind::Media(path?))
@@ -45,7 +46,7 @@ pub fn build_media(b: &mut Builder, stmt: &Stmt) -> Option<ItemKind> {
 /// `forest "contoso.com" { functional-level 2003; domain "contoso.com" }`
 pub fn build_forest(b: &mut Builder, stmt: &Stmt) -> Option<ItemKind> {
     let mut args = Args::new(stmt, "forest \"contoso.com\" { ... }");
-    let name = args.name(b, "the forest's root domain");
+    let name = args.name(b, "the forest's root domain", ValueKind::Domain);
     let ok = args.finish(b);
     let mut forest = Forest {
         name: args::blank(name),
@@ -66,15 +67,20 @@ pub fn build_forest(b: &mut Builder, stmt: &Stmt) -> Option<ItemKind> {
             "functional-level" if seen.first(b, child) => {
                 forest.functional_level = args.value(b, "a functional level such as `2003`");
             }
-            "domain" => forest.domains.extend(args.name(b, "a domain name")),
+            "domain" => forest
+                .domains
+                .extend(args.name(b, "a domain name", ValueKind::Domain)),
             "global-catalog" if seen.first(b, child) => {
-                forest.global_catalog = args.name(b, "a global catalog's host name");
+                forest.global_catalog =
+                    args.name(b, "a global catalog's host name", ValueKind::Host);
             }
             "ntaccount-ou" if seen.first(b, child) => {
-                forest.ntaccount_ou = args.name(b, "an OU's distinguished name as a string");
+                forest.ntaccount_ou =
+                    args.name(b, "an OU's distinguished name as a string", ValueKind::Dn);
             }
             "galsync-ou" if seen.first(b, child) => {
-                forest.galsync_ou = args.name(b, "an OU's distinguished name as a string");
+                forest.galsync_ou =
+                    args.name(b, "an OU's distinguished name as a string", ValueKind::Dn);
             }
             _ => continue,
         }
@@ -95,7 +101,7 @@ pub fn build_namespaces(b: &mut Builder, stmt: &Stmt) -> Option<ItemKind> {
             continue;
         }
         let mut args = Args::new(child, "primary|autodiscover|legacy \"host name\"");
-        let host = args.name(b, "a host name");
+        let host = args.name(b, "a host name", ValueKind::Host);
         if let (Some(host), true) = (host, args.finish(b)) {
             let kind = Spanned::new(key, child.keyword_span);
             namespaces.push(Namespace { kind, host });
@@ -110,10 +116,10 @@ pub fn build_site(b: &mut Builder, stmt: &Stmt) -> Option<ItemKind> {
         stmt,
         "site NAME [internet-facing] [forest \"root.domain\"] { server ... }",
     );
-    let name = args.name(b, "the site's name");
+    let name = args.name(b, "the site's name", ValueKind::Text);
     let mut internet_facing = args.eat("internet-facing");
     let forest = if args.eat("forest").is_some() {
-        args.name(b, "the forest's root domain")
+        args.name(b, "the forest's root domain", ValueKind::Domain)
     } else {
         None
     };
@@ -129,7 +135,11 @@ pub fn build_site(b: &mut Builder, stmt: &Stmt) -> Option<ItemKind> {
             if seen.first(b, child) {
                 b.no_block(child);
                 let mut args = Args::new(child, "cas-array \"outlook.contoso.com\"");
-                let host = args.name(b, "the Client Access array's internal host name");
+                let host = args.name(
+                    b,
+                    "the Client Access array's internal host name",
+                    ValueKind::Host,
+                );
                 if args.finish(b) {
                     cas_array = host.map(|h| (h, child.span));
                 }
@@ -150,7 +160,7 @@ pub fn build_site(b: &mut Builder, stmt: &Stmt) -> Option<ItemKind> {
 /// `server NAME { exchange ...; os "..."; roles ...; new; fqdn "..."; cluster ...; upgrade-to ... }`
 fn build_server(b: &mut Builder, stmt: &Stmt) -> Option<Server> {
     let mut args = Args::new(stmt, "server NAME { exchange VERSION; roles ... }");
-    let name = args.name(b, "the server's name");
+    let name = args.name(b, "the server's name", ValueKind::Computer);
     let ok = args.finish(b);
     let mut server = Server {
         name: args::blank(name),
@@ -186,7 +196,7 @@ fn server_setting(b: &mut Builder, server: &mut Server, key: &str, stmt: &Stmt) 
     let mut args = Args::new(stmt, usage_of_server(key));
     match key {
         "exchange" => server.exchange = build_version(b, &mut args, Some(stmt.keyword_span)),
-        "os" => server.os = args.string(b, "the operating system as a string"),
+        "os" => server.os = args.string(b, "the operating system as a string", ValueKind::Text),
         "roles" => {
             server.roles = args::roles(b, &mut args);
             if server.roles.is_empty() {
@@ -194,10 +204,10 @@ fn server_setting(b: &mut Builder, server: &mut Server, key: &str, stmt: &Stmt) 
             }
         }
         "new" => server.new = Some(stmt.keyword_span),
-        "fqdn" => server.fqdn = args.name(b, "the server's fully qualified name"),
+        "fqdn" => server.fqdn = args.name(b, "the server's fully qualified name", ValueKind::Host),
         "cluster" => {
             let kind = args.choice(b, "`ccr`, `scc` or `dag`", schema::CLUSTER_KINDS);
-            let name = args.name(b, "the cluster's name");
+            let name = args.name(b, "the cluster's name", ValueKind::Computer);
             if let (Some(kind), Some(name)) = (kind, name) {
                 server.cluster = Some(Cluster { kind, name });
             }
@@ -231,9 +241,9 @@ pub fn build_database(b: &mut Builder, stmt: &Stmt) -> Option<ItemKind> {
         stmt,
         "database NAME on SERVER [{ edb \"...\"; logs \"...\" }]",
     );
-    let name = args.name(b, "the database's name");
+    let name = args.name(b, "the database's name", ValueKind::Text);
     args.keyword(b, "on");
-    let server = args.name(b, "a server name");
+    let server = args.name(b, "a server name", ValueKind::Computer);
     let ok = args.finish(b);
     let mut paths = [None, None, None];
     let mut copies = Vec::new();
@@ -246,7 +256,7 @@ pub fn build_database(b: &mut Builder, stmt: &Stmt) -> Option<ItemKind> {
         if key == "copies" {
             let mut args = Args::new(child, "copies SERVER [SERVER ...]");
             loop {
-                copies.extend(args.name(b, "a server name"));
+                copies.extend(args.name(b, "a server name", ValueKind::Computer));
                 if !args.more() {
                     break;
                 }
@@ -258,7 +268,12 @@ pub fn build_database(b: &mut Builder, stmt: &Stmt) -> Option<ItemKind> {
         let slot = ["edb", "logs", "storage-group"]
             .iter()
             .position(|k| *k == key);
-        let value = args.name(b, "a path or name as a string");
+        let kind = if key == "storage-group" {
+            ValueKind::Text
+        } else {
+            ValueKind::LocalPath
+        };
+        let value = args.name(b, "a path or name as a string", kind);
         if let (Some(slot), true) = (slot, args.finish(b)) {
             paths[slot] = value;
         }
@@ -281,7 +296,7 @@ pub fn build_certificate(b: &mut Builder, stmt: &Stmt) -> Option<ItemKind> {
     args.keyword(b, "on");
     let mut servers = Vec::new();
     loop {
-        servers.extend(args.name(b, "a server name"));
+        servers.extend(args.name(b, "a server name", ValueKind::Computer));
         if !args.more() {
             break;
         }
@@ -323,7 +338,8 @@ fn certificate_setting(b: &mut Builder, cert: &mut Certificate, key: &str, stmt:
         "names" => {
             while let Some(arg) = args.peek() {
                 let name = if arg.kind == ArgKind::String {
-                    args.string(b, "a host name").map(CertName::Host)
+                    args.string(b, "a host name", ValueKind::CertificateName)
+                        .map(CertName::Host)
                 } else {
                     let what = "a namespace kind or a host name as a string";
                     args.choice(b, what, schema::NAMESPACE_KINDS)
@@ -335,8 +351,8 @@ fn certificate_setting(b: &mut Builder, cert: &mut Certificate, key: &str, stmt:
                 args.reject(b, "a namespace kind or a host name");
             }
         }
-        "subject" => cert.subject = args.string(b, "the subject as a string"),
-        "friendly-name" => cert.friendly_name = args.name(b, "the friendly name"),
+        "subject" => cert.subject = args.string(b, "the subject as a string", ValueKind::Dn),
+        "friendly-name" => cert.friendly_name = args.name(b, "the friendly name", ValueKind::Text),
         "services" => {
             cert.services =
                 args::words(b, &mut args, "a certificate service", schema::CERT_SERVICES);
@@ -355,7 +371,7 @@ pub fn build_dag(b: &mut Builder, stmt: &Stmt) -> Option<ItemKind> {
         stmt,
         "dag NAME { witness SERVER \"C:\\DIR\"; ip ADDRESS ... }",
     );
-    let name = args.name(b, "the DAG's name");
+    let name = args.name(b, "the DAG's name", ValueKind::Computer);
     let ok = args.finish(b);
     let mut dag = Dag {
         name: args::blank(name),
@@ -371,8 +387,8 @@ pub fn build_dag(b: &mut Builder, stmt: &Stmt) -> Option<ItemKind> {
         }
         if key == "witness" {
             let mut args = Args::new(child, "witness SERVER \"C:\\DIR\"");
-            let server = args.name(b, "the witness server's name");
-            let dir = args.string(b, "the witness directory as a string");
+            let server = args.name(b, "the witness server's name", ValueKind::Host);
+            let dir = args.string(b, "the witness directory as a string", ValueKind::Path);
             if let (Some(server), Some(dir), true) = (server, dir, args.finish(b)) {
                 dag.witness = Some((server, dir));
             }
@@ -380,7 +396,7 @@ pub fn build_dag(b: &mut Builder, stmt: &Stmt) -> Option<ItemKind> {
             let mut args = Args::new(child, "ip ADDRESS [ADDRESS ...] | ip dhcp | ip none");
             let mut ip = Vec::new();
             loop {
-                ip.extend(args.address(b, "an IPv4 address, `dhcp` or `none`"));
+                ip.extend(args.address(b, "an IPv4 address, `dhcp` or `none`", ValueKind::Address));
                 if !args.more() {
                     break;
                 }
@@ -412,7 +428,11 @@ pub fn build_dag(b: &mut Builder, stmt: &Stmt) -> Option<ItemKind> {
 /// two-node CCR cluster (Exchange 2007).
 pub fn build_ccr(b: &mut Builder, stmt: &Stmt) -> Option<ItemKind> {
     let mut args = Args::new(stmt, "ccr NAME { ip ADDRESS; witness SERVER \"C:\\DIR\" }");
-    let name = args.name(b, "the clustered mailbox server's name");
+    let name = args.name(
+        b,
+        "the clustered mailbox server's name",
+        ValueKind::Computer,
+    );
     let ok = args.finish(b);
     let mut ccr = Ccr {
         name: args::blank(name),
@@ -427,14 +447,22 @@ pub fn build_ccr(b: &mut Builder, stmt: &Stmt) -> Option<ItemKind> {
         }
         if key == "witness" {
             let mut args = Args::new(child, "witness SERVER \"C:\\DIR\"");
-            let server = args.name(b, "the file share witness server's name");
-            let dir = args.string(b, "the witness directory as a string");
+            let server = args.name(
+                b,
+                "the file share witness server's name",
+                ValueKind::Computer,
+            );
+            let dir = args.string(b, "the witness directory as a string", ValueKind::Path);
             if let (Some(server), Some(dir), true) = (server, dir, args.finish(b)) {
                 ccr.witness = Some((server, dir));
             }
         } else {
             let mut args = Args::new(child, "ip ADDRESS");
-            let ip = args.address(b, "the clustered mailbox server's IPv4 address");
+            let ip = args.address(
+                b,
+                "the clustered mailbox server's IPv4 address",
+                ValueKind::Address,
+            );
             if args.finish(b) {
                 ccr.ip = ip;
             }

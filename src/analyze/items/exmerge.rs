@@ -148,9 +148,10 @@ fn is_unc(path: &str) -> bool {
     !server.is_empty() && !share.is_empty() && !server.contains(['/', ':'])
 }
 
-/// A value of the ExMerge `.cmd` and `.ini` files: printable ASCII without `"` (E0604).
+/// A value of the ExMerge `.cmd` and `.ini` files: printable ASCII with nothing cmd acts on
+/// (E0604).
 fn representable(cx: &mut Cx<'_>, span: Span, value: &str, what: &str) -> bool {
-    let result = escape::cmd_arg(value).and_then(|_| escape::ini_value(value));
+    let result = escape::cmd_value(value).and_then(|()| escape::ini_value(value).map(drop));
     match result {
         Ok(_) => true,
         Err(e) => {
@@ -162,7 +163,7 @@ fn representable(cx: &mut Cx<'_>, span: Span, value: &str, what: &str) -> bool {
                 )
                 .with_label(e.to_string())
                 .with_help(
-                    "use only printable ASCII characters other than `\"` here: cmd reads .cmd files in the OEM code page and ExMerge reads its .ini in the ANSI code page",
+                    "use only printable ASCII without `%`, `!`, `\"`, `&`, `|`, `<`, `>`, `^`, `(` or `)` here: cmd reads .cmd files in the OEM code page and acts on these characters, and ExMerge reads its .ini in the ANSI code page",
                 ),
             );
             false

@@ -4,8 +4,9 @@
 //! The task runs on a server of the target version (the version that manages the organization
 //! once the migration is done), so its script runs in that version's shell and its `schtasks`
 //! syntax follows that server's operating system. Every plan value the task's `.cmd` files
-//! carry is checked here against the `.cmd` escaper, so a value that cannot be written there is
-//! a diagnostic (E0604), never a different file.
+//! and its command line carry is checked here for anything cmd acts on
+//! ([`escape::cmd_value`]), so such a value is a diagnostic (E0604), never a different file or
+//! a task that runs something else.
 
 use super::Builder;
 use super::Cx;
@@ -13,7 +14,7 @@ use crate::diag::{Code, Diagnostic};
 use crate::escape;
 use crate::ir;
 use crate::source::Span;
-use crate::syntax::ast;
+use crate::syntax::{ast, values};
 
 pub(super) fn galsync(
     cx: &mut Cx<'_>,
@@ -90,7 +91,7 @@ fn ou(cx: &mut Cx<'_>, ou: &ast::Text) -> Option<String> {
             Code::E0605,
             ou.span,
             format!(
-                "the GALSync organizational unit `{}` is not a distinguished name",
+                "the GALSync organizational unit `{}` is not an OU in a domain",
                 ou.node
             ),
         )
@@ -187,7 +188,7 @@ fn task_server(
         );
         return None;
     };
-    if let Err(e) = escape::cmd_arg(&server.name) {
+    if let Err(e) = escape::cmd_value(&server.name) {
         cx.report(unrepresentable(
             server.server.name.span,
             &e,
@@ -216,20 +217,17 @@ fn schedule(cx: &mut Cx<'_>, s: &ast::Schedule) -> Option<ir::GalSyncSchedule> {
     let mut ok = true;
     let at = match &s.at {
         Some(at) => {
-            let time = at
-                .split_once(':')
-                .and_then(|(h, m)| Some((h.parse::<u32>().ok()?, m.parse::<u32>().ok()?)))
-                .filter(|&(h, m)| h < 24 && m < 60);
-            match time {
-                Some((h, m)) => Some(format!("{h:02}:{m:02}")),
-                None => {
+            // The syntax stage has checked the time (E0123); this keeps the analysis total.
+            match values::time_of_day(at) {
+                Ok((h, m)) => Some(format!("{h:02}:{m:02}")),
+                Err(reason) => {
                     cx.report(
                         Diagnostic::new(
-                            Code::E0107,
+                            Code::E0123,
                             at.span,
                             format!("`{}` is not a time of day", at.node),
                         )
-                        .with_label("expected HH:MM, 00:00 to 23:59")
+                        .with_label(reason)
                         .with_help("write the start time in 24-hour form, such as `at 02:00`"),
                     );
                     None
@@ -261,7 +259,7 @@ fn schedule(cx: &mut Cx<'_>, s: &ast::Schedule) -> Option<ir::GalSyncSchedule> {
             None
         }
         Some(path) => {
-            if let Err(e) = escape::cmd_arg(&path.node) {
+            if let Err(e) = escape::cmd_value(&path.node) {
                 cx.report(unrepresentable(path.span, &e, "the script path"));
                 ok = false;
             }
@@ -283,8 +281,8 @@ fn schedule(cx: &mut Cx<'_>, s: &ast::Schedule) -> Option<ir::GalSyncSchedule> {
     let run_as = s
         .run_as
         .as_ref()
-        .and_then(|r| match escape::cmd_arg(&r.node) {
-            Ok(_) => Some(r.node.clone()),
+        .and_then(|r| match escape::cmd_value(&r.node) {
+            Ok(()) => Some(r.node.clone()),
             Err(e) => {
                 cx.report(unrepresentable(r.span, &e, "the run-as account"));
                 None
@@ -321,7 +319,7 @@ fn unrepresentable(span: Span, e: &escape::EscapeError, what: &str) -> Diagnosti
     )
     .with_label(e.to_string())
     .with_help(
-        "use only printable ASCII characters other than `\"` here: cmd reads .cmd files in the OEM code page and has no escape for a quote inside quotes",
+        "use only printable ASCII without `%`, `!`, `\"`, `&`, `|`, `<`, `>`, `^`, `(` or `)` here: cmd and Task Scheduler parse the value again when the task runs, where these characters act (rename the folder, or install the script in another)",
     )
 }
 

@@ -139,7 +139,7 @@ mod tests {
     fn every_galsync_command_line_survives_the_task_escaper() {
         let specs = Specs::embedded();
         for spec in specs.all() {
-            if let Some(c) = task_command(spec, r"d:\scripts\50% & more (x).ps1") {
+            if let Some(c) = task_command(spec, r"d:\scripts\O'Brien & more (x).ps1") {
                 assert!(escape::schtasks_tr(&c).is_ok());
                 assert!(escape::cmd_line(&c).is_ok());
             }
