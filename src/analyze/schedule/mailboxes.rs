@@ -441,6 +441,27 @@ fn arbitration_batch(s: &Steps<'_>) -> Vec<String> {
 }
 
 /// The older Mailbox servers whose version has arbitration mailboxes.
+/// The check that no system mailbox is left on an older server runs once per script, in its
+/// first batch: the script stops at the first failure, so the later batches of the same script
+/// start only after it passed, and nothing moves system mailboxes back. Repeating it in every
+/// batch would make a move script grow with batches × servers.
+pub(super) fn check_system_mailboxes_once(schedule: &mut crate::ir::steps::Schedule) {
+    for script in &mut schedule.scripts {
+        let mut checked = false;
+        for step in &mut script.steps {
+            if let StepContext::MoveMailboxes(m)
+            | StepContext::MoveMailboxesCrossForest(m)
+            | StepContext::MigrationBatch(m) = &mut step.context
+            {
+                if checked {
+                    m.system_mailboxes_from.clear();
+                }
+                checked |= !m.system_mailboxes_from.is_empty();
+            }
+        }
+    }
+}
+
 fn arbitration_servers(s: &Steps<'_>) -> Vec<String> {
     s.legacy(ir::Role::Mailbox)
         .filter(|x| {

@@ -113,7 +113,9 @@ const BUILDERS: &[fn(&mut Steps<'_>)] = &[
 #[must_use]
 pub fn schedule(plan: &ir::Plan, specs: &Specs) -> (Schedule, Diagnostics) {
     let steps = build(plan, specs);
-    phases::arrange(plan, specs, steps)
+    let (mut schedule, diagnostics) = phases::arrange(plan, specs, steps);
+    mailboxes::check_system_mailboxes_once(&mut schedule);
+    (schedule, diagnostics)
 }
 
 /// Every step of the plan, in IR order within each kind.
