@@ -8,7 +8,7 @@
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap};
-use std::fmt;
+use std::fmt::{self, Write as _};
 use std::fs;
 use std::io::{self, Write as _};
 use std::path::{Path, PathBuf};
@@ -447,7 +447,12 @@ fn validate_paths(files: &[OutputFile]) -> Result<(), OutputError> {
 // ---- manifest ----
 
 fn sha256_hex(bytes: &[u8]) -> String {
-    format!("{:x}", Sha256::digest(bytes))
+    let mut hex = String::with_capacity(64);
+    for byte in Sha256::digest(bytes).iter() {
+        // Writing to a String cannot fail.
+        let _ = write!(hex, "{byte:02x}");
+    }
+    hex
 }
 
 /// The manifest text: header, then `sha256-hex  path` per file sorted by path, LF.

@@ -101,7 +101,12 @@ fn print_timings(stages: &[(&str, std::time::Duration)]) {
 /// `value` as YAML or JSON.
 fn print(format: IrFormat, value: &impl serde::Serialize) -> anyhow::Result<String> {
     Ok(match format {
-        IrFormat::Yaml => serde_yaml_ng::to_string(value).context("cannot print the IR as YAML")?,
+        IrFormat::Yaml => {
+            // One value per line, never a folded `>-` block: the IR is read and diffed by line.
+            let options = serde_saphyr::ser_options! { prefer_block_scalars: false };
+            serde_saphyr::to_string_with_options(value, options)
+                .context("cannot print the IR as YAML")?
+        }
         IrFormat::Json => {
             serde_json::to_string_pretty(value).context("cannot print the IR as JSON")? + "\n"
         }

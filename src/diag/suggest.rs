@@ -2,21 +2,23 @@
 //!
 //! Used by the parser for keywords and by analysis for names, so both suggest the same way.
 
-/// The candidate closest to `word` by Damerau–Levenshtein distance (ignoring case), if it is
-/// close enough to be a plausible typo: at most `max(1, len / 3)` edits, where `len` is the
-/// number of characters in `word`. Ties go to the candidate listed first.
+/// The candidate closest to `word` by optimal-string-alignment distance (Damerau–Levenshtein
+/// where each adjacent transposition costs one edit: `exchnage` → `exchange`), ignoring case,
+/// if it is close enough to be a plausible typo: at most `max(1, len / 3)` edits, where `len`
+/// is the number of characters in `word`. Ties go to the candidate listed first.
 #[must_use]
 pub fn did_you_mean<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
-    let word: Vec<char> = word.chars().flat_map(char::to_lowercase).collect();
-    let limit = (word.len() / 3).max(1);
+    let word = word.to_lowercase();
+    let length = word.chars().count();
+    let limit = (length / 3).max(1);
     let mut best: Option<(usize, &'a str)> = None;
     for &candidate in candidates {
-        let other: Vec<char> = candidate.chars().flat_map(char::to_lowercase).collect();
+        let other = candidate.to_lowercase();
         // Lengths that differ by more than the limit cannot be within it.
-        if word.len().abs_diff(other.len()) > limit {
+        if length.abs_diff(other.chars().count()) > limit {
             continue;
         }
-        let distance = distance(&word, &other);
+        let distance = strsim::osa_distance(&word, &other);
         if distance <= limit && best.is_none_or(|(d, _)| distance < d) {
             best = Some((distance, candidate));
         }
@@ -28,30 +30,6 @@ pub fn did_you_mean<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
 /// close candidate, else `otherwise()` (usually the list of what is valid).
 pub fn help(word: &str, candidates: &[&str], otherwise: impl FnOnce() -> String) -> String {
     did_you_mean(word, candidates).map_or_else(otherwise, |s| format!("did you mean `{s}`?"))
-}
-
-/// The optimal-string-alignment form of Damerau–Levenshtein: insertions, deletions,
-/// substitutions and transpositions of adjacent characters each cost one.
-fn distance(a: &[char], b: &[char]) -> usize {
-    let width = b.len() + 1;
-    let mut rows = vec![0usize; (a.len() + 1) * width];
-    for (j, cell) in rows.iter_mut().take(width).enumerate() {
-        *cell = j;
-    }
-    for i in 1..=a.len() {
-        rows[i * width] = i;
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut d = (rows[(i - 1) * width + j] + 1)
-                .min(rows[i * width + j - 1] + 1)
-                .min(rows[(i - 1) * width + j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                d = d.min(rows[(i - 2) * width + j - 2] + 1);
-            }
-            rows[i * width + j] = d;
-        }
-    }
-    rows[a.len() * width + b.len()]
 }
 
 #[cfg(test)]

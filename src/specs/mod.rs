@@ -81,11 +81,11 @@ impl Specs {
     /// A file that does not match the schema, naming the file.
     pub fn parse(known: &str, files: &[(&str, &str)]) -> Result<Specs, String> {
         let known: KnownFile =
-            serde_yaml_ng::from_str(known).map_err(|e| format!("versions.yaml: {e}"))?;
+            serde_saphyr::from_str(known).map_err(|e| format!("versions.yaml: {e}"))?;
         let mut versions = Vec::new();
         for (name, text) in files {
             let spec: VersionSpec =
-                serde_yaml_ng::from_str(text).map_err(|e| format!("{name}: {e}"))?;
+                serde_saphyr::from_str(text).map_err(|e| format!("{name}: {e}"))?;
             versions.push(spec);
         }
         let order = |v: &str| {

@@ -46,7 +46,7 @@ impl Scheduling {
     #[must_use]
     pub fn embedded() -> &'static Scheduling {
         static TABLE: OnceLock<Scheduling> = OnceLock::new();
-        TABLE.get_or_init(|| serde_yaml_ng::from_str(YAML).expect("specs/scheduling.yaml parses"))
+        TABLE.get_or_init(|| serde_saphyr::from_str(YAML).expect("specs/scheduling.yaml parses"))
     }
 
     /// The dialect for a server whose operating system is described by `os`.

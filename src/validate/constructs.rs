@@ -102,7 +102,7 @@ fn constructs() -> &'static [Construct] {
     static TABLE: OnceLock<Vec<Construct>> = OnceLock::new();
     TABLE.get_or_init(|| {
         // The table is embedded and tested: a broken one is a build defect.
-        let spec: Spec = serde_yaml_ng::from_str(YAML).expect("specs/powershell.yaml parses");
+        let spec: Spec = serde_saphyr::from_str(YAML).expect("specs/powershell.yaml parses");
         compile(spec).expect("specs/powershell.yaml compiles")
     })
 }
@@ -432,7 +432,7 @@ mod tests {
 
     #[test]
     fn every_example_in_the_table_behaves() {
-        let spec: Spec = serde_yaml_ng::from_str(YAML).unwrap();
+        let spec: Spec = serde_saphyr::from_str(YAML).unwrap();
         let mut wrong = Vec::new();
         for e in &spec.constructs {
             let found = |text: &str| {

@@ -147,9 +147,7 @@ fn ir_prints_json_and_yaml_that_parse_back_to_the_same_value() {
     assert_eq!(yaml.code, Some(0), "{}", yaml.stderr);
 
     let from_json: serde_json::Value = serde_json::from_str(&json.stdout).expect("IR is JSON");
-    let from_yaml: serde_yaml_ng::Value =
-        serde_yaml_ng::from_str(&yaml.stdout).expect("IR is YAML");
-    let from_yaml = serde_json::to_value(from_yaml).expect("YAML converts to JSON");
+    let from_yaml: serde_json::Value = serde_saphyr::from_str(&yaml.stdout).expect("IR is YAML");
     assert_eq!(from_json, from_yaml);
     assert_eq!(from_json["title"], "Contoso: Exchange 2007 to 2010");
     assert_eq!(
