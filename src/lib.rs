@@ -24,7 +24,7 @@ pub mod step_kind;
 pub mod syntax;
 pub mod validate;
 
-pub use analyze::FileLoader;
+pub use analyze::{FileLoader, ReadError};
 
 use diag::Diagnostics;
 use output::OutputFile;
@@ -41,7 +41,15 @@ pub fn check(file: &SourceFile, loader: &dyn FileLoader) -> (Option<ir::Checked>
     };
     let (ir, more) = analyze::analyze(&ast, file, Specs::embedded(), loader);
     diagnostics.extend(more);
-    (ir, diagnostics)
+    let Some(ir) = ir else {
+        return (None, diagnostics);
+    };
+    // The output file names are checked here, not only when writing, so `check` refuses what
+    // `compile` would.
+    let names = lower::check_names(&ir.plan, &ir.schedule);
+    let clean = !names.has_errors();
+    diagnostics.extend(names);
+    (clean.then_some(ir), diagnostics)
 }
 
 /// Compiles a plan to the files of its output folder (nothing is written here: see
@@ -55,11 +63,20 @@ pub fn compile(
     let Some(ir) = ir else {
         return (None, diagnostics);
     };
-    match lower::lower(&ir.plan, &ir.schedule, &ir.states, Specs::embedded()) {
+    match generate(&ir) {
         Ok(files) => (Some(files), diagnostics),
         Err(errors) => {
             diagnostics.extend(errors);
             (None, diagnostics)
         }
     }
+}
+
+/// The files of the output folder for a checked plan (what [`compile`] does after
+/// [`check`]).
+///
+/// # Errors
+/// The diagnostics of lowering, such as E0604 for a value a `.cmd` file cannot hold.
+pub fn generate(ir: &ir::Checked) -> Result<Vec<OutputFile>, Diagnostics> {
+    lower::lower(&ir.plan, &ir.schedule, &ir.states, Specs::embedded())
 }

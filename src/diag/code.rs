@@ -162,6 +162,23 @@ codes! {
     E0502,
     /// A CSV file lacks a required column or has no rows.
     E0503,
+    /// A file to read (the plan, or a file it names) is a directory, device, pipe or socket.
+    E0504,
+    /// A file to read (the plan, or a file it names) is larger than exgen reads.
+    E0505,
+    /// A CSV file has more rows than exgen accepts.
+    E0506,
+    /// A CSV file is malformed: an open quote, a row whose fields do not match the header, or
+    /// a row without a mailbox.
+    E0507,
+    /// A CSV file lists the same mailbox twice.
+    E0508,
+    /// A file exgen would write has a name Windows cannot store.
+    E0509,
+    /// Two files exgen would write have the same name when case is ignored.
+    E0510,
+    /// The output folder holds a file the plan reads.
+    E0511,
     /// A certificate does not cover a namespace in use.
     E0601,
     /// The legacy namespace is missing while older servers must still be reached, or is

@@ -12,13 +12,14 @@ mod users;
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::ir;
 use crate::ir::state::State;
-use crate::ir::steps::{Schedule, Step, StepKind};
+use crate::ir::steps::{Schedule, Step};
 use crate::output::OutputFile;
 use crate::source::Span;
 use crate::specs::Specs;
 
-pub use layout::Script;
 pub(crate) use layout::exmerge_stem;
+use layout::{CMD_FILES, EXMERGE_EXTENSIONS, RUNBOOK, cmd_file};
+pub use layout::{Script, check_names};
 
 /// The files exgen writes for `plan` and its `schedule`: scripts in execution order, copied
 /// CSV files, the runbook.
@@ -55,7 +56,7 @@ pub fn lower(
                 };
                 match result {
                     Ok(text) if !text.trim().is_empty() => files.push(OutputFile {
-                        path: format!("{}-{suffix}.cmd", script.file.trim_end_matches(".ps1")),
+                        path: cmd_file(&script.file, suffix),
                         contents: text,
                     }),
                     Ok(_) => {}
@@ -68,7 +69,7 @@ pub fn lower(
     // script 01: `00-exmerge-<server>.ini` (ExMerge's settings) and `.cmd` (runs it).
     for x in &plan.exmerge {
         let stem = &exmerge_stem(&x.server);
-        for ext in ["ini", "cmd"] {
+        for ext in EXMERGE_EXTENSIONS {
             match env.exmerge(plan, x, stem, ext) {
                 Some(Ok(text)) => files.push(OutputFile {
                     path: format!("{stem}.{ext}"),
@@ -92,7 +93,7 @@ pub fn lower(
     }
     match env.runbook(plan, specs, &scripts, states) {
         Ok(text) => files.push(OutputFile {
-            path: "runbook.md".to_owned(),
+            path: RUNBOOK.to_owned(),
             contents: text,
         }),
         Err(e) => diags.push(internal(&e)),
@@ -103,14 +104,6 @@ pub fn lower(
         Err(diags)
     }
 }
-
-/// The `.cmd` files a step kind produces besides its script: `(kind, template, suffix)`,
-/// rendered from `<template>.cmd.j2` into `<script>-<suffix>.cmd`; a template that renders
-/// to nothing writes no file.
-const CMD_FILES: &[(StepKind, &str, &str)] = &[
-    (StepKind::Galsync, "galsync_schedule", "schedule"),
-    (StepKind::Galsync, "galsync_task", "task"),
-];
 
 fn e_missing(ext: &str) -> minijinja::Error {
     minijinja::Error::new(
