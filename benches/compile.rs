@@ -9,9 +9,9 @@ use std::time::{Duration, Instant};
 struct DirLoader(PathBuf);
 
 impl FileLoader for DirLoader {
-    fn read(&self, path: &str) -> Result<Vec<u8>, String> {
+    fn read(&self, path: &str) -> Result<Vec<u8>, exgen::ReadError> {
         let relative: PathBuf = path.split(['\\', '/']).collect();
-        std::fs::read(self.0.join(relative)).map_err(|e| e.to_string())
+        exgen::cli::read_file(&self.0.join(relative), exgen::cli::MAX_FILE_BYTES)
     }
 }
 

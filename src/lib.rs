@@ -24,7 +24,7 @@ pub mod step_kind;
 pub mod syntax;
 pub mod validate;
 
-pub use analyze::FileLoader;
+pub use analyze::{FileLoader, ReadError};
 
 use diag::Diagnostics;
 use output::OutputFile;
@@ -88,8 +88,17 @@ pub fn check_timed(
     let start = Instant::now();
     let (ir, more) = analyze::analyze(&ast, file, Specs::embedded(), loader);
     diagnostics.extend(more);
+    let Some(ir) = ir else {
+        timings.analyze += start.elapsed();
+        return (None, diagnostics);
+    };
+    // The output file names are checked here, not only when writing, so `check` refuses what
+    // `compile` would.
+    let names = lower::check_names(&ir.plan, &ir.schedule);
+    let clean = !names.has_errors();
+    diagnostics.extend(names);
     timings.analyze += start.elapsed();
-    (ir, diagnostics)
+    (clean.then_some(ir), diagnostics)
 }
 
 /// Compiles a plan to the files of its output folder (nothing is written here: see
@@ -113,6 +122,37 @@ pub fn compile_timed(
     let Some(ir) = ir else {
         return (None, diagnostics);
     };
+    let lowered = generate_timed(&ir, timings);
+    // Freeing the IR is part of lowering's cost, not hidden after the clock stops.
+    let start = Instant::now();
+    drop(ir);
+    timings.lower += start.elapsed();
+    match lowered {
+        Ok(files) => (Some(files), diagnostics),
+        Err(errors) => {
+            diagnostics.extend(errors);
+            (None, diagnostics)
+        }
+    }
+}
+
+/// The files of the output folder for a checked plan (what [`compile`] does after
+/// [`check`]).
+///
+/// # Errors
+/// The diagnostics of lowering, such as E0604 for a value a `.cmd` file cannot hold.
+pub fn generate(ir: &ir::Checked) -> Result<Vec<OutputFile>, Diagnostics> {
+    generate_timed(ir, &mut Timings::default())
+}
+
+/// [`generate`], adding the time of lowering and of rendering to `timings`.
+///
+/// # Errors
+/// As [`generate`].
+pub fn generate_timed(
+    ir: &ir::Checked,
+    timings: &mut Timings,
+) -> Result<Vec<OutputFile>, Diagnostics> {
     let start = Instant::now();
     let mut render = Duration::ZERO;
     let lowered = lower::lower_timed(
@@ -124,13 +164,5 @@ pub fn compile_timed(
     );
     timings.render += render;
     timings.lower += start.elapsed().saturating_sub(render);
-    // Freeing the IR is part of lowering's cost, not hidden after the clock stops.
-    drop(ir);
-    match lowered {
-        Ok(files) => (Some(files), diagnostics),
-        Err(errors) => {
-            diagnostics.extend(errors);
-            (None, diagnostics)
-        }
-    }
+    lowered
 }

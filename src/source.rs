@@ -71,11 +71,16 @@ pub struct SourceFile {
 
 impl SourceFile {
     /// Indexes `text`, known to the user as `name` (a file name, without directories, in output).
+    /// A line ends at LF, CRLF or a CR alone (old Mac files), as the grammar's `sep` has it.
     #[must_use]
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
         let text = text.into();
+        let bytes = text.as_bytes();
         let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .chain(bytes.iter().enumerate().filter_map(|(i, &b)| {
+                let ends = b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
+                ends.then_some(i + 1)
+            }))
             .collect();
         Self {
             name: name.into(),
@@ -191,6 +196,15 @@ impl SourceFile {
         self.text[start..end].trim_end_matches(['\n', '\r'])
     }
 
+    /// The byte offset where 0-based line `index` starts; the text's length past the last line.
+    #[must_use]
+    pub fn line_start(&self, index: usize) -> usize {
+        self.line_starts
+            .get(index)
+            .copied()
+            .unwrap_or(self.text.len())
+    }
+
     /// Number of lines.
     #[must_use]
     pub fn line_count(&self) -> usize {
@@ -219,6 +233,23 @@ mod tests {
         let x = file.text().find('x').unwrap();
         assert_eq!(file.line_col(x), LineCol { line: 2, column: 4 });
         assert_eq!(file.line_text(2), "çé x");
+    }
+
+    #[test]
+    fn cr_lf_and_crlf_all_end_lines() {
+        let file = SourceFile::new("p.exm", "a\rb\r\nc\nd");
+        assert_eq!(file.line_count(), 4);
+        for (line, text) in ["a", "b", "c", "d"].iter().enumerate() {
+            let at = file.text().find(text).unwrap();
+            assert_eq!(
+                file.line_col(at),
+                LineCol {
+                    line: line + 1,
+                    column: 1
+                }
+            );
+            assert_eq!(file.line_text(line + 1), *text);
+        }
     }
 
     #[test]

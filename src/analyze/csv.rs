@@ -5,33 +5,76 @@ use super::Cx;
 use crate::diag::{Code, Diagnostic};
 use crate::ir::CsvFile;
 use crate::source::Spanned;
+use std::collections::HashMap;
 
 /// Reads files that a plan names, relative to the plan's folder.
 pub trait FileLoader {
     /// The bytes of `path` as written in the plan (Windows or `/` separators).
     ///
     /// # Errors
-    /// A message saying why the file cannot be read.
-    fn read(&self, path: &str) -> Result<Vec<u8>, String>;
+    /// Why the file cannot be read: [`ReadError`].
+    fn read(&self, path: &str) -> Result<Vec<u8>, ReadError>;
+}
+
+/// Why a file could not be read. Each kind has its own diagnostic code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReadError {
+    /// It does not exist or cannot be opened or read (E0502); the reason in plain words,
+    /// such as `file not found`.
+    Unreadable(String),
+    /// It is a directory, device, pipe or socket, not a regular file (E0504); what it is,
+    /// such as `a directory`.
+    NotAFile(&'static str),
+    /// It is larger than `limit` bytes (E0505).
+    TooLarge {
+        /// The most bytes a file may have.
+        limit: u64,
+    },
+}
+
+impl From<String> for ReadError {
+    fn from(reason: String) -> Self {
+        ReadError::Unreadable(reason)
+    }
+}
+
+impl std::fmt::Display for ReadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ReadError::Unreadable(reason) => f.write_str(reason),
+            ReadError::NotAFile(what) => write!(f, "it is {what}, not a file"),
+            ReadError::TooLarge { limit } => {
+                write!(f, "it is larger than {} MiB", limit / (1024 * 1024))
+            }
+        }
+    }
+}
+
+impl ReadError {
+    /// The diagnostic code for this kind of failure.
+    #[must_use]
+    pub fn code(&self) -> Code {
+        match self {
+            ReadError::Unreadable(_) => Code::E0502,
+            ReadError::NotAFile(_) => Code::E0504,
+            ReadError::TooLarge { .. } => Code::E0505,
+        }
+    }
 }
 
 /// Columns that can hold the mailbox to move, in order of preference.
 const IDENTITY_COLUMNS: &[&str] = &["EmailAddress", "Identity"];
 
-/// Reads and checks one CSV file; `None` after reporting E0502/E0503.
+/// The most mailbox rows one CSV file may have (E0506): ten times the largest organization
+/// exgen is benchmarked on, and a bound on the work a wrong file can cause.
+pub const MAX_CSV_ROWS: usize = 1_000_000;
+
+/// Reads and checks one CSV file; `None` after reporting why it cannot be used.
 pub(super) fn load(cx: &mut Cx<'_>, path: &Spanned<String>) -> Option<CsvFile> {
     let bytes = match cx.loader.read(path) {
         Ok(bytes) => bytes,
-        Err(why) => {
-            cx.report(
-                Diagnostic::new(
-                    Code::E0502,
-                    path.span,
-                    format!("cannot read `{}`: {why}", path.node),
-                )
-                .with_label("CSV file named here")
-                .with_help("the path is relative to the plan file's folder"),
-            );
+        Err(error) => {
+            cx.report(read_error(path, &error));
             return None;
         }
     };
@@ -48,85 +91,360 @@ pub(super) fn load(cx: &mut Cx<'_>, path: &Spanned<String>) -> Option<CsvFile> {
         return None;
     };
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    let mut lines = text.lines().filter(|l| !l.trim().is_empty());
-    let header: Vec<String> = lines.next().map(split_header).unwrap_or_default();
-    let Some(column) = IDENTITY_COLUMNS
-        .iter()
-        .find_map(|want| header.iter().find(|h| h.eq_ignore_ascii_case(want)))
-    else {
-        let found = if header.is_empty() {
-            "no header".to_owned()
-        } else {
-            header.join(", ")
-        };
-        cx.report(
-            Diagnostic::new(
-                Code::E0503,
-                path.span,
-                format!("`{}` has no `EmailAddress` or `Identity` column", path.node),
-            )
-            .with_label(format!("columns: {found}"))
-            .with_help(
-                "the first line must name the columns, one of them `EmailAddress` or `Identity`",
-            ),
-        );
-        return None;
-    };
-    let rows = lines.count();
-    if rows == 0 {
-        cx.report(
-            Diagnostic::new(
-                Code::E0503,
-                path.span,
-                format!("`{}` lists no mailboxes", path.node),
-            )
-            .with_label("only a header line")
-            .with_help("add one mailbox per line below the header, or remove the `csv` line"),
-        );
-        return None;
+    match read_table(text, MAX_CSV_ROWS) {
+        Ok(table) => Some(CsvFile {
+            source: path.node.clone(),
+            column: table.column,
+            rows: table.rows,
+            contents: text.to_owned(),
+            origin: path.span,
+        }),
+        Err(problem) => {
+            cx.report(problem.diagnostic(path));
+            None
+        }
     }
-    Some(CsvFile {
-        source: path.node.clone(),
-        column: column.clone(),
+}
+
+/// E0502, E0504 or E0505 for a file that cannot be read.
+fn read_error(path: &Spanned<String>, error: &ReadError) -> Diagnostic {
+    let diagnostic = Diagnostic::new(
+        error.code(),
+        path.span,
+        format!("cannot read `{}`: {error}", path.node),
+    )
+    .with_label("CSV file named here");
+    match error {
+        ReadError::Unreadable(_) => {
+            diagnostic.with_help("the path is relative to the plan file's folder")
+        }
+        ReadError::NotAFile(_) => {
+            diagnostic.with_help("name a CSV file; the path is relative to the plan file's folder")
+        }
+        ReadError::TooLarge { .. } => diagnostic
+            .with_help("split the mailboxes into several CSV files, one `csv` line or batch each"),
+    }
+}
+
+/// What a readable CSV file holds: the identity column and the number of mailbox rows.
+#[derive(Debug, PartialEq, Eq)]
+struct Table {
+    column: String,
+    rows: usize,
+}
+
+/// Why a CSV file cannot be used. Row numbers are 1-based records after the header (as a
+/// spreadsheet numbers them, less the header row).
+#[derive(Debug, PartialEq, Eq)]
+enum Problem {
+    /// No identity column (E0503); the header's columns.
+    NoIdentityColumn(Vec<String>),
+    /// A header and no rows (E0503).
+    NoRows,
+    /// More rows than the limit (E0506).
+    TooManyRows(usize),
+    /// A column is named twice (E0507).
+    RepeatedColumn(String),
+    /// The text is not CSV, such as a quote left open (E0507); the reader's words.
+    Malformed { line: u64, reason: String },
+    /// A row has another number of fields than the header (E0507).
+    Ragged {
+        line: u64,
+        fields: usize,
+        columns: usize,
+    },
+    /// A row has no mailbox in the identity column (E0507).
+    NoIdentity { line: u64, column: String },
+    /// The same mailbox twice (E0508): the identity, its lines, and how many others repeat.
+    Duplicate {
+        identity: String,
+        lines: (u64, u64),
+        others: usize,
+    },
+}
+
+/// Reads the CSV `text` (without BOM) as `Import-Csv` will: the first record names the
+/// columns; blank lines are skipped; quoted fields may hold commas, quotes and line breaks.
+fn read_table(text: &str, max_rows: usize) -> Result<Table, Problem> {
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .trim(csv::Trim::Headers)
+        .from_reader(text.as_bytes());
+    let header: Vec<String> = reader
+        .headers()
+        .map_err(malformed)?
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    let header: Vec<String> = if header.iter().all(String::is_empty) {
+        Vec::new()
+    } else {
+        header
+    };
+    if let Some(twice) = header.iter().enumerate().find_map(|(i, name)| {
+        header[..i]
+            .iter()
+            .find(|earlier| earlier.eq_ignore_ascii_case(name))
+    }) {
+        return Err(Problem::RepeatedColumn(twice.clone()));
+    }
+    let Some(index) = IDENTITY_COLUMNS.iter().find_map(|want| {
+        header
+            .iter()
+            .position(|name| name.eq_ignore_ascii_case(want))
+    }) else {
+        return Err(Problem::NoIdentityColumn(header));
+    };
+    let mut seen: HashMap<String, u64> = HashMap::new();
+    let mut duplicate: Option<(String, (u64, u64))> = None;
+    let mut others = 0;
+    let mut rows = 0;
+    for record in reader.records() {
+        let record = record.map_err(malformed)?;
+        let line = record.position().map_or(0, csv::Position::line);
+        if record.iter().all(|field| field.trim().is_empty()) {
+            continue;
+        }
+        if record.len() != header.len() {
+            return Err(Problem::Ragged {
+                line,
+                fields: record.len(),
+                columns: header.len(),
+            });
+        }
+        let identity = record.get(index).unwrap_or("").trim();
+        if identity.is_empty() {
+            return Err(Problem::NoIdentity {
+                line,
+                column: header[index].clone(),
+            });
+        }
+        rows += 1;
+        if rows > max_rows {
+            return Err(Problem::TooManyRows(max_rows));
+        }
+        if let Some(first) = seen.insert(identity.to_lowercase(), line) {
+            match duplicate {
+                None => duplicate = Some((identity.to_owned(), (first, line))),
+                Some(_) => others += 1,
+            }
+        }
+    }
+    if let Some((identity, lines)) = duplicate {
+        return Err(Problem::Duplicate {
+            identity,
+            lines,
+            others,
+        });
+    }
+    if rows == 0 {
+        return Err(Problem::NoRows);
+    }
+    Ok(Table {
+        column: header[index].clone(),
         rows,
-        contents: text.to_owned(),
     })
 }
 
-/// The column names of a CSV header line (quotes removed).
-fn split_header(line: &str) -> Vec<String> {
-    let mut names = Vec::new();
-    let mut current = String::new();
-    let mut quoted = false;
-    let mut chars = line.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '"' if quoted && chars.peek() == Some(&'"') => {
-                current.push('"');
-                chars.next();
+fn malformed(error: csv::Error) -> Problem {
+    let line = error.position().map_or(0, csv::Position::line);
+    let reason = match error.kind() {
+        csv::ErrorKind::Utf8 { .. } => "the text is not UTF-8".to_owned(),
+        _ => error.to_string(),
+    };
+    Problem::Malformed { line, reason }
+}
+
+impl Problem {
+    fn diagnostic(&self, path: &Spanned<String>) -> Diagnostic {
+        let name = &path.node;
+        let new = |code, message: String| {
+            Diagnostic::new(code, path.span, message).with_label("CSV file named here")
+        };
+        match self {
+            Problem::NoIdentityColumn(header) => {
+                let found = if header.is_empty() {
+                    "no header".to_owned()
+                } else {
+                    header.join(", ")
+                };
+                Diagnostic::new(
+                    Code::E0503,
+                    path.span,
+                    format!("`{name}` has no `EmailAddress` or `Identity` column"),
+                )
+                .with_label(format!("columns: {found}"))
+                .with_help(
+                    "the first line must name the columns, one of them `EmailAddress` or `Identity`",
+                )
             }
-            '"' => quoted = !quoted,
-            ',' if !quoted => names.push(std::mem::take(&mut current).trim().to_owned()),
-            _ => current.push(c),
+            Problem::NoRows => Diagnostic::new(
+                Code::E0503,
+                path.span,
+                format!("`{name}` lists no mailboxes"),
+            )
+            .with_label("only a header line")
+            .with_help("add one mailbox per line below the header, or remove the `csv` line"),
+            Problem::TooManyRows(limit) => new(
+                Code::E0506,
+                format!("`{name}` has more than {limit} mailbox rows"),
+            )
+            .with_help("split the mailboxes into several CSV files, one `csv` line or batch each"),
+            Problem::RepeatedColumn(column) => new(
+                Code::E0507,
+                format!("`{name}` names the column `{column}` twice"),
+            )
+            .with_help("give every column of the header line its own name; Import-Csv refuses repeated names"),
+            Problem::Malformed { line, reason } => new(
+                Code::E0507,
+                format!("`{name}` line {line} is not valid CSV: {reason}"),
+            )
+            .with_help("close every quoted field with `\"` and write a quote inside one as `\"\"`"),
+            Problem::Ragged {
+                line,
+                fields,
+                columns,
+            } => new(
+                Code::E0507,
+                format!(
+                    "`{name}` line {line} has {} where the header names {}",
+                    plural(*fields, "field"),
+                    plural(*columns, "column")
+                ),
+            )
+            .with_help("quote a field that holds a comma (`\"Jones, Ann\"`), so every row has one field per column"),
+            Problem::NoIdentity { line, column } => new(
+                Code::E0507,
+                format!("`{name}` line {line} has no mailbox in the `{column}` column"),
+            )
+            .with_help(format!("give every row a mailbox in `{column}`, or remove the row")),
+            Problem::Duplicate {
+                identity,
+                lines: (first, second),
+                others,
+            } => {
+                let more = match others {
+                    0 => String::new(),
+                    n => format!(" (and {} more)", plural(*n, "repeated row")),
+                };
+                new(
+                    Code::E0508,
+                    format!(
+                        "`{name}` lists `{identity}` twice, on lines {first} and {second}{more}"
+                    ),
+                )
+                .with_help("list each mailbox once: a second move request for a mailbox that is already moving fails")
+            }
         }
     }
-    names.push(current.trim().to_owned());
-    names
+}
+
+fn plural(count: usize, noun: &str) -> String {
+    crate::diag::render::plural(count, noun)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn table(text: &str) -> Result<Table, Problem> {
+        read_table(text, 5)
+    }
+
+    fn ok(column: &str, rows: usize) -> Result<Table, Problem> {
+        Ok(Table {
+            column: column.to_owned(),
+            rows,
+        })
+    }
+
     #[test]
-    fn header_split_handles_quotes() {
+    fn quoted_fields_may_hold_commas_quotes_and_line_breaks() {
+        let text = "Name,\"Email\"\"Address\",EmailAddress\r\n\"Jones, Ann\",x,ann@contoso.com\r\n\"Two\nlines\",\"a \"\"b\"\"\",bob@contoso.com\n";
+        assert_eq!(table(text), ok("EmailAddress", 2));
+    }
+
+    #[test]
+    fn the_header_is_trimmed_and_matched_ignoring_case() {
+        assert_eq!(table(" identity ,Name\na,b\n"), ok("identity", 1));
+        assert_eq!(table("Identity,EmailAddress\na,b\n"), ok("EmailAddress", 1));
+    }
+
+    #[test]
+    fn blank_lines_are_skipped_and_cr_only_endings_are_lines() {
+        assert_eq!(table("Identity\n\na\n  \nb\n\n"), ok("Identity", 2));
+        assert_eq!(table("Identity\ra\rb\r"), ok("Identity", 2));
+    }
+
+    #[test]
+    fn a_missing_column_or_rows_is_reported() {
         assert_eq!(
-            split_header(r#""Email""Address",Name"#),
-            vec![r#"Email"Address"#, "Name"]
+            table("Name,Mail\nx,y\n"),
+            Err(Problem::NoIdentityColumn(vec![
+                "Name".into(),
+                "Mail".into()
+            ]))
+        );
+        assert_eq!(table(""), Err(Problem::NoIdentityColumn(vec![])));
+        assert_eq!(table("Identity\n"), Err(Problem::NoRows));
+        assert_eq!(table("Identity"), Err(Problem::NoRows));
+    }
+
+    #[test]
+    fn ragged_rows_and_empty_identities_are_refused_with_their_line() {
+        assert_eq!(
+            table("Name,EmailAddress\nJones, Ann,ann@contoso.com\n"),
+            Err(Problem::Ragged {
+                line: 2,
+                fields: 3,
+                columns: 2
+            })
         );
         assert_eq!(
-            split_header("EmailAddress, Name"),
-            vec!["EmailAddress", "Name"]
+            table("EmailAddress,Name\na,b\n,c\n"),
+            Err(Problem::NoIdentity {
+                line: 3,
+                column: "EmailAddress".into()
+            })
+        );
+        assert_eq!(
+            table("Identity,Identity\na,b\n"),
+            Err(Problem::RepeatedColumn("Identity".into()))
+        );
+    }
+
+    #[test]
+    fn an_open_quote_is_malformed_or_swallows_the_rest() {
+        // The csv reader reads an open quote to the end of the text as one field; the row
+        // then has too few fields, or the file too few rows.
+        assert!(matches!(
+            table("Identity,Name\n\"a,b\nc,d\n"),
+            Err(Problem::Ragged {
+                line: 2,
+                fields: 1,
+                columns: 2
+            })
+        ));
+    }
+
+    #[test]
+    fn duplicates_are_found_ignoring_case() {
+        assert_eq!(
+            table("Identity\na\nb\nA\nb\nc\n"),
+            Err(Problem::Duplicate {
+                identity: "A".into(),
+                lines: (2, 4),
+                others: 1
+            })
+        );
+    }
+
+    #[test]
+    fn rows_past_the_limit_are_refused() {
+        assert_eq!(table("Identity\n1\n2\n3\n4\n5\n"), ok("Identity", 5));
+        assert_eq!(
+            table("Identity\n1\n2\n3\n4\n5\n6\n"),
+            Err(Problem::TooManyRows(5))
         );
     }
 }

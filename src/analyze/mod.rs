@@ -18,7 +18,7 @@ use crate::source::{SourceFile, Span};
 use crate::specs::Specs;
 use crate::syntax::ast;
 
-pub use csv::FileLoader;
+pub use csv::{FileLoader, MAX_CSV_ROWS, ReadError};
 
 /// Checks `plan`, builds its IR and schedules its steps. `loader` reads files the plan names
 /// (CSV), relative to the plan's folder.

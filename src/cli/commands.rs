@@ -1,11 +1,11 @@
 //! The commands: each reads the plan, reports its diagnostics and returns an exit code.
 
 use super::args::{CheckArgs, CompileArgs, ExplainArgs, IrArgs, IrFormat, MessageFormat};
-use super::loader::{Plan, read_plan};
+use super::loader::{Plan, PlanLoader, read_plan};
 use super::{FAILURE, PLAN_ERRORS, eprint_str, print_str};
 use crate::Timings;
 use crate::diag::render::plural;
-use crate::diag::{Code, Diagnostics, render, suggest};
+use crate::diag::{Code, Diagnostic, Diagnostics, render, suggest};
 use crate::output;
 use anyhow::{Context as _, bail};
 use std::path::{Path, PathBuf};
@@ -22,9 +22,19 @@ pub(super) fn compile(args: &CompileArgs) -> anyhow::Result<u8> {
         None => default_out(&args.plan)?,
     };
     refuse_plan_folder(&args.plan, &out)?;
-    let (files, diagnostics) = match &plan.encoding {
-        Some(encoding) => (None, encoding.clone().into()),
-        None => crate::compile_timed(&plan.file, &plan.loader, &mut timings),
+    let (ir, mut diagnostics) = check_plan(&plan, &mut timings);
+    let files = match &ir {
+        Some(ir) => {
+            diagnostics.extend(inputs_in_output(ir, &plan.loader, &out));
+            match crate::generate_timed(ir, &mut timings) {
+                Ok(files) => Some(files),
+                Err(more) => {
+                    diagnostics.extend(more);
+                    None
+                }
+            }
+        }
+        None => None,
     };
     let format = args.messages.message_format;
     report(&plan, &diagnostics, format)?;
@@ -33,16 +43,25 @@ pub(super) fn compile(args: &CompileArgs) -> anyhow::Result<u8> {
     };
     // OutputError's message already includes its cause; anyhow's chain would repeat it.
     let start = Instant::now();
-    output::write(&out, &files, args.force).map_err(|error| anyhow::anyhow!("{error}"))?;
+    let written =
+        output::write(&out, &files, args.force).map_err(|error| anyhow::anyhow!("{error}"))?;
     timings.write = start.elapsed();
     if args.timings {
         print_timings(&timings.stages());
     }
-    let wrote = format!(
+    let mut wrote = format!(
         "wrote {} to {}\n",
         plural(files.len(), "file"),
         out.display()
     );
+    if let Some((backup, count)) = &written.backup {
+        wrote.push_str(&format!(
+            "moved {} that exgen did not write or that {} edited to {}\n",
+            plural(*count, "file"),
+            if *count == 1 { "was" } else { "were" },
+            backup.display()
+        ));
+    }
     // With JSON messages, stdout carries only JSON lines.
     match format {
         MessageFormat::Human => print_str(&wrote)?,
@@ -57,10 +76,7 @@ pub(super) fn check(args: &CheckArgs) -> anyhow::Result<u8> {
     let start = Instant::now();
     let plan = read_plan(&args.plan)?;
     timings.read = start.elapsed();
-    let diagnostics = match &plan.encoding {
-        Some(encoding) => encoding.clone().into(),
-        None => crate::check_timed(&plan.file, &plan.loader, &mut timings).1,
-    };
+    let (_, diagnostics) = check_plan(&plan, &mut timings);
     report(&plan, &diagnostics, args.messages.message_format)?;
     if args.timings {
         print_timings(&timings.stages()[..3]);
@@ -75,7 +91,7 @@ pub(super) fn check(args: &CheckArgs) -> anyhow::Result<u8> {
 /// `exgen ir`: the IR on stdout, diagnostics on stderr.
 pub(super) fn ir(args: &IrArgs) -> anyhow::Result<u8> {
     let plan = read_plan(&args.plan)?;
-    let (ir, diagnostics) = check_plan(&plan);
+    let (ir, diagnostics) = check_plan(&plan, &mut Timings::default());
     report(&plan, &diagnostics, MessageFormat::Human)?;
     let Some(ir) = ir.filter(|_| !diagnostics.has_errors()) else {
         return Ok(PLAN_ERRORS);
@@ -162,10 +178,10 @@ fn nearest_codes(word: &str) -> String {
 
 /// The IR and diagnostics of a plan; a plan that is not text gets only its E0104, since
 /// parsing the lossy text would bury it under noise.
-fn check_plan(plan: &Plan) -> (Option<crate::ir::Checked>, Diagnostics) {
+fn check_plan(plan: &Plan, timings: &mut Timings) -> (Option<crate::ir::Checked>, Diagnostics) {
     match &plan.encoding {
         Some(encoding) => (None, encoding.clone().into()),
-        None => crate::check(&plan.file, &plan.loader),
+        None => crate::check_timed(&plan.file, &plan.loader, timings),
     }
 }
 
@@ -197,6 +213,37 @@ fn default_out(plan: &Path) -> anyhow::Result<PathBuf> {
             plan.display()
         ),
     }
+}
+
+/// E0511 for each CSV file the plan names that lies inside the output folder `out`, which
+/// compiling replaces (with `--force` too).
+fn inputs_in_output(ir: &crate::ir::Checked, loader: &PlanLoader, out: &Path) -> Diagnostics {
+    let mut diagnostics = Diagnostics::new();
+    // A folder that does not exist yet holds nothing.
+    let Ok(out_at) = std::fs::canonicalize(out) else {
+        return diagnostics;
+    };
+    for csv in ir.plan.moves.iter().flat_map(|batch| &batch.csv) {
+        let Ok(csv_at) = std::fs::canonicalize(loader.resolve(&csv.source)) else {
+            continue;
+        };
+        if csv_at.starts_with(&out_at) {
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::E0511,
+                    csv.origin,
+                    format!(
+                        "`{}` is inside the output folder `{}`, which compiling replaces",
+                        csv.source,
+                        out.display()
+                    ),
+                )
+                .with_label("CSV file named here")
+                .with_help("write the output to another folder (--out), or keep the plan's files outside it"),
+            );
+        }
+    }
+    diagnostics
 }
 
 /// Refuses an output folder that holds the plan: replacing it, with --force, would delete

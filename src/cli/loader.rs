@@ -1,10 +1,61 @@
 //! Reading from disk: the plan file itself, and the files it names (CSV) relative to it.
 
-use crate::FileLoader;
 use crate::diag::Diagnostic;
 use crate::source::SourceFile;
-use anyhow::Context as _;
+use crate::{FileLoader, ReadError};
+use std::fs::{File, Metadata};
+use std::io::Read as _;
 use std::path::{MAIN_SEPARATOR, Path, PathBuf};
+
+/// The largest file exgen reads, the plan or a file it names: 64 MiB, far above any real plan
+/// or mailbox list (100,000 mailboxes are about 4 MB), and small enough that a wrong path such
+/// as `/dev/zero` fails at once instead of exhausting memory. docs/cli.md documents it.
+pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Reads the regular file at `path`, refusing directories, devices, pipes and sockets
+/// ([`ReadError::NotAFile`]) and files over `limit` bytes ([`ReadError::TooLarge`]) without
+/// reading them.
+///
+/// The metadata is checked before opening, since opening a pipe blocks until a writer comes,
+/// and again on the opened file, since the path may have changed in between; the read itself
+/// stops after `limit + 1` bytes, so a device or a file that grows is never read further.
+pub fn read_file(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
+    check_file(&std::fs::metadata(path).map_err(unreadable)?, limit)?;
+    let file = File::open(path).map_err(unreadable)?;
+    let metadata = file.metadata().map_err(unreadable)?;
+    check_file(&metadata, limit)?;
+    let expected = usize::try_from(metadata.len()).unwrap_or(0);
+    let mut bytes = Vec::with_capacity(expected);
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(unreadable)?;
+    if bytes.len() as u64 > limit {
+        return Err(ReadError::TooLarge { limit });
+    }
+    Ok(bytes)
+}
+
+fn check_file(metadata: &Metadata, limit: u64) -> Result<(), ReadError> {
+    if metadata.is_dir() {
+        return Err(ReadError::NotAFile("a directory"));
+    }
+    if !metadata.is_file() {
+        return Err(ReadError::NotAFile("a device, pipe or socket"));
+    }
+    if metadata.len() > limit {
+        return Err(ReadError::TooLarge { limit });
+    }
+    Ok(())
+}
+
+/// Plain words for the common cases, so messages read the same on Windows and Linux.
+fn unreadable(error: std::io::Error) -> ReadError {
+    ReadError::Unreadable(match error.kind() {
+        std::io::ErrorKind::NotFound => "file not found".to_owned(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
+        _ => error.to_string(),
+    })
+}
 
 /// A plan read from disk.
 pub(super) struct Plan {
@@ -19,9 +70,19 @@ pub(super) struct Plan {
 /// Reads the plan at `path`.
 ///
 /// # Errors
-/// `cannot read `path`: reason` when the file cannot be read.
+/// `cannot read `path`: reason` when the file cannot be read, coded E0504 when it is not a
+/// regular file and E0505 when it is larger than [`MAX_FILE_BYTES`].
 pub(super) fn read_plan(path: &Path) -> anyhow::Result<Plan> {
-    let bytes = std::fs::read(path).with_context(|| format!("cannot read `{}`", path.display()))?;
+    let bytes = read_file(path, MAX_FILE_BYTES).map_err(|error| {
+        let message = format!("cannot read `{}`: {error}", path.display());
+        match error {
+            ReadError::Unreadable(_) => anyhow::anyhow!(message),
+            _ => anyhow::Error::new(super::Coded {
+                code: error.code(),
+                message,
+            }),
+        }
+    })?;
     let name = path.file_name().map_or_else(
         || path.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
@@ -62,13 +123,8 @@ impl PlanLoader {
 }
 
 impl FileLoader for PlanLoader {
-    fn read(&self, path: &str) -> Result<Vec<u8>, String> {
-        // Plain words for the common cases, so messages read the same on Windows and Linux.
-        std::fs::read(self.resolve(path)).map_err(|error| match error.kind() {
-            std::io::ErrorKind::NotFound => "file not found".to_owned(),
-            std::io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
-            _ => error.to_string(),
-        })
+    fn read(&self, path: &str) -> Result<Vec<u8>, ReadError> {
+        read_file(&self.resolve(path), MAX_FILE_BYTES)
     }
 }
 

@@ -7,6 +7,8 @@ mod args;
 mod commands;
 mod loader;
 
+pub use loader::{MAX_FILE_BYTES, read_file};
+
 use args::{Cli, Command};
 use clap::Parser as _;
 use std::io::Write as _;
@@ -32,11 +34,30 @@ pub fn main() -> ExitCode {
     match run(cli.command) {
         Ok(code) => ExitCode::from(code),
         Err(error) => {
-            eprint_str(&format!("error: {error:#}\n"));
+            match error.downcast_ref::<Coded>() {
+                Some(coded) => eprint_str(&format!("error[{}]: {}\n", coded.code, coded.message)),
+                None => eprint_str(&format!("error: {error:#}\n")),
+            }
             ExitCode::from(FAILURE)
         }
     }
 }
+
+/// An error outside the plan's text that still has a diagnostic code (a plan file that is a
+/// directory, say): printed as `error[E0504]: message`, so `exgen explain` can tell more.
+#[derive(Debug)]
+struct Coded {
+    code: crate::diag::Code,
+    message: String,
+}
+
+impl std::fmt::Display for Coded {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Coded {}
 
 fn run(command: Command) -> anyhow::Result<u8> {
     match command {

@@ -18,7 +18,13 @@ use std::ops::Range;
 /// Width that source lines are trimmed to, around their labels.
 const TERM_WIDTH: usize = 140;
 
-/// Renders every diagnostic rustc-style, then a summary line; empty when there are none.
+/// The most diagnostics [`terminal`] shows; the rest are counted in one line. A person reads
+/// the first ones, and a plan of many thousand lines with one error repeated on each would
+/// otherwise print megabytes. JSON shows every diagnostic: a tool filters for itself.
+pub const MAX_SHOWN: usize = 200;
+
+/// Renders the diagnostics rustc-style (the first [`MAX_SHOWN`], then how many more), then
+/// a summary line; empty when there are none.
 ///
 /// With `color` false the text is plain, deterministic and free of ANSI escapes.
 #[must_use]
@@ -28,9 +34,19 @@ pub fn terminal(file: &SourceFile, diagnostics: &Diagnostics, color: bool) -> St
     }
     let renderer = renderer(color);
     let mut out = String::new();
-    for diagnostic in diagnostics.iter() {
+    for diagnostic in diagnostics.iter().take(MAX_SHOWN) {
         out.push_str(&render_one(&renderer, file, diagnostic));
         out.push_str("\n\n");
+    }
+    let hidden = &diagnostics.0[diagnostics.0.len().min(MAX_SHOWN)..];
+    if !hidden.is_empty() {
+        let errors = hidden.iter().filter(|d| d.is_error()).count();
+        out.push_str(&format!(
+            "... and {} ({}, {}); --message-format json lists all\n\n",
+            plural(hidden.len(), "diagnostic").replacen(' ', " more ", 1),
+            plural(errors, "error"),
+            plural(hidden.len() - errors, "warning"),
+        ));
     }
     out.push_str(&renderer.render(&[summary(file.name(), diagnostics)]));
     out.push('\n');

@@ -584,6 +584,9 @@ pub struct CsvFile {
     /// The file's text, copied into the output.
     #[serde(skip)]
     pub contents: String,
+    /// The span of the path in the plan, for diagnostics about the copy's name.
+    #[serde(skip)]
+    pub origin: crate::source::Span,
 }
 
 /// Moving public folder replicas from one server to another.

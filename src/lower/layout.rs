@@ -1,7 +1,10 @@
 //! The output folder's file names: scripts numbered in execution order, ExMerge export files.
 //! Lowering chooses every name here; analysis never names an output file.
 
-use crate::ir::steps::{Schedule, ScheduledScript, Shell, Step};
+use crate::diag::{Code, Diagnostic, Diagnostics};
+use crate::ir::steps::{Schedule, ScheduledScript, Shell, Step, StepKind};
+use crate::output;
+use crate::source::Span;
 use serde::Serialize;
 
 /// One generated script: a scheduled script with its number and file name.
@@ -210,6 +213,152 @@ fn csv_copy_name(path: &str) -> String {
     }
 }
 
+/// The `.cmd` files a step kind produces besides its script: `(kind, template, suffix)`,
+/// rendered from `<template>.cmd.j2` into `<script>-<suffix>.cmd`; a template that renders
+/// to nothing writes no file.
+pub(super) const CMD_FILES: &[(StepKind, &str, &str)] = &[
+    (StepKind::Galsync, "galsync_schedule", "schedule"),
+    (StepKind::Galsync, "galsync_task", "task"),
+];
+
+/// The name of a `.cmd` file of `script` (`05-galsync.ps1`): `05-galsync-<suffix>.cmd`.
+pub(super) fn cmd_file(script: &str, suffix: &str) -> String {
+    format!("{}-{suffix}.cmd", script.trim_end_matches(".ps1"))
+}
+
+/// The extensions of the ExMerge files of each Exchange 5.5 server: its settings and the
+/// command that runs it.
+pub(super) const EXMERGE_EXTENSIONS: [&str; 2] = ["ini", "cmd"];
+
+/// The runbook's file name.
+pub(super) const RUNBOOK: &str = "runbook.md";
+
+/// One file of the output folder, with the plan statement it comes from.
+struct Named {
+    path: String,
+    origin: Span,
+    /// Whether it is the copy of a CSV file the plan names at `origin`.
+    csv_copy: bool,
+}
+
+/// Every file name lowering can write for `plan` and `schedule`, each checked as the output
+/// folder's writer checks it: E0509 for a name Windows cannot store, E0510 for two names of
+/// one file. `exgen check` runs this, so it refuses what `exgen compile` would.
+#[must_use]
+pub fn check_names(plan: &crate::ir::Plan, schedule: &Schedule) -> Diagnostics {
+    clashes(&output_names(plan, schedule))
+}
+
+/// E0509 for each name Windows cannot store, E0510 for each name that names the same file as
+/// an earlier one.
+fn clashes(names: &[Named]) -> Diagnostics {
+    let mut diagnostics = Diagnostics::new();
+    // One report for two statements, though they clash in several files (`.ini` and `.cmd`).
+    let mut clashes: Vec<(Span, Span)> = Vec::new();
+    // Each name once, as Windows compares them: linear in the number of files.
+    let mut seen: std::collections::HashMap<String, &Named> =
+        std::collections::HashMap::with_capacity(names.len());
+    for named in names {
+        if let Err(reason) = output::check_path(&named.path) {
+            diagnostics.push(bad_name(named, reason));
+        } else if let Some(first) = seen.get(&output::fold_case(&named.path)).copied() {
+            if clashes.contains(&(first.origin, named.origin)) {
+                continue;
+            }
+            clashes.push((first.origin, named.origin));
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::E0510,
+                    named.origin,
+                    output::same_name_message(&first.path, &named.path),
+                )
+                .with_label(format!("writes `{}`", named.path))
+                .with_related(first.origin, format!("writes `{}`", first.path))
+                .with_help(if named.csv_copy {
+                    "rename the CSV file, so that its name differs from every other file's in more than case"
+                } else {
+                    "rename one of the servers, so that their names differ in more than case and punctuation"
+                }),
+            );
+        } else {
+            seen.insert(output::fold_case(&named.path), named);
+        }
+    }
+    diagnostics
+}
+
+fn bad_name(named: &Named, reason: &str) -> Diagnostic {
+    let (label, help) = if named.csv_copy {
+        (
+            format!("copied into the output folder as `{}`", named.path),
+            "rename the CSV file (and the path here)",
+        )
+    } else {
+        (
+            format!("written as `{}`", named.path),
+            "rename the server, so that the file names made from it are valid",
+        )
+    };
+    Diagnostic::new(
+        Code::E0509,
+        named.origin,
+        format!("output file `{}` cannot be written: {reason}", named.path),
+    )
+    .with_label(label)
+    .with_help(help)
+}
+
+/// The files of the output folder in the order lowering writes them.
+fn output_names(plan: &crate::ir::Plan, schedule: &Schedule) -> Vec<Named> {
+    let named = |path: String, origin: Span| Named {
+        path,
+        origin,
+        csv_copy: false,
+    };
+    let mut names = Vec::new();
+    let scripts = scripts(schedule);
+    for script in &scripts {
+        let origin = script
+            .steps
+            .first()
+            .map_or(Span::default(), |s| s.origin.span);
+        names.push(named(script.file.clone(), origin));
+    }
+    for script in &scripts {
+        for step in script.steps {
+            for (_, _, suffix) in CMD_FILES.iter().filter(|(k, _, _)| *k == step.kind()) {
+                names.push(named(cmd_file(&script.file, suffix), step.origin.span));
+            }
+        }
+    }
+    for x in &plan.exmerge {
+        for ext in EXMERGE_EXTENSIONS {
+            names.push(named(
+                format!("{}.{ext}", exmerge_stem(&x.server)),
+                x.origin.span,
+            ));
+        }
+    }
+    let batches = batch_files(plan);
+    for batch in &plan.moves {
+        let Some(files) = batches.get(batch.name.as_str()) else {
+            continue;
+        };
+        for (csv, name) in batch.csv.iter().zip(&files.csv) {
+            names.push(Named {
+                path: name.clone(),
+                origin: csv.origin,
+                csv_copy: true,
+            });
+        }
+        if let Some(csv) = &files.mailboxes {
+            names.push(named(csv.file.clone(), batch.origin.span));
+        }
+    }
+    names.push(named(RUNBOOK.to_owned(), Span::default()));
+    names
+}
+
 /// The name the ExMerge export files of `server` share: `00-exmerge-<server>`, before
 /// script 01 in a listing because the export and the server's removal come first.
 #[must_use]
@@ -274,5 +423,28 @@ mod tests {
         let text = csv.contents();
         assert!(text.starts_with("EmailAddress\nu0@c.com\n"));
         assert!(text.ends_with("\n\"Lindqvist, Anna\"\n"));
+    }
+
+    #[test]
+    fn names_that_differ_only_in_case_clash_and_reserved_names_are_refused() {
+        let at = |start, path: &str| Named {
+            path: path.to_owned(),
+            origin: Span {
+                start,
+                end: start + 1,
+            },
+            csv_copy: false,
+        };
+        let names = [
+            at(1, "00-exmerge-ex55.ini"),
+            at(2, "00-EXMERGE-EX55.ini"),
+            at(3, "CON.csv"),
+            at(4, "runbook.md"),
+        ];
+        let codes: Vec<(Code, usize)> = clashes(&names)
+            .iter()
+            .map(|d| (d.code, d.primary.span.start))
+            .collect();
+        assert_eq!(codes, [(Code::E0510, 2), (Code::E0509, 3)]);
     }
 }

@@ -12,15 +12,16 @@ mod users;
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::ir;
 use crate::ir::state::State;
-use crate::ir::steps::{Schedule, Step, StepKind};
+use crate::ir::steps::{Schedule, Step};
 use crate::output::OutputFile;
 use crate::source::Span;
 use crate::specs::Specs;
 use std::time::{Duration, Instant};
 
 pub use layout::INLINE_MAILBOXES_MAX;
-pub use layout::Script;
 pub(crate) use layout::exmerge_stem;
+use layout::{CMD_FILES, EXMERGE_EXTENSIONS, RUNBOOK, cmd_file};
+pub use layout::{Script, check_names};
 
 /// The files exgen writes for `plan` and its `schedule`: scripts in execution order, copied
 /// CSV files and those of long `mailbox` lists, the runbook.
@@ -73,7 +74,7 @@ pub fn lower_timed(
                 };
                 match result {
                     Ok(text) if !text.trim().is_empty() => files.push(OutputFile {
-                        path: format!("{}-{suffix}.cmd", script.file.trim_end_matches(".ps1")),
+                        path: cmd_file(&script.file, suffix),
                         contents: text,
                     }),
                     Ok(_) => {}
@@ -86,7 +87,7 @@ pub fn lower_timed(
     // script 01: `00-exmerge-<server>.ini` (ExMerge's settings) and `.cmd` (runs it).
     for x in &plan.exmerge {
         let stem = &exmerge_stem(&x.server);
-        for ext in ["ini", "cmd"] {
+        for ext in EXMERGE_EXTENSIONS {
             match timed(render, || env.exmerge(&g, x, stem, ext)) {
                 Some(Ok(text)) => files.push(OutputFile {
                     path: format!("{stem}.{ext}"),
@@ -116,7 +117,7 @@ pub fn lower_timed(
     }
     match timed(render, || env.runbook(&g, &scripts, states, &batches)) {
         Ok(text) => files.push(OutputFile {
-            path: "runbook.md".to_owned(),
+            path: RUNBOOK.to_owned(),
             contents: text,
         }),
         Err(e) => diags.push(internal(&e)),
@@ -135,14 +136,6 @@ fn timed<T>(total: &mut Duration, f: impl FnOnce() -> T) -> T {
     *total += start.elapsed();
     out
 }
-
-/// The `.cmd` files a step kind produces besides its script: `(kind, template, suffix)`,
-/// rendered from `<template>.cmd.j2` into `<script>-<suffix>.cmd`; a template that renders
-/// to nothing writes no file.
-const CMD_FILES: &[(StepKind, &str, &str)] = &[
-    (StepKind::Galsync, "galsync_schedule", "schedule"),
-    (StepKind::Galsync, "galsync_task", "task"),
-];
 
 fn e_missing(ext: &str) -> minijinja::Error {
     minijinja::Error::new(

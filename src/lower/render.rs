@@ -637,14 +637,14 @@ mod tests {
     fn a_step_without_a_runbook_partial_is_an_error() {
         struct Examples;
         impl crate::FileLoader for Examples {
-            fn read(&self, path: &str) -> Result<Vec<u8>, String> {
+            fn read(&self, path: &str) -> Result<Vec<u8>, crate::ReadError> {
                 let path = path.replace('\\', "/");
                 std::fs::read(
                     std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
                         .join("examples")
                         .join(path),
                 )
-                .map_err(|e| e.to_string())
+                .map_err(|e| e.to_string().into())
             }
         }
         let text = std::fs::read_to_string(concat!(

@@ -1,17 +1,17 @@
 //! Property tests at the library level: no input makes `check` (or rendering its
 //! diagnostics) panic.
 
-use exgen::FileLoader;
 use exgen::diag::render;
 use exgen::source::SourceFile;
+use exgen::{FileLoader, ReadError};
 use proptest::prelude::*;
 
 /// A loader for plans that name files: every file is missing.
 struct NoFiles;
 
 impl FileLoader for NoFiles {
-    fn read(&self, path: &str) -> Result<Vec<u8>, String> {
-        Err(format!("`{path}` does not exist in this test"))
+    fn read(&self, path: &str) -> Result<Vec<u8>, ReadError> {
+        Err(format!("`{path}` does not exist in this test").into())
     }
 }
 

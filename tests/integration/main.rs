@@ -8,6 +8,7 @@ mod compile;
 mod diagnostics;
 mod docs;
 mod encoding;
+mod files;
 mod fuzz;
 mod model;
 mod scale;

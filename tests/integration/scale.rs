@@ -111,10 +111,7 @@ fn mailboxes_a_spreadsheet_would_read_as_formulas_stay_in_the_script() {
     );
     let files = compile(&text);
     let csv = &find(&files, "mailboxes-wave-1.csv").contents;
-    assert!(
-        !csv.contains("+sales") && !csv.contains("-admin"),
-        "{csv}"
-    );
+    assert!(!csv.contains("+sales") && !csv.contains("-admin"), "{csv}");
     assert!(csv.contains("\nanna.lindqvist@contoso.com\n"), "{csv}");
     assert_eq!(csv.lines().count(), 1 + 60);
     let script = &find(&files, "move-mailboxes.ps1").contents;

@@ -11,6 +11,21 @@ const CONTEXT: usize = 40;
 /// What stands for the text cut out of a long line.
 const ELLIPSIS: &str = "...";
 
+/// `text` with each CR that is not followed by LF turned into LF: the file counts it as a
+/// line break (old Mac line endings), annotate-snippets knows only LF. Byte offsets stay.
+fn lone_cr_as_lf(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        out.push(if c == '\r' && chars.peek() != Some(&'\n') {
+            '\n'
+        } else {
+            c
+        });
+    }
+    out
+}
+
 /// A stretch of the file kept in the excerpt: `orig` in the file, starting at `new` in the
 /// excerpt's text.
 #[derive(Debug, Clone, Copy)]
@@ -40,8 +55,8 @@ impl Excerpt {
         let text = file.text();
         let start = spans.iter().map(|r| r.start).min().unwrap_or(0);
         let end = spans.iter().map(|r| r.end).max().unwrap_or(0);
-        let from = text[..start].rfind('\n').map_or(0, |i| i + 1);
-        let to = text[end..].find('\n').map_or(text.len(), |i| end + i + 1);
+        let from = file.line_start(file.line_index(start));
+        let to = file.line_start(file.line_index(end) + 1).max(end);
         let mut points: Vec<usize> = spans.iter().flat_map(|r| [r.start, r.end]).collect();
         points.sort_unstable();
         let mut excerpt = Self {
@@ -51,13 +66,15 @@ impl Excerpt {
             pieces: Vec::new(),
             kept: 0,
         };
-        let mut line_start = from;
-        for line in text[from..to].split_inclusive('\n') {
-            excerpt.push_line(text, line_start..line_start + line.len(), &points);
-            line_start += line.len();
+        for index in file.line_index(from)..=file.line_index(to.saturating_sub(1).max(from)) {
+            let line = file.line_start(index)..file.line_start(index + 1);
+            if line.start < to {
+                excerpt.push_line(text, line, &points);
+            }
         }
+        excerpt.text = lone_cr_as_lf(&excerpt.text);
         excerpt.kept = excerpt.text.len();
-        if end == text.len() && text.ends_with('\n') {
+        if end == text.len() && text.ends_with(['\n', '\r']) {
             // annotate-snippets shows the end of a text that ends with a line break on the
             // last line; a stand-in character makes it show the empty line that follows, as
             // the reported line and column say.

@@ -273,6 +273,68 @@ fn crlf_line_breaks_are_not_shown() {
 }
 
 #[test]
+fn cr_only_line_breaks_count_as_lines() {
+    let text = "plan \"x\" {\r  site \"HQ\"\r  decommission MAIL2100\r}\r";
+    let file = SourceFile::new("plan.exm", text);
+    let mut diagnostics = one(Code::E0202, span_of(text, "MAIL2100", 0), "undefined");
+    diagnostics.extend(one(Code::E0102, Span::new(text.len(), text.len()), "eof"));
+    let out = terminal(&file, &diagnostics, false);
+    assert!(!out.contains('\r'), "{out:?}");
+    insta::assert_snapshot!(out, @r"
+    error[E0202]: undefined
+     --> plan.exm:3:16
+      |
+    3 |   decommission MAIL2100
+      |                ^^^^^^^^ here
+
+    error[E0102]: eof
+     --> plan.exm:5:1
+      |
+    5 |
+      | ^ here
+
+    error: could not compile `plan.exm` due to 2 errors
+    ");
+    let json = json(&file, &diagnostics);
+    let first: serde_json::Value = serde_json::from_str(json.lines().next().unwrap()).unwrap();
+    assert_eq!(first["spans"][0]["line_start"], 3);
+}
+
+#[test]
+fn at_most_max_shown_diagnostics_are_printed_then_a_count() {
+    let text = "x\n".repeat(MAX_SHOWN + 5);
+    let file = SourceFile::new("plan.exm", text.as_str());
+    let mut diagnostics = Diagnostics::new();
+    for line in 0..MAX_SHOWN + 5 {
+        let code = if line % 2 == 0 {
+            Code::E0100
+        } else {
+            Code::W0401
+        };
+        diagnostics.extend(one(
+            code,
+            Span::new(line * 2, line * 2 + 1),
+            &format!("number {line}"),
+        ));
+    }
+    let out = terminal(&file, &diagnostics, false);
+    assert!(out.contains(&format!("number {}\n", MAX_SHOWN - 1)));
+    assert!(!out.contains(&format!("number {}\n", MAX_SHOWN)));
+    // Of the 5 hidden (200..204), 200, 202 and 204 are errors.
+    assert!(
+        out.contains(
+            "... and 5 more diagnostics (3 errors, 2 warnings); --message-format json lists all\n"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.ends_with("due to 103 errors; 102 warnings emitted\n"),
+        "{out}"
+    );
+    assert_eq!(json(&file, &diagnostics).lines().count(), MAX_SHOWN + 5);
+}
+
+#[test]
 fn json_lines_parse_back_with_positions() {
     let file = SourceFile::new("plan.exm", PLAN);
     let out = json(&file, &plan_diagnostics());

@@ -9,9 +9,12 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::{self, Write as _};
-use std::fs;
-use std::io::{self, Write as _};
+use std::io;
 use std::path::{Path, PathBuf};
+
+mod write;
+
+pub use write::{Written, write};
 
 /// Name of the manifest file exgen writes at the top of every output folder.
 pub const MANIFEST_NAME: &str = ".exgen-manifest";
@@ -177,10 +180,9 @@ impl fmt::Display for OutputError {
             OutputError::InvalidPath { path, reason } => {
                 write!(f, "invalid output path `{path}`: {reason}")
             }
-            OutputError::DuplicatePath { path, first } => write!(
-                f,
-                "output path `{path}` is the same file as `{first}` on Windows (case is ignored)"
-            ),
+            OutputError::DuplicatePath { path, first } => {
+                f.write_str(&same_name_message(first, path))
+            }
             OutputError::PathConflict { path, inside } => {
                 write!(
                     f,
@@ -347,36 +349,62 @@ const RESERVED_NAMES: &[&str] = &[
     "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9", "LPT¹", "LPT²", "LPT³",
 ];
 
-/// Checks that `path` is a relative `/`-separated path every Windows and Unix file system
-/// stores under exactly that name.
-fn validate_path(path: &str) -> Result<(), OutputError> {
-    let invalid = |reason| {
-        Err(OutputError::InvalidPath {
-            path: path.to_string(),
-            reason,
-        })
-    };
+/// The longest file or folder name, in UTF-16 units (NTFS) and bytes (most Unix file systems);
+/// exgen's names are ASCII, where both are characters.
+const MAX_NAME: usize = 255;
+
+/// Why `path` is not a relative `/`-separated path that every Windows and Unix file system
+/// stores under exactly that name; `Ok` when it is. Lowering checks the names it chooses with
+/// this (E0509) and [`write()`] checks again before it writes.
+///
+/// # Errors
+/// What is wrong, in words that follow "cannot be written: ".
+pub fn check_path(path: &str) -> Result<(), &'static str> {
     if path.is_empty() {
-        return invalid("the path is empty");
+        return Err("the path is empty");
     }
     if path.starts_with('/') {
-        return invalid("the path is absolute");
+        return Err("the path is absolute");
     }
     if path.contains('\\') {
-        return invalid("use `/` to separate folders, not `\\`");
+        return Err("use `/` to separate folders, not `\\`");
     }
     if path.contains(':') {
-        return invalid("`:` is not allowed (drive letter or alternate data stream)");
+        return Err("`:` is not allowed (drive letter or alternate data stream)");
     }
     for component in path.split('/') {
-        if let Err(reason) = validate_component(component) {
-            return invalid(reason);
-        }
+        validate_component(component)?;
     }
     if path.eq_ignore_ascii_case(MANIFEST_NAME) {
-        return invalid("the name is reserved for exgen's manifest");
+        return Err("the name is reserved for exgen's manifest");
     }
     Ok(())
+}
+
+/// The message for two output paths that name the same file, `first` and then `second`:
+/// the same text, or names that differ only in case, which Windows stores as one file.
+#[must_use]
+pub fn same_name_message(first: &str, second: &str) -> String {
+    if first == second {
+        format!("two output files are both named `{second}`")
+    } else {
+        format!(
+            "output files `{first}` and `{second}` differ only in case, so Windows would store them as one file"
+        )
+    }
+}
+
+/// Whether two output paths name the same file on Windows, which ignores case.
+#[must_use]
+pub fn same_file(a: &str, b: &str) -> bool {
+    fold_case(a) == fold_case(b)
+}
+
+fn validate_path(path: &str) -> Result<(), OutputError> {
+    check_path(path).map_err(|reason| OutputError::InvalidPath {
+        path: path.to_string(),
+        reason,
+    })
 }
 
 fn validate_component(component: &str) -> Result<(), &'static str> {
@@ -399,6 +427,9 @@ fn validate_component(component: &str) -> Result<(), &'static str> {
     if component.ends_with(['.', ' ']) {
         return Err("a name ending in `.` or a space is changed by Windows");
     }
+    if component.encode_utf16().count() > MAX_NAME || component.len() > MAX_NAME {
+        return Err("the name is longer than 255 characters");
+    }
     let stem = component
         .split('.')
         .next()
@@ -408,13 +439,15 @@ fn validate_component(component: &str) -> Result<(), &'static str> {
         .iter()
         .any(|name| name.eq_ignore_ascii_case(stem))
     {
-        return Err("the name is reserved by Windows (CON, NUL, COM1, ...)");
+        return Err("Windows reserves the name for a device (CON, NUL, COM1, ...)");
     }
     Ok(())
 }
 
-/// Windows folds case when comparing names; lowercase is a close enough model.
-fn fold_case(path: &str) -> String {
+/// A path as Windows compares it: Windows folds case when comparing names, and lowercase is a
+/// close enough model. Equal keys name the same file.
+#[must_use]
+pub fn fold_case(path: &str) -> String {
     path.to_lowercase()
 }
 
@@ -447,8 +480,13 @@ fn validate_paths(files: &[OutputFile]) -> Result<(), OutputError> {
 // ---- manifest ----
 
 fn sha256_hex(bytes: &[u8]) -> String {
-    let mut hex = String::with_capacity(64);
-    for byte in Sha256::digest(bytes).iter() {
+    hex(&Sha256::digest(bytes))
+}
+
+/// Bytes as lowercase hexadecimal.
+fn hex(bytes: &[u8]) -> String {
+    let mut hex = String::with_capacity(2 * bytes.len());
+    for byte in bytes {
         // Writing to a String cannot fail.
         let _ = write!(hex, "{byte:02x}");
     }
@@ -492,238 +530,9 @@ fn parse_manifest(path: &Path, text: &str) -> Result<BTreeMap<String, String>, O
     Ok(entries)
 }
 
-// ---- writing ----
-
-/// Replaces the folder `dir` with exactly `files`, atomically, plus a `.exgen-manifest`.
-///
-/// Every path is validated and every file encoded before anything touches the disk. The
-/// files go into a sibling temporary folder `.<name>.exgen-tmp-<pid>`; then an existing `dir`
-/// is renamed to `.<name>.exgen-old-<pid>`, the temporary folder renamed to `dir`, and the old
-/// one removed. Two renames because Windows cannot rename a folder onto an existing one; if
-/// the second fails, the old folder is renamed back. On any error the temporary folder is
-/// removed, so `dir` is either the old folder or the complete new one. The parent of `dir` is
-/// created if missing. Removing the old folder after the swap is best effort: the new output
-/// is in place either way.
-///
-/// exgen replaces only its own folder: an existing `dir` must be empty, or hold a manifest
-/// listing every file in it ([`OutputError::ForeignFiles`] otherwise) with the hash exgen
-/// wrote ([`OutputError::EditedFiles`] otherwise, so hand edits are never lost silently).
-/// `force` skips these checks and replaces whatever is there.
-///
-/// # Errors
-///
-/// Any [`OutputError`]; nothing has changed on disk when one is returned.
-pub fn write(dir: &Path, files: &[OutputFile], force: bool) -> Result<(), OutputError> {
-    validate_paths(files)?;
-    let encoded = files
-        .iter()
-        .map(|file| Ok((file.path.as_str(), encode(file)?)))
-        .collect::<Result<Vec<_>, OutputError>>()?;
-    let manifest = manifest(&encoded);
-
-    let (parent, name) = split_dir(dir)?;
-    let exists = check_existing(dir, force)?;
-    fs::create_dir_all(&parent).map_err(io_error("create folder", &parent))?;
-
-    let pid = std::process::id();
-    let temp = TempDir::create(parent.join(format!(".{name}.exgen-tmp-{pid}")))?;
-    for (path, bytes) in &encoded {
-        write_file(&temp.path.join(path), bytes)?;
-    }
-    write_file(&temp.path.join(MANIFEST_NAME), manifest.as_bytes())?;
-
-    if exists {
-        let old = parent.join(format!(".{name}.exgen-old-{pid}"));
-        remove_if_exists(&old)?;
-        fs::rename(dir, &old).map_err(io_error("move aside the previous output folder", dir))?;
-        if let Err(source) = fs::rename(&temp.path, dir) {
-            // Put the previous output back; if even that fails, say where it is.
-            return Err(match fs::rename(&old, dir) {
-                Ok(()) => io_error("move into place the output folder", dir)(source),
-                Err(error) => io_error("restore the previous output folder from", &old)(error),
-            });
-        }
-        temp.disarm();
-        let _ = fs::remove_dir_all(&old);
-    } else {
-        fs::rename(&temp.path, dir).map_err(io_error("move into place the output folder", dir))?;
-        temp.disarm();
-    }
-    Ok(())
-}
-
-/// The parent folder (`.` when none is given) and the name of `dir`.
-fn split_dir(dir: &Path) -> Result<(PathBuf, String), OutputError> {
-    let invalid = |reason| OutputError::InvalidOutputDir {
-        dir: dir.to_path_buf(),
-        reason,
-    };
-    let name = dir
-        .file_name()
-        .ok_or_else(|| invalid("the path has no folder name"))?;
-    let name = name
-        .to_str()
-        .ok_or_else(|| invalid("the folder name is not UTF-8"))?;
-    let parent = match dir.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    Ok((parent, name.to_string()))
-}
-
-/// Checks that an existing `dir` may be replaced; returns whether it exists.
-fn check_existing(dir: &Path, force: bool) -> Result<bool, OutputError> {
-    let metadata = match fs::symlink_metadata(dir) {
-        Ok(metadata) => metadata,
-        Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok(false),
-        Err(error) => return Err(io_error("read", dir)(error)),
-    };
-    let invalid = |reason| OutputError::InvalidOutputDir {
-        dir: dir.to_path_buf(),
-        reason,
-    };
-    if metadata.file_type().is_symlink() {
-        return Err(invalid("it is a symbolic link; name the real folder"));
-    }
-    if !metadata.is_dir() {
-        return Err(invalid("it is a file"));
-    }
-    if !force {
-        check_owned(dir)?;
-    }
-    Ok(true)
-}
-
-/// Checks that every file in `dir` is listed in its manifest with the hash exgen wrote.
-fn check_owned(dir: &Path) -> Result<(), OutputError> {
-    let mut present = Vec::new();
-    list_files(dir, "", &mut present)?;
-    let manifest_path = dir.join(MANIFEST_NAME);
-    if !present.iter().any(|file| file == MANIFEST_NAME) {
-        return if present.is_empty() {
-            Ok(())
-        } else {
-            Err(OutputError::NoManifest {
-                dir: dir.to_path_buf(),
-            })
-        };
-    }
-    let text = fs::read(&manifest_path).map_err(io_error("read", &manifest_path))?;
-    let text = String::from_utf8(text).map_err(|_| OutputError::InvalidManifest {
-        path: manifest_path.clone(),
-        line: 1,
-    })?;
-    let listed = parse_manifest(&manifest_path, &text)?;
-
-    let (mut foreign, mut edited) = (Vec::new(), Vec::new());
-    for file in present.into_iter().filter(|file| file != MANIFEST_NAME) {
-        match listed.get(&file) {
-            None => foreign.push(file),
-            Some(hash) => {
-                let path = dir.join(&file);
-                let bytes = fs::read(&path).map_err(io_error("read", &path))?;
-                if sha256_hex(&bytes) != *hash {
-                    edited.push(file);
-                }
-            }
-        }
-    }
-    if !foreign.is_empty() {
-        let (files, total) = first_files(foreign);
-        return Err(OutputError::ForeignFiles {
-            dir: dir.to_path_buf(),
-            files,
-            total,
-        });
-    }
-    if !edited.is_empty() {
-        let (files, total) = first_files(edited);
-        return Err(OutputError::EditedFiles {
-            dir: dir.to_path_buf(),
-            files,
-            total,
-        });
-    }
-    Ok(())
-}
-
-fn first_files(mut files: Vec<String>) -> (Vec<String>, usize) {
-    files.sort_unstable();
-    let total = files.len();
-    files.truncate(LISTED_FILES);
-    (files, total)
-}
-
-/// Appends every file under `dir` (recursively, `/`-separated, relative to the top) to
-/// `out`. Symbolic links count as files and are not followed; empty folders hold nothing to
-/// lose and are not listed.
-fn list_files(dir: &Path, prefix: &str, out: &mut Vec<String>) -> Result<(), OutputError> {
-    let entries = fs::read_dir(dir).map_err(io_error("read folder", dir))?;
-    for entry in entries {
-        let entry = entry.map_err(io_error("read folder", dir))?;
-        let name = format!("{prefix}{}", entry.file_name().to_string_lossy());
-        let file_type = entry.file_type().map_err(io_error("read", &entry.path()))?;
-        if file_type.is_dir() {
-            list_files(&entry.path(), &format!("{name}/"), out)?;
-        } else {
-            out.push(name);
-        }
-    }
-    Ok(())
-}
-
-fn write_file(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
-    if let Some(parent) = path.parent() {
-        fs::create_dir_all(parent).map_err(io_error("create folder", parent))?;
-    }
-    let mut file = fs::File::create(path).map_err(io_error("create", path))?;
-    file.write_all(bytes).map_err(io_error("write", path))?;
-    // Flush to disk before the rename publishes the folder, so a crash cannot leave a
-    // complete-looking folder of empty files.
-    file.sync_all().map_err(io_error("write", path))
-}
-
-fn remove_if_exists(path: &Path) -> Result<(), OutputError> {
-    match fs::remove_dir_all(path) {
-        Err(error) if error.kind() != io::ErrorKind::NotFound => {
-            Err(io_error("remove the leftover folder", path)(error))
-        }
-        _ => Ok(()),
-    }
-}
-
-/// The temporary folder; removed on drop unless the swap succeeded.
-struct TempDir {
-    path: PathBuf,
-    armed: bool,
-}
-
-impl TempDir {
-    /// Creates the folder, first removing one a crashed run with the same process id left.
-    fn create(path: PathBuf) -> Result<TempDir, OutputError> {
-        remove_if_exists(&path)?;
-        fs::create_dir(&path).map_err(io_error("create folder", &path))?;
-        Ok(TempDir { path, armed: true })
-    }
-
-    /// Keeps the folder: it has become the output folder.
-    fn disarm(mut self) {
-        self.armed = false;
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        if self.armed {
-            let _ = fs::remove_dir_all(&self.path);
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::BTreeMap;
 
     fn file(path: &str, contents: &str) -> OutputFile {
         OutputFile {
@@ -743,44 +552,6 @@ mod tests {
             b'\n' => i > 0 && bytes[i - 1] == b'\r',
             _ => true,
         })
-    }
-
-    /// Every file under `dir`, relative path → bytes.
-    fn read_tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-        let mut names = Vec::new();
-        list_files(dir, "", &mut names).unwrap();
-        names
-            .into_iter()
-            .map(|name| (name.clone(), fs::read(dir.join(&name)).unwrap()))
-            .collect()
-    }
-
-    fn entries(dir: &Path) -> Vec<String> {
-        let mut names: Vec<String> = fs::read_dir(dir)
-            .unwrap()
-            .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        names.sort();
-        names
-    }
-
-    fn plan_files() -> Vec<OutputFile> {
-        vec![
-            file(
-                "02-mailboxes.ps1",
-                "# Exchange: 2010\nMove-Mailbox 'O’’Brien'\n",
-            ),
-            file(
-                "01-preflight.ps1",
-                "# Exchange: 2010\r\nGet-ExchangeServer\r\n",
-            ),
-            file("waves/wave1.csv", "Identity\nsomeone@contoso.com\n"),
-            file(
-                "galsync.cmd",
-                "schtasks /Create /TR \"d:\\scripts\\MyScript.ps1\"\n",
-            ),
-            file("runbook.md", "# Runbook\n\n- [ ] DNS\n"),
-        ]
     }
 
     // ---- kinds and encoding ----
@@ -979,250 +750,5 @@ mod tests {
             error,
             OutputError::InvalidManifest { line: 2, .. }
         ));
-    }
-
-    // ---- writing ----
-
-    #[test]
-    fn a_fresh_write_creates_the_files_and_the_manifest() {
-        let root = tempfile::tempdir().unwrap();
-        let out = root.path().join("build").join("out");
-        let files = plan_files();
-        write(&out, &files, false).unwrap();
-
-        let tree = read_tree(&out);
-        for f in &files {
-            assert_eq!(tree[&f.path], encode(f).unwrap(), "{}", f.path);
-        }
-        let manifest = String::from_utf8(tree[MANIFEST_NAME].clone()).unwrap();
-        let lines: Vec<&str> = manifest.lines().collect();
-        assert_eq!(lines[0], MANIFEST_HEADER);
-        let listed: Vec<&str> = lines[1..]
-            .iter()
-            .map(|l| l.split_once("  ").unwrap().1)
-            .collect();
-        assert_eq!(
-            listed,
-            [
-                "01-preflight.ps1",
-                "02-mailboxes.ps1",
-                "galsync.cmd",
-                "runbook.md",
-                "waves/wave1.csv"
-            ]
-        );
-        assert_eq!(tree.len(), files.len() + 1);
-        assert!(!manifest.contains('\r'));
-        assert_eq!(entries(&root.path().join("build")), ["out"]);
-    }
-
-    #[test]
-    fn a_rewrite_replaces_a_previous_exgen_folder() {
-        let root = tempfile::tempdir().unwrap();
-        let out = root.path().join("out");
-        write(&out, &plan_files(), false).unwrap();
-        let second = [
-            file("01-preflight.ps1", "Get-Mailbox\n"),
-            file("runbook.md", "done\n"),
-        ];
-        write(&out, &second, false).unwrap();
-
-        let tree = read_tree(&out);
-        assert_eq!(
-            tree.keys().collect::<Vec<_>>(),
-            [MANIFEST_NAME, "01-preflight.ps1", "runbook.md"]
-        );
-        assert_eq!(tree["01-preflight.ps1"], b"\xEF\xBB\xBFGet-Mailbox\r\n");
-        assert_eq!(
-            entries(root.path()),
-            ["out"],
-            "no temporary or old folder is left"
-        );
-    }
-
-    #[test]
-    fn an_empty_existing_folder_is_used() {
-        let root = tempfile::tempdir().unwrap();
-        fs::create_dir(root.path().join("out")).unwrap();
-        write(&root.path().join("out"), &plan_files(), false).unwrap();
-        assert_eq!(
-            read_tree(&root.path().join("out")).len(),
-            plan_files().len() + 1
-        );
-    }
-
-    #[test]
-    fn a_folder_with_a_foreign_file_is_refused_unless_forced() {
-        let root = tempfile::tempdir().unwrap();
-        let out = root.path().join("out");
-        write(&out, &plan_files(), false).unwrap();
-        fs::write(out.join("waves").join("notes.txt"), "mine").unwrap();
-        let before = read_tree(&out);
-
-        let error = write(&out, &plan_files(), false).unwrap_err();
-        assert!(matches!(
-            &error,
-            OutputError::ForeignFiles { files, total: 1, .. } if files == &["waves/notes.txt"]
-        ));
-        assert!(
-            error
-                .to_string()
-                .contains("holds files exgen did not write: `waves/notes.txt`")
-        );
-        assert_eq!(read_tree(&out), before, "nothing changed");
-        assert_eq!(entries(root.path()), ["out"]);
-
-        write(&out, &plan_files(), true).unwrap();
-        assert!(!out.join("waves").join("notes.txt").exists());
-    }
-
-    #[test]
-    fn foreign_files_are_listed_up_to_ten() {
-        let root = tempfile::tempdir().unwrap();
-        let out = root.path().join("out");
-        write(&out, &plan_files(), false).unwrap();
-        for i in 0..12 {
-            fs::write(out.join(format!("extra{i:02}.txt")), "x").unwrap();
-        }
-        let error = write(&out, &plan_files(), false).unwrap_err();
-        assert!(
-            matches!(&error, OutputError::ForeignFiles { files, total: 12, .. } if files.len() == 10)
-        );
-        assert!(
-            error.to_string().contains("`extra09.txt` and 2 more;"),
-            "{error}"
-        );
-    }
-
-    #[test]
-    fn a_non_empty_folder_without_manifest_is_refused_unless_forced() {
-        let root = tempfile::tempdir().unwrap();
-        let out = root.path().join("out");
-        fs::create_dir(&out).unwrap();
-        fs::write(out.join("report.docx"), "precious").unwrap();
-
-        let error = write(&out, &plan_files(), false).unwrap_err();
-        assert!(matches!(error, OutputError::NoManifest { .. }));
-        assert_eq!(fs::read(out.join("report.docx")).unwrap(), b"precious");
-        assert_eq!(entries(root.path()), ["out"]);
-
-        write(&out, &plan_files(), true).unwrap();
-        assert!(!out.join("report.docx").exists());
-        assert!(out.join(MANIFEST_NAME).exists());
-    }
-
-    #[test]
-    fn a_hand_edited_file_is_refused_unless_forced() {
-        let root = tempfile::tempdir().unwrap();
-        let out = root.path().join("out");
-        write(&out, &plan_files(), false).unwrap();
-        fs::write(out.join("01-preflight.ps1"), "# my fix\r\n").unwrap();
-
-        let error = write(&out, &plan_files(), false).unwrap_err();
-        assert!(matches!(
-            &error,
-            OutputError::EditedFiles { files, total: 1, .. } if files == &["01-preflight.ps1"]
-        ));
-        assert_eq!(
-            fs::read(out.join("01-preflight.ps1")).unwrap(),
-            b"# my fix\r\n"
-        );
-
-        write(&out, &plan_files(), true).unwrap();
-        assert_eq!(
-            fs::read(out.join("01-preflight.ps1")).unwrap(),
-            encode(&plan_files()[1]).unwrap()
-        );
-    }
-
-    #[test]
-    fn a_deleted_generated_file_is_no_obstacle() {
-        let root = tempfile::tempdir().unwrap();
-        let out = root.path().join("out");
-        write(&out, &plan_files(), false).unwrap();
-        fs::remove_file(out.join("runbook.md")).unwrap();
-        write(&out, &plan_files(), false).unwrap();
-        assert!(out.join("runbook.md").exists());
-    }
-
-    #[test]
-    fn a_file_or_nameless_path_is_not_an_output_folder() {
-        let root = tempfile::tempdir().unwrap();
-        let out = root.path().join("out");
-        fs::write(&out, "file").unwrap();
-        let error = write(&out, &plan_files(), true).unwrap_err();
-        assert!(matches!(error, OutputError::InvalidOutputDir { .. }));
-        assert!(matches!(
-            write(Path::new("/"), &plan_files(), true).unwrap_err(),
-            OutputError::InvalidOutputDir { .. }
-        ));
-    }
-
-    #[test]
-    fn the_same_files_give_the_same_bytes() {
-        let root = tempfile::tempdir().unwrap();
-        let (one, two) = (root.path().join("one"), root.path().join("two"));
-        write(&one, &plan_files(), false).unwrap();
-        write(&two, &plan_files(), false).unwrap();
-        assert_eq!(read_tree(&one), read_tree(&two));
-        // And rewriting in place changes nothing.
-        write(&one, &plan_files(), false).unwrap();
-        assert_eq!(read_tree(&one), read_tree(&two));
-    }
-
-    #[test]
-    fn an_invalid_path_in_the_middle_writes_nothing() {
-        let root = tempfile::tempdir().unwrap();
-        let out = root.path().join("out");
-        let mut files = plan_files();
-        files.insert(2, file("../escape.ps1", "x"));
-        assert!(matches!(
-            write(&out, &files, false),
-            Err(OutputError::InvalidPath { .. })
-        ));
-        assert!(
-            entries(root.path()).is_empty(),
-            "no dir and no temporary folder"
-        );
-    }
-
-    #[test]
-    fn an_encoding_error_leaves_the_previous_output_untouched() {
-        let root = tempfile::tempdir().unwrap();
-        let out = root.path().join("out");
-        write(&out, &plan_files(), false).unwrap();
-        let before = read_tree(&out);
-        let mut files = plan_files();
-        files.push(file("bad.cmd", "echo é\n"));
-        assert!(matches!(
-            write(&out, &files, false),
-            Err(OutputError::NonAscii { .. })
-        ));
-        assert_eq!(read_tree(&out), before);
-        assert_eq!(entries(root.path()), ["out"]);
-    }
-
-    #[test]
-    fn an_io_error_while_writing_removes_the_temporary_folder() {
-        let root = tempfile::tempdir().unwrap();
-        let out = root.path().join("out");
-        write(&out, &plan_files(), false).unwrap();
-        let before = read_tree(&out);
-        // Valid by the rules, but longer than any file system allows for one name.
-        let mut files = plan_files();
-        files.insert(1, file(&format!("{}.ps1", "x".repeat(300)), "x"));
-        let error = write(&out, &files, false).unwrap_err();
-        assert!(
-            matches!(
-                error,
-                OutputError::Io {
-                    action: "create",
-                    ..
-                }
-            ),
-            "{error}"
-        );
-        assert_eq!(read_tree(&out), before);
-        assert_eq!(entries(root.path()), ["out"]);
     }
 }
