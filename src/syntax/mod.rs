@@ -8,6 +8,7 @@
 mod args;
 pub mod ast;
 mod build;
+mod lexer;
 mod migration;
 mod parser;
 mod scan;
