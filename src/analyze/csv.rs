@@ -96,7 +96,7 @@ pub(super) fn load(cx: &mut Cx<'_>, path: &Spanned<String>) -> Option<CsvFile> {
             source: path.node.clone(),
             column: table.column,
             rows: table.rows,
-            contents: text.to_owned(),
+            contents: text.into(),
             origin: path.span,
         }),
         Err(problem) => {
@@ -195,12 +195,14 @@ fn read_table(text: &str, max_rows: usize) -> Result<Table, Problem> {
     }) else {
         return Err(Problem::NoIdentityColumn(header));
     };
-    let mut seen: HashMap<String, u64> = HashMap::new();
+    // Sized for the file (an identity and a line break per row at least), read into one
+    // record buffer: no allocation per row but the identity kept for the duplicate check.
+    let mut seen: HashMap<String, u64> = HashMap::with_capacity(text.len() / 32);
     let mut duplicate: Option<(String, (u64, u64))> = None;
     let mut others = 0;
     let mut rows = 0;
-    for record in reader.records() {
-        let record = record.map_err(malformed)?;
+    let mut record = csv::StringRecord::new();
+    while reader.read_record(&mut record).map_err(malformed)? {
         let line = record.position().map_or(0, csv::Position::line);
         if record.iter().all(|field| field.trim().is_empty()) {
             continue;
@@ -223,7 +225,12 @@ fn read_table(text: &str, max_rows: usize) -> Result<Table, Problem> {
         if rows > max_rows {
             return Err(Problem::TooManyRows(max_rows));
         }
-        if let Some(first) = seen.insert(identity.to_lowercase(), line) {
+        let key = if identity.is_ascii() {
+            identity.to_ascii_lowercase()
+        } else {
+            identity.to_lowercase()
+        };
+        if let Some(first) = seen.insert(key, line) {
             match duplicate {
                 None => duplicate = Some((identity.to_owned(), (first, line))),
                 Some(_) => others += 1,

@@ -581,9 +581,10 @@ pub struct CsvFile {
     pub column: String,
     /// Number of data rows.
     pub rows: usize,
-    /// The file's text, copied into the output.
+    /// The file's text, copied into the output; shared, so the steps that carry their batch
+    /// do not copy it.
     #[serde(skip)]
-    pub contents: String,
+    pub contents: std::sync::Arc<str>,
     /// The span of the path in the plan, for diagnostics about the copy's name.
     #[serde(skip)]
     pub origin: crate::source::Span,

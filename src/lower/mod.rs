@@ -105,7 +105,7 @@ pub fn lower_timed(
         for (csv, name) in batch.csv.iter().zip(&names.csv) {
             files.push(OutputFile {
                 path: name.clone(),
-                contents: csv.contents.clone(),
+                contents: csv.contents.to_string(),
             });
         }
         if let Some(csv) = &names.mailboxes {
