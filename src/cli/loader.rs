@@ -71,9 +71,10 @@ pub(super) struct Plan {
 ///
 /// # Errors
 /// `cannot read `path`: reason` when the file cannot be read, coded E0504 when it is not a
-/// regular file and E0505 when it is larger than [`MAX_FILE_BYTES`].
+/// regular file and E0505 when it is larger than [`crate::syntax::MAX_PLAN_BYTES`].
 pub(super) fn read_plan(path: &Path) -> anyhow::Result<Plan> {
-    let bytes = read_file(path, MAX_FILE_BYTES).map_err(|error| {
+    let limit = crate::syntax::MAX_PLAN_BYTES as u64;
+    let bytes = read_file(path, limit).map_err(|error| {
         let message = format!("cannot read `{}`: {error}", path.display());
         match error {
             ReadError::Unreadable(_) => anyhow::anyhow!(message),

@@ -78,6 +78,12 @@ codes! {
     E0122,
     /// A value is not a time of day.
     E0123,
+    /// A line is longer than exgen reads.
+    E0124,
+    /// The plan has more statements than exgen reads.
+    E0125,
+    /// A bare word is longer than any name.
+    E0126,
     /// A name is defined twice.
     E0201,
     /// A server name does not refer to a declared server.

@@ -1,5 +1,5 @@
 //! The syntax stage: plan text → typed [`ast::Plan`] with spans, or coded diagnostics
-//! (E0100–E0109).
+//! (E0100–E0126).
 //!
 //! Three steps: a linear pre-scan for strings, braces and nesting depth (`scan`); a pest
 //! parse into generic `keyword argument* block?` statements (`parser`); and the schema
@@ -16,6 +16,8 @@ mod schema;
 mod services;
 mod topology;
 pub mod values;
+
+pub use scan::{MAX_DEPTH, MAX_LINE_BYTES, MAX_PLAN_BYTES, MAX_STATEMENTS, MAX_WORD_BYTES};
 
 #[cfg(test)]
 mod tests;

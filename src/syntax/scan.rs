@@ -1,10 +1,13 @@
 //! The pre-scan: one linear pass over the text, before pest runs, that finds what a PEG
 //! reports badly or dangerously: unterminated strings (E0101), unbalanced braces (E0102),
-//! nesting deeper than [`MAX_DEPTH`] (E0103), and characters a reviewer cannot see in a
-//! comment or between tokens (E0116; those inside strings are E0115, checked with the value).
+//! nesting deeper than [`MAX_DEPTH`] (E0103), characters a reviewer cannot see in a comment
+//! or between tokens (E0116; those inside strings are E0115, checked with the value), and the
+//! size limits: the text ([`MAX_PLAN_BYTES`], E0505), a line ([`MAX_LINE_BYTES`], E0124), the
+//! number of statements ([`MAX_STATEMENTS`], E0125) and a word ([`MAX_WORD_BYTES`], E0126).
 //!
 //! pest recurses once per nested block, so deep input must never reach it (Windows gives the
-//! main thread 1 MiB of stack).
+//! main thread 1 MiB of stack); and the later stages keep memory in proportion to lines,
+//! statements and words, so those are bounded here, in one pass that allocates nothing.
 
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::escape;
@@ -13,10 +16,33 @@ use crate::source::Span;
 /// The deepest nesting of `{` blocks a plan may use.
 pub const MAX_DEPTH: usize = 32;
 
-/// Scans `text`; an empty result means strings and braces are well formed.
+/// The largest plan text exgen reads: 16 MiB, four times a plan that lists 100,000 mailboxes
+/// inline (longer lists belong in CSV files, which have their own limit). The command line
+/// stops reading a plan file at this size; text from elsewhere (an editor) is checked here.
+pub const MAX_PLAN_BYTES: usize = 16 * 1024 * 1024;
+
+/// The longest line: 64 KiB. A real line is under 200 bytes.
+pub const MAX_LINE_BYTES: usize = 64 * 1024;
+
+/// The most statements in a plan: 500,000, five times a plan with 100,000 mailboxes inline.
+pub const MAX_STATEMENTS: usize = 500_000;
+
+/// The longest bare word (keyword, name, number): 255 bytes, the longest DNS name. Computer
+/// names are 15; longer values are strings, bounded by the line.
+pub const MAX_WORD_BYTES: usize = 255;
+
+/// Scans `text`; an empty result means strings and braces are well formed and the text is
+/// within the limits.
 pub fn scan(text: &str) -> Diagnostics {
     let bytes = text.as_bytes();
     let mut diags = Diagnostics::new();
+    if let Some(error) = too_large(text) {
+        diags.push(error);
+        return diags;
+    }
+    // A new line, `;`, `{` or `}` came last, so a word here starts a statement.
+    let mut statement_start = true;
+    let mut statements = 0;
     // Each open `{` with the indentation of its line. A `}` that starts a line indented
     // differently from its `{` hints that an earlier block was left open: that `{` is the
     // likely culprit when braces do not balance.
@@ -40,8 +66,12 @@ pub fn scan(text: &str) -> Diagnostics {
                 }
                 i += len;
             }
-            b'"' => i = skip_string(bytes, i, &mut diags),
+            b'"' => {
+                statement_start = false;
+                i = skip_string(bytes, i, &mut diags);
+            }
             b'{' => {
+                statement_start = true;
                 if open.len() == MAX_DEPTH {
                     diags.push(too_deep(i));
                     return diags;
@@ -50,6 +80,7 @@ pub fn scan(text: &str) -> Diagnostics {
                 i += 1;
             }
             b'}' => {
+                statement_start = true;
                 let popped = open.pop();
                 if let (Some((start, want)), (have, true)) = (popped, indent(bytes, i))
                     && want != have
@@ -66,7 +97,33 @@ pub fn scan(text: &str) -> Diagnostics {
                 }
                 i += 1;
             }
-            _ => i += 1,
+            b'\n' | b'\r' | b';' => {
+                statement_start = true;
+                i += 1;
+            }
+            b' ' | b'\t' => i += 1,
+            b if is_word_byte(b) => {
+                let end = bytes[i..]
+                    .iter()
+                    .position(|&b| !is_word_byte(b))
+                    .map_or(bytes.len(), |n| i + n);
+                if end - i > MAX_WORD_BYTES {
+                    diags.push(too_long_word(i, end));
+                }
+                if statement_start && (b.is_ascii_alphanumeric() || b == b'_') {
+                    statements += 1;
+                    if statements > MAX_STATEMENTS {
+                        diags.push(too_many_statements(i, end));
+                        return diags;
+                    }
+                }
+                statement_start = false;
+                i = end;
+            }
+            _ => {
+                statement_start = false;
+                i += 1;
+            }
         }
     }
     // A string left open swallows the rest of its line, braces included: counting those
@@ -148,6 +205,79 @@ fn skip_string(bytes: &[u8], start: usize, diags: &mut Diagnostics) -> usize {
             Some(_) => i += 1,
         }
     }
+}
+
+/// A byte a bare word may hold (`word_char` in the grammar).
+fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-')
+}
+
+/// E0505 for text larger than [`MAX_PLAN_BYTES`], else E0124 for the first line longer than
+/// [`MAX_LINE_BYTES`]: either means the rest of the text is not worth reading.
+fn too_large(text: &str) -> Option<Diagnostic> {
+    if text.len() > MAX_PLAN_BYTES {
+        return Some(
+            Diagnostic::new(
+                Code::E0505,
+                Span::new(0, 0),
+                format!(
+                    "the plan is {} MiB, more than the {} MiB exgen reads",
+                    text.len().div_ceil(1024 * 1024),
+                    MAX_PLAN_BYTES / (1024 * 1024)
+                ),
+            )
+            .with_label("the plan starts here")
+            .with_help("list long mailbox lists in CSV files (`csv \"wave1.csv\"`), not inline"),
+        );
+    }
+    let mut start = 0;
+    for line in text.split(['\n', '\r']) {
+        if line.len() > MAX_LINE_BYTES {
+            let mut cut = MAX_LINE_BYTES;
+            while !line.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            let at = start + cut;
+            return Some(
+                Diagnostic::new(
+                    Code::E0124,
+                    Span::new(at, at),
+                    format!(
+                        "a line of {} bytes, longer than the {MAX_LINE_BYTES} exgen reads",
+                        line.len()
+                    ),
+                )
+                .with_label("the line goes on past here")
+                .with_help(
+                    "break it into one statement per line; a long mailbox list belongs in a CSV file",
+                ),
+            );
+        }
+        start += line.len() + 1;
+    }
+    None
+}
+
+fn too_many_statements(start: usize, end: usize) -> Diagnostic {
+    Diagnostic::new(
+        Code::E0125,
+        Span::new(start, end),
+        format!("more than {MAX_STATEMENTS} statements"),
+    )
+    .with_label("exgen stops reading here")
+    .with_help("list mailboxes in CSV files (`csv \"wave1.csv\"`) instead of one statement each")
+}
+
+fn too_long_word(start: usize, end: usize) -> Diagnostic {
+    Diagnostic::new(
+        Code::E0126,
+        Span::new(start, end),
+        format!("a word of {} characters, longer than {MAX_WORD_BYTES}", end - start),
+    )
+    .with_label("this word")
+    .with_help(
+        "names are at most 15 characters for computers and 255 for domains; put free text in quotes",
+    )
 }
 
 fn too_deep(at: usize) -> Diagnostic {

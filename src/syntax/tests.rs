@@ -1,8 +1,8 @@
 //! Tests of the syntax stage: lexemes one rule at a time, whole plans, and every E01xx.
 
 use super::ast::{CertName, DatabaseKind, Inbound, ItemKind, MoveSource, Plan};
-use super::parse;
 use super::parser::{ExmParser, Rule};
+use super::{MAX_LINE_BYTES, MAX_STATEMENTS, MAX_WORD_BYTES, parse};
 use crate::source::SourceFile;
 use pest::Parser as _;
 
@@ -681,11 +681,47 @@ fn schema_errors_are_all_collected_in_one_pass() {
 
 #[test]
 fn a_very_long_line_with_an_error_is_handled() {
-    let long = format!("plan \"x\" {{ manual \"{}\" @ }}", "a".repeat(1 << 20));
+    let long = format!("plan \"x\" {{ manual \"{}\" @ }}", "a".repeat(60_000));
     let out = errors(&long);
-    assert!(out.starts_with("E0100 1:1048598 expected"), "{out}");
-    let ok = format!("plan \"x\" {{ manual \"{}\" }}", "a".repeat(1 << 20));
+    assert!(out.starts_with("E0100 1:60022 expected"), "{out}");
+    let ok = format!("plan \"x\" {{ manual \"{}\" }}", "a".repeat(60_000));
     assert_eq!(items_of(&ok), 1);
+}
+
+#[test]
+fn lines_statements_and_words_are_bounded() {
+    // The diagnostics, whether or not the text parses.
+    let errors = |text: &str| render(text, &parse(&SourceFile::new("t.exm", text)).1);
+    // The limit is where the line passes it, on a character boundary (é is two bytes).
+    let line = format!("plan \"x\" {{ manual \"{}\" }}", "é".repeat(40_000));
+    let out = errors(&line);
+    assert!(
+        out.starts_with("E0124 1:32778 a line of 80022 bytes"),
+        "{out}"
+    );
+    let at_limit = format!("plan \"{}\" {{}}", "x".repeat(MAX_LINE_BYTES - 12));
+    assert!(!errors(&at_limit).contains("E0124"));
+    // A CR alone ends a line as well.
+    let lines = format!(
+        "plan \"x\" {{\r manual \"{}\"\r}}",
+        "a".repeat(MAX_LINE_BYTES - 11)
+    );
+    assert!(!errors(&lines).contains("E0124"), "{}", errors(&lines));
+
+    let statements = |n: usize| format!("plan \"x\" {{\n{}}}", "manual \"m\"\n".repeat(n));
+    assert!(!errors(&statements(MAX_STATEMENTS - 1)).contains("E0125"));
+    let out = errors(&statements(MAX_STATEMENTS));
+    assert!(out.starts_with("E0125 500001:1 more than 500000"), "{out}");
+    // Statements separated by `;` and blocks count too; arguments do not.
+    let packed = format!(
+        "plan \"x\" {{\n{}}}",
+        "a b c d; e { f }\n".repeat(MAX_STATEMENTS / 3 + 1)
+    );
+    assert!(errors(&packed).starts_with("E0125"));
+
+    let word = |n: usize| format!("plan \"x\" {{ manual {} }}", "w".repeat(n));
+    assert!(!errors(&word(MAX_WORD_BYTES)).contains("E0126"));
+    assert!(errors(&word(MAX_WORD_BYTES + 1)).starts_with("E0126 1:19 a word of 256 characters"));
 }
 
 fn items_of(text: &str) -> usize {

@@ -147,15 +147,47 @@ fn nul_byte_in_utf8_text() {
 #[test]
 fn deep_nesting() {
     // In a subprocess, so a stack overflow would show as a signal, not kill the test binary.
-    let plan = format!("plan \"Deep\" {}\n", "{".repeat(100_000));
+    let plan = format!("plan \"Deep\" {}\n", "{\n".repeat(100_000));
     let stderr = assert_rejected("deep-nesting", plan.as_bytes(), "E0103");
     snapshot!("bad@deep-nesting", &stderr);
 }
 
 #[test]
-fn one_megabyte_line_with_an_error() {
-    // A 1 MB organization name followed by an argument too many, at column ~1,000,020.
-    let long = "x".repeat(1_000_000);
+fn ten_megabyte_line() {
+    // One `mailbox` statement after another on one line, as a script joining a list would.
+    let joined = "mailbox \"user@contoso.com\"; ".repeat(400_000);
+    let plan = valid_plan().replace("organization \"Contoso\"", &joined);
+    assert!(plan.len() > 10_000_000);
+    let stderr = assert_rejected("ten-megabyte-line", plan.as_bytes(), "E0124");
+    assert!(stderr.len() < 10_000, "the line is cut, not printed whole");
+    snapshot!("bad@ten-megabyte-line", &stderr);
+}
+
+#[test]
+fn too_many_statements() {
+    let lines = "  mailbox \"user@contoso.com\"\n".repeat(exgen::syntax::MAX_STATEMENTS);
+    let plan = valid_plan().replacen('\n', &format!("\n{lines}"), 1);
+    let stderr = assert_rejected("too-many-statements", plan.as_bytes(), "E0125");
+    snapshot!("bad@too-many-statements", &stderr);
+}
+
+#[test]
+fn text_larger_than_a_plan_file_may_be() {
+    // The command line stops reading a plan file at the limit (tests/integration/files.rs);
+    // text that comes from elsewhere, such as an editor's buffer, meets the same limit.
+    let padding = "#".repeat(1023) + "\n";
+    let text = valid_plan() + &padding.repeat(exgen::syntax::MAX_PLAN_BYTES / 1024);
+    let (plan, diags) = exgen::syntax::parse(&exgen::source::SourceFile::new("big.exm", text));
+    assert!(plan.is_none());
+    let codes: Vec<&str> = diags.iter().map(|d| d.code.as_str()).collect();
+    assert_eq!(codes, ["E0505"]);
+}
+
+#[test]
+fn sixty_kilobyte_line_with_an_error() {
+    // A 60 KB organization name (under the line limit) followed by an argument too many, at
+    // column ~60,020.
+    let long = "x".repeat(60_000);
     let plan = valid_plan().replace(
         "organization \"Contoso\"",
         &format!("organization \"{long}\" surplus"),

@@ -150,6 +150,9 @@ const NO_ERRONEOUS_PLAN: &[(&str, &str)] = &[
     ("E0510", "no plan that passes E0121 reaches it"),
     ("E0506", "the CSV file has over a million rows"),
     ("E0511", "the output folder given on the command line"),
+    // Plans too large for a page: tests/integration/bad_input.rs builds them.
+    ("E0124", "a line of 65,537 bytes"),
+    ("E0125", "a plan of 500,001 statements"),
 ];
 
 /// Codes whose explanation shows no corrected plan, and why (besides the model's gap findings, `Code::reports_a_gap_in_exgen`).
@@ -162,6 +165,8 @@ const NO_CORRECTED_PLAN: &[(&str, &str)] = &[
     ("E0506", "the CSV file has over a million rows"),
     ("E0510", "no plan that passes E0121 reaches it"),
     ("E0511", "the output folder given on the command line"),
+    ("E0124", "a line of 65,537 bytes"),
+    ("E0125", "a plan of 500,001 statements"),
 ];
 
 fn is_erroneous(heading: &str) -> bool {

@@ -106,13 +106,14 @@ fn a_plan_that_is_a_folder_or_oversized_is_refused_with_its_code() {
         "error[E0504]: cannot read `waves`: it is a directory, not a file\n"
     );
     let big = std::fs::File::create(dir.path().join("big.exm")).expect("file");
-    big.set_len(exgen::cli::MAX_FILE_BYTES + 1)
+    // A plan's limit is a quarter of a CSV file's.
+    big.set_len(exgen::syntax::MAX_PLAN_BYTES as u64 + 1)
         .expect("size set");
     let (code, _, stderr) = exgen_bounded(dir.path(), &["compile", "big.exm"]);
     assert_eq!(code, Some(2));
     assert_eq!(
         stderr,
-        "error[E0505]: cannot read `big.exm`: it is larger than 64 MiB\n"
+        "error[E0505]: cannot read `big.exm`: it is larger than 16 MiB\n"
     );
     assert!(!dir.path().join("big").exists());
 }
