@@ -6,6 +6,8 @@ use crate::diag::{Code, Diagnostic};
 use crate::ir::CsvFile;
 use crate::source::Spanned;
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+use std::hash::BuildHasher as _;
 
 /// Reads files that a plan names, relative to the plan's folder.
 pub trait FileLoader {
@@ -166,10 +168,7 @@ enum Problem {
 /// Reads the CSV `text` (without BOM) as `Import-Csv` will: the first record names the
 /// columns; blank lines are skipped; quoted fields may hold commas, quotes and line breaks.
 fn read_table(text: &str, max_rows: usize) -> Result<Table, Problem> {
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .trim(csv::Trim::Headers)
-        .from_reader(text.as_bytes());
+    let mut reader = reader(text);
     let header: Vec<String> = reader
         .headers()
         .map_err(malformed)?
@@ -195,11 +194,14 @@ fn read_table(text: &str, max_rows: usize) -> Result<Table, Problem> {
     }) else {
         return Err(Problem::NoIdentityColumn(header));
     };
-    // Sized for the file (an identity and a line break per row at least), read into one
-    // record buffer: no allocation per row but the identity kept for the duplicate check.
-    let mut seen: HashMap<String, u64> = HashMap::with_capacity(text.len() / 32);
-    let mut duplicate: Option<(String, (u64, u64))> = None;
-    let mut others = 0;
+    // Duplicates are found by a keyed hash of each identity in lower case, with the line it
+    // is on: no allocation per row. Rows whose hashes meet are compared by their text in a
+    // second pass, so a hash collision is never reported as a duplicate.
+    let keys = std::hash::RandomState::new();
+    let mut seen: HashMap<u64, u64, Prehashed> =
+        HashMap::with_capacity_and_hasher(text.len() / 32, Prehashed);
+    let mut candidates: Vec<(u64, u64)> = Vec::new();
+    let mut lower = String::new();
     let mut rows = 0;
     let mut record = csv::StringRecord::new();
     while reader.read_record(&mut record).map_err(malformed)? {
@@ -225,24 +227,18 @@ fn read_table(text: &str, max_rows: usize) -> Result<Table, Problem> {
         if rows > max_rows {
             return Err(Problem::TooManyRows(max_rows));
         }
-        let key = if identity.is_ascii() {
-            identity.to_ascii_lowercase()
-        } else {
-            identity.to_lowercase()
-        };
-        if let Some(first) = seen.insert(key, line) {
-            match duplicate {
-                None => duplicate = Some((identity.to_owned(), (first, line))),
-                Some(_) => others += 1,
+        fold(identity, &mut lower);
+        match seen.entry(keys.hash_one(&lower)) {
+            Entry::Occupied(first) => candidates.push((*first.get(), line)),
+            Entry::Vacant(slot) => {
+                slot.insert(line);
             }
         }
     }
-    if let Some((identity, lines)) = duplicate {
-        return Err(Problem::Duplicate {
-            identity,
-            lines,
-            others,
-        });
+    if !candidates.is_empty()
+        && let Some(problem) = confirm_duplicates(text, index, &candidates)
+    {
+        return Err(problem);
     }
     if rows == 0 {
         return Err(Problem::NoRows);
@@ -251,6 +247,90 @@ fn read_table(text: &str, max_rows: usize) -> Result<Table, Problem> {
         column: header[index].clone(),
         rows,
     })
+}
+
+/// The reader every pass uses: `Import-Csv`'s view of the text.
+fn reader(text: &str) -> csv::Reader<&[u8]> {
+    csv::ReaderBuilder::new()
+        .flexible(true)
+        .trim(csv::Trim::Headers)
+        .from_reader(text.as_bytes())
+}
+
+/// `identity` in lower case, into `out`: how Exchange compares addresses.
+fn fold(identity: &str, out: &mut String) {
+    out.clear();
+    if identity.is_ascii() {
+        out.push_str(identity);
+        out.make_ascii_lowercase();
+    } else {
+        out.extend(identity.chars().flat_map(char::to_lowercase));
+    }
+}
+
+/// The first of `candidates` (pairs of lines whose identities hashed alike, in file order of
+/// the later line) that holds the same identity twice, with how many more do; `None` when
+/// every pair was a hash collision. Runs only when the file has candidates: rarely, and then
+/// mostly on a real duplicate.
+fn confirm_duplicates(text: &str, index: usize, candidates: &[(u64, u64)]) -> Option<Problem> {
+    let wanted: std::collections::HashSet<u64> =
+        candidates.iter().flat_map(|&(a, b)| [a, b]).collect();
+    let mut identities: HashMap<u64, String> = HashMap::with_capacity(wanted.len());
+    let mut reader = reader(text);
+    let mut record = csv::StringRecord::new();
+    while let Ok(true) = reader.read_record(&mut record) {
+        let line = record.position().map_or(0, csv::Position::line);
+        if wanted.contains(&line) {
+            identities.insert(line, record.get(index).unwrap_or("").trim().to_owned());
+        }
+    }
+    let (mut a, mut b) = (String::new(), String::new());
+    let mut same = candidates.iter().filter(|(first, later)| {
+        match (identities.get(first), identities.get(later)) {
+            (Some(x), Some(y)) => {
+                fold(x, &mut a);
+                fold(y, &mut b);
+                a == b
+            }
+            _ => false,
+        }
+    });
+    let &(first, later) = same.next()?;
+    Some(Problem::Duplicate {
+        identity: identities.get(&later).cloned().unwrap_or_default(),
+        lines: (first, later),
+        others: same.count(),
+    })
+}
+
+/// A hasher for keys that are already keyed hashes ([`std::hash::RandomState`]): hashing them
+/// again would only cost time.
+#[derive(Clone, Copy, Default)]
+struct Prehashed;
+
+impl std::hash::BuildHasher for Prehashed {
+    type Hasher = PrehashedHasher;
+    fn build_hasher(&self) -> PrehashedHasher {
+        PrehashedHasher(0)
+    }
+}
+
+/// The [`Prehashed`] hasher: the `u64` it is given.
+struct PrehashedHasher(u64);
+
+impl std::hash::Hasher for PrehashedHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        // Only `u64` keys are hashed with it; fold anything else in rather than lose it.
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
 }
 
 fn malformed(error: csv::Error) -> Problem {
@@ -439,6 +519,22 @@ mod tests {
         assert_eq!(
             table("Identity\na\nb\nA\nb\nc\n"),
             Err(Problem::Duplicate {
+                identity: "A".into(),
+                lines: (2, 4),
+                others: 1
+            })
+        );
+    }
+
+    #[test]
+    fn rows_whose_hashes_meet_are_compared_by_their_text() {
+        let text = "Identity\na\nb\nA\nc\nB\n";
+        // A collision alone (lines 2 and 3 hold a and b) is no duplicate.
+        assert_eq!(confirm_duplicates(text, 0, &[(2, 3)]), None);
+        // A collision before a real duplicate is skipped, and one counted after it.
+        assert_eq!(
+            confirm_duplicates(text, 0, &[(3, 5), (2, 4), (3, 6), (4, 5)]),
+            Some(Problem::Duplicate {
                 identity: "A".into(),
                 lines: (2, 4),
                 others: 1

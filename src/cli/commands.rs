@@ -38,6 +38,8 @@ pub(super) fn compile(args: &CompileArgs) -> anyhow::Result<u8> {
     };
     let format = args.messages.message_format;
     report(&plan, &diagnostics, format)?;
+    // As in `check`: the exit returns the IR's memory faster than freeing it would.
+    std::mem::forget(ir);
     let Some(files) = files.filter(|_| !diagnostics.has_errors()) else {
         return Ok(PLAN_ERRORS);
     };
@@ -76,7 +78,10 @@ pub(super) fn check(args: &CheckArgs) -> anyhow::Result<u8> {
     let start = Instant::now();
     let plan = read_plan(&args.plan)?;
     timings.read = start.elapsed();
-    let (_, diagnostics) = check_plan(&plan, &mut timings);
+    let (ir, diagnostics) = check_plan(&plan, &mut timings);
+    // The process ends after this command: freeing the IR of a large plan node by node would
+    // cost a tenth of the check (measured at 100,000 mailboxes), for memory the exit returns.
+    std::mem::forget(ir);
     report(&plan, &diagnostics, args.messages.message_format)?;
     if args.timings {
         print_timings(&timings.stages()[..3]);

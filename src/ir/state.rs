@@ -36,12 +36,55 @@ pub struct State {
     /// Work a step started, or the plan declares, that a later step must finish.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub pending: Vec<Pending>,
-    /// Keys of the work finished so far.
+    /// Keys of the work finished so far (a set: a plan with hundreds of servers finishes
+    /// thousands of keys, each looked up when a later step needs it).
     #[serde(skip)]
-    pub done: Vec<String>,
+    pub done: std::collections::HashSet<String>,
     /// Who reaches what, through which name and server, after this phase.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub access: Vec<Access>,
+    /// `servers` by lower-case name ([`State::index_servers`]): the walk looks servers up
+    /// after every step, and a plan may have hundreds.
+    #[serde(skip)]
+    pub server_index: std::collections::HashMap<String, usize>,
+}
+
+impl State {
+    /// Builds [`State::server_index`]; call it once `servers` is complete (the walk never
+    /// adds servers, it marks them present or not).
+    pub fn index_servers(&mut self) {
+        self.server_index = self
+            .servers
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.name.to_ascii_lowercase(), i))
+            .collect();
+    }
+
+    /// The server named `name` (ignoring case).
+    #[must_use]
+    pub fn server(&self, name: &str) -> Option<&ServerState> {
+        self.server_position(name).map(|i| &self.servers[i])
+    }
+
+    /// The server named `name` (ignoring case), to change.
+    pub fn server_mut(&mut self, name: &str) -> Option<&mut ServerState> {
+        self.server_position(name).map(|i| &mut self.servers[i])
+    }
+
+    /// Through the index when it is current, else by a scan.
+    fn server_position(&self, name: &str) -> Option<usize> {
+        if self.server_index.len() == self.servers.len() {
+            self.server_index
+                .get(&name.to_ascii_lowercase())
+                .copied()
+                .filter(|&i| self.servers[i].name.eq_ignore_ascii_case(name))
+        } else {
+            self.servers
+                .iter()
+                .position(|s| s.name.eq_ignore_ascii_case(name))
+        }
+    }
 }
 
 /// One row of "what users see": through one name, the users of one version's mailboxes reach

@@ -32,6 +32,9 @@ pub(super) struct Clients<'a> {
     /// Whether clients use Outlook Anywhere (the plan configures it, or the target always has
     /// it on).
     pub outlook_anywhere: bool,
+    /// The servers outside the target's forest, in lower case (usually none): looked up for
+    /// every server after every phase, so computed once.
+    pub foreign: std::collections::HashSet<String>,
 }
 
 impl Clients<'_> {
@@ -157,11 +160,16 @@ impl Clients<'_> {
     }
 
     fn in_forest(&self, server: &str) -> bool {
-        self.plan
-            .servers
+        self.foreign.is_empty() || !self.foreign.contains(&server.to_ascii_lowercase())
+    }
+
+    /// The servers of `plan` outside the target's forest, for [`Clients::foreign`].
+    pub fn foreign_servers(plan: &ir::Plan) -> std::collections::HashSet<String> {
+        plan.servers
             .iter()
-            .find(|x| x.name.eq_ignore_ascii_case(server))
-            .is_none_or(|x| self.plan.in_target_forest(x))
+            .filter(|x| !plan.in_target_forest(x))
+            .map(|x| x.name.to_ascii_lowercase())
+            .collect()
     }
 
     /// The services clients reach through `name`.
@@ -568,8 +576,5 @@ fn resolves_to_all(state: &State, host: &str, ok: impl Fn(&ServerState) -> bool)
 }
 
 fn find<'s>(state: &'s State, name: &str) -> Option<&'s ServerState> {
-    state
-        .servers
-        .iter()
-        .find(|s| s.name.eq_ignore_ascii_case(name))
+    state.server(name)
 }

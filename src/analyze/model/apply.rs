@@ -124,10 +124,7 @@ fn unchecked(cx: &Cx<'_>, state: &State) -> Option<String> {
 }
 
 fn server_mut<'s>(state: &'s mut State, name: &str) -> Option<&'s mut ServerState> {
-    state
-        .servers
-        .iter_mut()
-        .find(|s| s.name.eq_ignore_ascii_case(name))
+    state.server_mut(name)
 }
 
 fn apply(cx: &Cx<'_>, state: &mut State, step: &Step, effect: &Effect, out: &mut Findings) {
@@ -368,8 +365,8 @@ fn apply(cx: &Cx<'_>, state: &mut State, step: &Step, effect: &Effect, out: &mut
 /// Marks pending work `key` done.
 pub(super) fn finish(state: &mut State, key: &str) {
     state.pending.retain(|p| p.key != key);
-    if !state.done.iter().any(|k| k == key) {
-        state.done.push(key.to_owned());
+    if !state.done.contains(key) {
+        state.done.insert(key.to_owned());
     }
 }
 
@@ -384,8 +381,18 @@ fn install(cx: &Cx<'_>, state: &mut State, step: &Step, server: &str, out: &mut 
     };
     if let Some(spec) = cx.specs.get(&x.exchange.version) {
         let mut refused: Vec<(&str, &crate::specs::Blocked)> = Vec::new();
+        // The answer per version, not per server: hundreds of servers share a few versions.
+        let mut answers: Vec<(&str, Option<&crate::specs::Blocked>)> = Vec::new();
         for s in state.servers.iter().filter(|s| s.present) {
-            if let Some(b) = spec.blocks_at(&s.version, &x.exchange.level) {
+            let blocked = match answers.iter().find(|(v, _)| *v == s.version) {
+                Some(&(_, b)) => b,
+                None => {
+                    let b = spec.blocks_at(&s.version, &x.exchange.level);
+                    answers.push((&s.version, b));
+                    b
+                }
+            };
+            if let Some(b) = blocked {
                 refused.push((&s.name, b));
             }
         }
@@ -535,11 +542,7 @@ fn relocate(cx: &Cx<'_>, state: &mut State, moves: &MailboxMove) {
         if let Some(s) = server_mut(state, from) {
             s.mailboxes.retain(|k| !moves.kinds.contains(k));
         }
-        let version = state
-            .servers
-            .iter()
-            .find(|s| s.name.eq_ignore_ascii_case(from))
-            .map(|s| s.version.clone());
+        let version = state.server(from).map(|s| s.version.clone());
         let in_mailbox = version
             .and_then(|v| cx.specs.get(&v))
             .is_some_and(|s| s.oab_generating_mailbox);

@@ -197,7 +197,7 @@ pub(super) fn remove(
             .servers
             .iter()
             .any(|s| s.present && legacy.contains(&s.version))
-        && !state.done.iter().any(|k| k == key::ADDRESS_POLICIES)
+        && !state.done.contains(key::ADDRESS_POLICIES)
     {
         state.pending.push(Pending {
             key: key::ADDRESS_POLICIES.to_owned(),

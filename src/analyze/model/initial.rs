@@ -62,6 +62,7 @@ pub fn state(plan: &ir::Plan, specs: &Specs) -> State {
             });
         }
     }
+    state.index_servers();
     state.names = names(plan, specs, &state);
     state.offline_address_books = default_oab(plan, specs);
     // Production sends and receives internet mail through its Edge servers, else through the

@@ -90,6 +90,7 @@ pub fn walk(plan: &ir::Plan, schedule: &Schedule, specs: &Specs) -> (Vec<State>,
         plan,
         specs,
         outlook_anywhere: uses_outlook_anywhere(plan, specs),
+        foreign: access::Clients::foreign_servers(plan),
     };
     let (known, rows) = clients.check(&state);
     state.access = rows;
