@@ -53,6 +53,10 @@ fn is_unicode_line_break(c: char) -> bool {
 /// joiners, bidirectional controls ("Trojan Source", CVE-2021-42574), the byte order mark,
 /// invisible operators, interlinear annotation and tag characters.
 pub fn is_format_char(c: char) -> bool {
+    // Every format character is beyond ASCII, and most text is ASCII.
+    if c.is_ascii() {
+        return false;
+    }
     matches!(
         u32::from(c),
         0x00AD
@@ -97,6 +101,9 @@ fn is_other_invisible(c: char) -> bool {
 /// refused (E0115, E0116); an escaper that still meets one writes it visibly.
 #[must_use]
 pub fn is_hidden(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_control() && c != '\t';
+    }
     (c.is_control() && c != '\t')
         || is_unicode_line_break(c)
         || is_format_char(c)

@@ -317,13 +317,23 @@ pub fn encode(file: &OutputFile) -> Result<Vec<u8>, OutputError> {
 /// Splits at CRLF, CR and LF alike.
 fn split_lines(text: &str) -> Vec<&str> {
     let mut lines = Vec::new();
-    let mut rest = text;
-    while let Some(at) = rest.find(['\r', '\n']) {
-        lines.push(&rest[..at]);
-        let skip = if rest[at..].starts_with("\r\n") { 2 } else { 1 };
-        rest = &rest[at + skip..];
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    // By bytes: CR and LF are ASCII, so every index found is a character boundary.
+    while let Some(n) = bytes[start..]
+        .iter()
+        .position(|&b| b == b'\n' || b == b'\r')
+    {
+        let at = start + n;
+        lines.push(&text[start..at]);
+        start = at
+            + if bytes[at..].starts_with(b"\r\n") {
+                2
+            } else {
+                1
+            };
     }
-    lines.push(rest);
+    lines.push(&text[start..]);
     lines
 }
 
