@@ -18,6 +18,7 @@ pub mod exchange;
 pub mod ir;
 pub mod lower;
 pub mod output;
+mod parallel;
 pub mod source;
 pub mod specs;
 pub mod step_kind;

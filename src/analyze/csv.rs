@@ -10,7 +10,7 @@ use std::collections::hash_map::Entry;
 use std::hash::BuildHasher as _;
 
 /// Reads files that a plan names, relative to the plan's folder.
-pub trait FileLoader {
+pub trait FileLoader: Sync {
     /// The bytes of `path` as written in the plan (Windows or `/` separators).
     ///
     /// # Errors
@@ -71,37 +71,80 @@ const IDENTITY_COLUMNS: &[&str] = &["EmailAddress", "Identity"];
 /// exgen is benchmarked on, and a bound on the work a wrong file can cause.
 pub const MAX_CSV_ROWS: usize = 1_000_000;
 
-/// Reads and checks one CSV file; `None` after reporting why it cannot be used.
-pub(super) fn load(cx: &mut Cx<'_>, path: &Spanned<String>) -> Option<CsvFile> {
-    let bytes = match cx.loader.read(path) {
-        Ok(bytes) => bytes,
-        Err(error) => {
-            cx.report(read_error(path, &error));
-            return None;
+/// One CSV file read and checked, before it is tied to the statement that names it.
+pub(super) type Loaded = Result<(Table, std::sync::Arc<str>), Unusable>;
+
+/// Why a CSV file cannot be used.
+pub(super) enum Unusable {
+    Read(ReadError),
+    NotUtf8,
+    Table(Problem),
+}
+
+/// Reads and checks every CSV file `plan` names, on every core: each is independent of the
+/// others and of the rest of the analysis. Keyed by the path as written.
+pub(super) fn prefetch(
+    loader: &dyn FileLoader,
+    plan: &crate::syntax::ast::Plan,
+) -> HashMap<String, Loaded> {
+    use crate::syntax::ast::{ItemKind, MoveSource};
+    let mut paths: Vec<&str> = Vec::new();
+    for item in &plan.items {
+        if let ItemKind::Move(mv) = &item.kind {
+            for source in &mv.sources {
+                if let MoveSource::Csv(path) = source
+                    && !paths.contains(&path.node.as_str())
+                {
+                    paths.push(&path.node);
+                }
+            }
         }
-    };
-    let Ok(text) = String::from_utf8(bytes) else {
-        cx.report(
-            Diagnostic::new(
-                Code::E0502,
-                path.span,
-                format!("`{}` is not UTF-8 text", path.node),
-            )
-            .with_label("CSV file named here")
-            .with_help("save the file as UTF-8 (Excel: \"CSV UTF-8\")"),
-        );
-        return None;
-    };
+    }
+    let loaded = crate::parallel::in_parallel(paths.len(), |i| read_csv(loader, paths[i]));
+    paths.into_iter().map(str::to_owned).zip(loaded).collect()
+}
+
+/// Reads `path` and checks it as a mailbox list.
+fn read_csv(loader: &dyn FileLoader, path: &str) -> Loaded {
+    let bytes = loader.read(path).map_err(Unusable::Read)?;
+    let text = String::from_utf8(bytes).map_err(|_| Unusable::NotUtf8)?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    match read_table(text, MAX_CSV_ROWS) {
-        Ok(table) => Some(CsvFile {
+    let table = read_table(text, MAX_CSV_ROWS).map_err(Unusable::Table)?;
+    Ok((table, text.into()))
+}
+
+/// The CSV file named at `path`, checked (read ahead by [`prefetch`], else now); `None`
+/// after reporting why it cannot be used.
+pub(super) fn load(cx: &mut Cx<'_>, path: &Spanned<String>) -> Option<CsvFile> {
+    let loaded = match cx.csv.remove(&path.node) {
+        Some(loaded) => loaded,
+        None => read_csv(cx.loader, &path.node),
+    };
+    match loaded {
+        Ok((table, contents)) => Some(CsvFile {
             source: path.node.clone(),
             column: table.column,
             rows: table.rows,
-            contents: text.into(),
+            contents,
             origin: path.span,
         }),
-        Err(problem) => {
+        Err(Unusable::Read(error)) => {
+            cx.report(read_error(path, &error));
+            None
+        }
+        Err(Unusable::NotUtf8) => {
+            cx.report(
+                Diagnostic::new(
+                    Code::E0502,
+                    path.span,
+                    format!("`{}` is not UTF-8 text", path.node),
+                )
+                .with_label("CSV file named here")
+                .with_help("save the file as UTF-8 (Excel: \"CSV UTF-8\")"),
+            );
+            None
+        }
+        Err(Unusable::Table(problem)) => {
             cx.report(problem.diagnostic(path));
             None
         }
@@ -130,7 +173,7 @@ fn read_error(path: &Spanned<String>, error: &ReadError) -> Diagnostic {
 
 /// What a readable CSV file holds: the identity column and the number of mailbox rows.
 #[derive(Debug, PartialEq, Eq)]
-struct Table {
+pub(super) struct Table {
     column: String,
     rows: usize,
 }
@@ -138,7 +181,7 @@ struct Table {
 /// Why a CSV file cannot be used. Row numbers are 1-based records after the header (as a
 /// spreadsheet numbers them, less the header row).
 #[derive(Debug, PartialEq, Eq)]
-enum Problem {
+pub(super) enum Problem {
     /// No identity column (E0503); the header's columns.
     NoIdentityColumn(Vec<String>),
     /// A header and no rows (E0503).

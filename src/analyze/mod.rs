@@ -34,6 +34,7 @@ pub fn analyze(
         specs,
         loader,
         diags: Diagnostics::new(),
+        csv: csv::prefetch(loader, plan),
     };
     let ir = build(&mut cx, plan);
     let mut diags = cx.diags;
@@ -62,6 +63,8 @@ pub(crate) struct Cx<'a> {
     pub specs: &'a Specs,
     pub loader: &'a dyn FileLoader,
     pub diags: Diagnostics,
+    /// The CSV files the plan names, read ahead ([`csv::prefetch`]).
+    csv: std::collections::HashMap<String, csv::Loaded>,
 }
 
 impl Cx<'_> {
