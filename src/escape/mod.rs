@@ -543,12 +543,25 @@ const FORMULA_LEADERS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
 /// script instead, where [`ps_literal`] writes anything.
 #[must_use]
 pub fn csv_field(text: &str) -> Option<String> {
-    if text.is_empty() || text.starts_with(FORMULA_LEADERS) || text.chars().any(is_hidden) {
+    if text.is_empty() || text.starts_with(FORMULA_LEADERS) {
         return None;
     }
-    let quoted = text.contains([',', '"'])
-        || text.starts_with(char::is_whitespace)
-        || text.ends_with(char::is_whitespace);
+    // One pass over the bytes for the usual ASCII address; the general test otherwise.
+    let (hidden, special) = if text.is_ascii() {
+        text.bytes().fold((false, false), |(h, s), b| {
+            (
+                h || (b.is_ascii_control() && b != b'\t'),
+                s || b == b',' || b == b'"',
+            )
+        })
+    } else {
+        (text.chars().any(is_hidden), text.contains([',', '"']))
+    };
+    if hidden {
+        return None;
+    }
+    let quoted =
+        special || text.starts_with(char::is_whitespace) || text.ends_with(char::is_whitespace);
     Some(if quoted {
         format!("\"{}\"", text.replace('"', "\"\""))
     } else {

@@ -286,9 +286,9 @@ pub fn dns_name(value: &str) -> Result<(), String> {
     if value.is_empty() {
         return Err("empty".to_owned());
     }
-    if let Some(c) = value
-        .chars()
-        .find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '.'))
+    let allowed = |b: u8| b.is_ascii_alphanumeric() || b == b'-' || b == b'.';
+    if !value.bytes().all(allowed)
+        && let Some(c) = value.chars().find(|c| !c.is_ascii() || !allowed(*c as u8))
     {
         return Err(format!("{} cannot be part of a DNS name", ch(c)));
     }
@@ -336,16 +336,23 @@ pub fn smtp_address(value: &str) -> Result<(), String> {
     if local.is_empty() {
         return Err("nothing before the `@`".to_owned());
     }
-    if local.chars().count() > 64 {
+    if local.len() > 64 && local.chars().count() > 64 {
         return Err("more than 64 characters before the `@`".to_owned());
     }
-    if let Some(c) = local
-        .chars()
-        .find(|&c| c.is_whitespace() || c.is_control() || "\"(),:;<>[\\]@".contains(c))
-    {
+    if let Some(c) = local.chars().find(|&c| {
+        c.is_whitespace()
+            || c.is_control()
+            || matches!(
+                c,
+                '"' | '(' | ')' | ',' | ':' | ';' | '<' | '>' | '[' | '\\' | ']' | '@'
+            )
+    }) {
         return Err(format!("{} before the `@`", ch(c)));
     }
-    if local.starts_with('.') || local.ends_with('.') || local.contains("..") {
+    if local.starts_with('.')
+        || local.ends_with('.')
+        || local.as_bytes().windows(2).any(|w| w == b"..")
+    {
         return Err("a dot at an end of the name, or two in a row".to_owned());
     }
     dns_name(domain).map_err(|r| format!("the domain: {r}"))
