@@ -10,7 +10,7 @@
 //! error message is the one users see. pest stays the definition: a property test and the
 //! fuzz target compare the two on random text.
 
-use super::parser::{Arg, ArgKind, Block, Stmt};
+use super::stmt::{Arg, ArgKind, Block, Stmt};
 use crate::source::Span;
 
 /// The statements of `text`, or `None` when the text is not valid (pest reports why).

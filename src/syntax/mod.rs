@@ -14,6 +14,7 @@ mod parser;
 mod scan;
 mod schema;
 mod services;
+mod stmt;
 mod topology;
 pub mod values;
 
