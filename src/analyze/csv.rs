@@ -200,6 +200,16 @@ pub(super) enum Problem {
     },
     /// A row has no mailbox in the identity column (E0507).
     NoIdentity { line: u64, column: String },
+    /// A mailbox holds a character a reviewer cannot see (E0115).
+    Hidden { line: u64, ch: char },
+    /// A mailbox in the `EmailAddress` column is not an SMTP address (E0118).
+    NotAnAddress {
+        line: u64,
+        identity: String,
+        reason: String,
+    },
+    /// A mailbox starts with a character that makes a spreadsheet read a formula (E0507).
+    Formula { line: u64, identity: String },
     /// The same mailbox twice (E0508): the identity, its lines, and how many others repeat.
     Duplicate {
         identity: String,
@@ -230,6 +240,9 @@ fn read_table(text: &str, max_rows: usize) -> Result<Table, Problem> {
     }) {
         return Err(Problem::RepeatedColumn(twice.clone()));
     }
+    let email_column = header
+        .iter()
+        .position(|name| name.eq_ignore_ascii_case(IDENTITY_COLUMNS[0]));
     let Some(index) = IDENTITY_COLUMNS.iter().find_map(|want| {
         header
             .iter()
@@ -266,6 +279,7 @@ fn read_table(text: &str, max_rows: usize) -> Result<Table, Problem> {
                 column: header[index].clone(),
             });
         }
+        check_identity(identity, email_column == Some(index), line)?;
         rows += 1;
         if rows > max_rows {
             return Err(Problem::TooManyRows(max_rows));
@@ -290,6 +304,30 @@ fn read_table(text: &str, max_rows: usize) -> Result<Table, Problem> {
         column: header[index].clone(),
         rows,
     })
+}
+
+/// The checks a `mailbox` line's value gets, for a CSV row's mailbox: no character a reviewer
+/// cannot see (the copy beside the script is what they review), an SMTP address in the
+/// `EmailAddress` column, and no leading `=`, `+`, `-` or `@`, which make a spreadsheet opened
+/// for the review run the cell as a formula.
+fn check_identity(identity: &str, email: bool, line: u64) -> Result<(), Problem> {
+    if let Some(ch) = identity.chars().find(|&c| crate::escape::is_hidden(c)) {
+        return Err(Problem::Hidden { line, ch });
+    }
+    if identity.starts_with(['=', '+', '-', '@']) {
+        return Err(Problem::Formula {
+            line,
+            identity: identity.to_owned(),
+        });
+    }
+    if email && let Err(reason) = crate::syntax::values::smtp_address(identity) {
+        return Err(Problem::NotAnAddress {
+            line,
+            identity: identity.to_owned(),
+            reason,
+        });
+    }
+    Ok(())
 }
 
 /// The reader every pass uses: `Import-Csv`'s view of the text.
@@ -448,6 +486,30 @@ impl Problem {
                 format!("`{name}` line {line} has no mailbox in the `{column}` column"),
             )
             .with_help(format!("give every row a mailbox in `{column}`, or remove the row")),
+            Problem::Hidden { line, ch } => new(
+                Code::E0115,
+                format!(
+                    "`{name}` line {line}: the mailbox holds an invisible character, {}",
+                    crate::syntax::values::describe_hidden(*ch)
+                ),
+            )
+            .with_help("delete it from the file: a reviewer of the copy beside the script cannot see it, and the lookup would not find the mailbox"),
+            Problem::NotAnAddress {
+                line,
+                identity,
+                reason,
+            } => new(
+                Code::E0118,
+                format!("`{name}` line {line}: `{identity}` is not an SMTP address ({reason})"),
+            )
+            .with_help("write each mailbox's primary SMTP address in the `EmailAddress` column, or name the column `Identity` for other forms (alias, user principal name)"),
+            Problem::Formula { line, identity } => new(
+                Code::E0507,
+                format!(
+                    "`{name}` line {line}: `{identity}` starts with a character a spreadsheet reads as a formula"
+                ),
+            )
+            .with_help("no mailbox identity starts with `=`, `+`, `-` or `@`: correct the row"),
             Problem::Duplicate {
                 identity,
                 lines: (first, second),
@@ -497,7 +559,10 @@ mod tests {
     #[test]
     fn the_header_is_trimmed_and_matched_ignoring_case() {
         assert_eq!(table(" identity ,Name\na,b\n"), ok("identity", 1));
-        assert_eq!(table("Identity,EmailAddress\na,b\n"), ok("EmailAddress", 1));
+        assert_eq!(
+            table("Identity,EmailAddress\na,b@contoso.com\n"),
+            ok("EmailAddress", 1)
+        );
     }
 
     #[test]
@@ -531,7 +596,7 @@ mod tests {
             })
         );
         assert_eq!(
-            table("EmailAddress,Name\na,b\n,c\n"),
+            table("EmailAddress,Name\na@contoso.com,b\n,c\n"),
             Err(Problem::NoIdentity {
                 line: 3,
                 column: "EmailAddress".into()
@@ -565,6 +630,38 @@ mod tests {
                 identity: "A".into(),
                 lines: (2, 4),
                 others: 1
+            })
+        );
+    }
+
+    #[test]
+    fn mailboxes_are_checked_as_mailbox_lines_are() {
+        assert_eq!(
+            table("EmailAddress\nann@contoso.com\nz\u{200B}@contoso.com\n"),
+            Err(Problem::Hidden {
+                line: 3,
+                ch: '\u{200B}'
+            })
+        );
+        assert!(matches!(
+            table("EmailAddress\nann@contoso.com\nnot-an-address\n"),
+            Err(Problem::NotAnAddress { line: 3, .. })
+        ));
+        assert!(matches!(
+            table("EmailAddress\n=1+2@contoso.com\n"),
+            Err(Problem::Formula { line: 2, .. })
+        ));
+        // The `Identity` column takes any form Get-Mailbox accepts, but not what cannot be seen.
+        assert_eq!(table("Identity\nCONTOSO\\ann\nbob\n"), ok("Identity", 2));
+        assert!(matches!(
+            table("Identity\n-ann\n"),
+            Err(Problem::Formula { line: 2, .. })
+        ));
+        assert_eq!(
+            table("Identity\nann\u{202E}\n"),
+            Err(Problem::Hidden {
+                line: 2,
+                ch: '\u{202E}'
             })
         );
     }

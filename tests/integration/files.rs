@@ -375,3 +375,22 @@ fn a_compile_killed_between_its_renames_is_undone_by_the_next_run() {
     assert_eq!(after.len(), before.len());
     assert_ne!(after, before);
 }
+
+#[test]
+fn a_csv_row_is_checked_as_a_mailbox_line_is() {
+    // What a reviewer reads in the copy beside the script is what the script looks up.
+    for (row, code) in [
+        ("z\u{200B}@contoso.com", "E0115"),
+        ("not-an-address", "E0118"),
+        ("=1+2@contoso.com", "E0507"),
+    ] {
+        let dir = folder(r"waves\odd.csv");
+        let text = format!("EmailAddress\r\nann@contoso.com\r\n{row}\r\n");
+        std::fs::write(dir.path().join("waves").join("odd.csv"), text).expect("CSV written");
+        assert_eq!(
+            check_codes(dir.path()),
+            (Some(1), vec![code.to_owned()]),
+            "{row}"
+        );
+    }
+}
