@@ -27,6 +27,28 @@ pub mod validate;
 
 pub use analyze::{FileLoader, ReadError};
 
+/// Entry points for the fuzz targets in `fuzz/` (see `docs/fuzzing.md`): internal stages
+/// they check on their own. Not part of the API.
+#[doc(hidden)]
+pub mod fuzzing {
+    use crate::diag::Diagnostics;
+
+    /// Whether the fast reader in front of pest reads `text` exactly as pest does (both
+    /// refuse it, or both give the same statements and spans). `true` for text the pre-scan
+    /// refuses, which neither reader sees.
+    #[must_use]
+    pub fn readers_agree(text: &str) -> bool {
+        crate::syntax::readers_agree(text)
+    }
+
+    /// Reads `bytes` as a plan's CSV file of mailboxes: the number of mailbox rows, or the
+    /// diagnostics that refuse the file.
+    #[must_use]
+    pub fn read_csv(bytes: &[u8]) -> (Option<usize>, Diagnostics) {
+        crate::analyze::read_csv(bytes)
+    }
+}
+
 use diag::Diagnostics;
 use output::OutputFile;
 use source::SourceFile;

@@ -57,6 +57,30 @@ pub fn analyze(
     }
 }
 
+/// Reads `bytes` as the CSV file a `csv` line names, with the checks analysis makes: the
+/// number of mailbox rows, or the diagnostics saying why the file cannot be used. For the
+/// `csv` fuzz target.
+pub(crate) fn read_csv(bytes: &[u8]) -> (Option<usize>, Diagnostics) {
+    /// Serves the same bytes for any path.
+    struct Bytes<'a>(&'a [u8]);
+    impl FileLoader for Bytes<'_> {
+        fn read(&self, _path: &str) -> Result<Vec<u8>, ReadError> {
+            Ok(self.0.to_vec())
+        }
+    }
+    let text = "csv \"fuzz.csv\"";
+    let file = SourceFile::new("fuzz.exm", text);
+    let mut cx = Cx {
+        file: &file,
+        specs: Specs::embedded(),
+        loader: &Bytes(bytes),
+        diags: Diagnostics::new(),
+    };
+    let path = crate::source::Spanned::new("fuzz.csv".to_owned(), Span::new(4, text.len()));
+    let rows = csv::load(&mut cx, &path).map(|csv| csv.rows);
+    (rows, cx.diags)
+}
+
 /// Shared state of one analysis run.
 pub(crate) struct Cx<'a> {
     pub file: &'a SourceFile,

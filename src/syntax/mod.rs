@@ -23,6 +23,17 @@ pub use scan::{MAX_DEPTH, MAX_LINE_BYTES, MAX_PLAN_BYTES, MAX_STATEMENTS, MAX_WO
 #[cfg(test)]
 mod tests;
 
+/// Whether the fast reader ([`lexer`]) and pest read `text` alike: both refuse it, or both
+/// accept it with the same statements and spans. Only for text the pre-scan passes, as in
+/// [`parse`] (pest is never run on text nested deeper than the scan allows). For the
+/// `reader_agrees` fuzz target; `true` when the scan refuses the text.
+pub(crate) fn readers_agree(text: &str) -> bool {
+    if scan::scan(text).has_errors() {
+        return true;
+    }
+    lexer::statements(text) == parser::pest_statements(text).ok()
+}
+
 use crate::diag::Diagnostics;
 use crate::source::SourceFile;
 

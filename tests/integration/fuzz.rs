@@ -168,3 +168,91 @@ fn good_plans_with_a_line_removed_never_panic() {
         }
     }
 }
+
+/// Serves the fuzz targets' one CSV file for any path a plan names (`fuzz/fuzz_targets/check.rs`).
+struct OneCsv;
+
+impl FileLoader for OneCsv {
+    fn read(&self, _path: &str) -> Result<Vec<u8>, ReadError> {
+        Ok(b"EmailAddress,Name\r\nann@contoso.com,Ann\r\nbob@contoso.com,Bob\r\n".to_vec())
+    }
+}
+
+/// Checks `bytes` as the fuzz target `target` does (`fuzz/fuzz_targets/<target>.rs`).
+fn as_fuzz_target(target: &str, bytes: &[u8]) {
+    let (file, _) = SourceFile::from_bytes("fuzz.exm", bytes);
+    match target {
+        "parse" => {
+            let (plan, diagnostics) = exgen::syntax::parse(&file);
+            assert_eq!(plan.is_some(), !diagnostics.has_errors());
+        }
+        "reader_agrees" => {
+            if let Ok(text) = std::str::from_utf8(bytes) {
+                assert!(exgen::fuzzing::readers_agree(text), "{text:?}");
+            }
+        }
+        "check" => check_and_render(&file),
+        "compile" => {
+            let (ir, diagnostics) = exgen::check(&file, &OneCsv);
+            assert_eq!(ir.is_some(), !diagnostics.has_errors());
+            for output in ir
+                .iter()
+                .filter_map(|ir| exgen::generate(ir).ok())
+                .flatten()
+            {
+                if output.path.ends_with(".ps1") {
+                    let hidden = output
+                        .contents
+                        .chars()
+                        .find(|&c| !matches!(c, '\r' | '\n') && exgen::escape::is_hidden(c));
+                    assert_eq!(hidden, None, "{}", output.path);
+                }
+            }
+        }
+        "csv" => {
+            let (rows, diagnostics) = exgen::fuzzing::read_csv(bytes);
+            assert_eq!(rows.is_some(), diagnostics.is_empty());
+            assert!(rows.is_none_or(|rows| rows > 0));
+            assert!(
+                diagnostics
+                    .iter()
+                    .all(|d| d.code.as_str().starts_with("E05"))
+            );
+        }
+        _ => panic!("no fuzz target `{target}`"),
+    }
+}
+
+/// Every input a fuzz target once failed on, kept in `tests/fuzz-regressions/<target>/`
+/// (docs/fuzzing.md): each passes its target's checks now. The folder holds only a README
+/// until a target finds something.
+#[test]
+fn fuzz_regressions_pass_their_targets_checks() {
+    let root = crate::common::root().join("tests/fuzz-regressions");
+    for dir in std::fs::read_dir(&root).expect("tests/fuzz-regressions") {
+        let dir = dir.unwrap().path();
+        if !dir.is_dir() {
+            continue;
+        }
+        let target = dir.file_name().unwrap().to_string_lossy().into_owned();
+        for input in std::fs::read_dir(&dir).unwrap() {
+            let input = input.unwrap().path();
+            let bytes = std::fs::read(&input).unwrap();
+            let result = std::panic::catch_unwind(|| as_fuzz_target(&target, &bytes));
+            assert!(result.is_ok(), "{} fails again", input.display());
+        }
+    }
+}
+
+/// The regression checks themselves hold on a real plan and CSV file, so an input that fails
+/// them fails for what it is.
+#[test]
+fn the_regression_checks_pass_on_an_example() {
+    let root = crate::common::root();
+    let plan = std::fs::read(root.join("examples/contoso-2007-to-2010.exm")).unwrap();
+    for target in ["parse", "reader_agrees", "check", "compile"] {
+        as_fuzz_target(target, &plan);
+    }
+    let csv = OneCsv.read("any.csv").unwrap();
+    as_fuzz_target("csv", &csv);
+}
