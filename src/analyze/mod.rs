@@ -75,6 +75,7 @@ pub(crate) fn read_csv(bytes: &[u8]) -> (Option<usize>, Diagnostics) {
         specs: Specs::embedded(),
         loader: &Bytes(bytes),
         diags: Diagnostics::new(),
+        csv: std::collections::HashMap::new(),
     };
     let path = crate::source::Spanned::new("fuzz.csv".to_owned(), Span::new(4, text.len()));
     let rows = csv::load(&mut cx, &path).map(|csv| csv.rows);
