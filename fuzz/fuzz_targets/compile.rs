@@ -4,18 +4,9 @@
 #![no_main]
 
 use exgen::escape::is_hidden;
+use exgen::fuzzing::OneCsv;
 use exgen::source::SourceFile;
-use exgen::{FileLoader, ReadError};
 use libfuzzer_sys::fuzz_target;
-
-/// Serves one small valid CSV file for any path a plan names.
-struct OneCsv;
-
-impl FileLoader for OneCsv {
-    fn read(&self, _path: &str) -> Result<Vec<u8>, ReadError> {
-        Ok(b"EmailAddress,Name\r\nann@contoso.com,Ann\r\nbob@contoso.com,Bob\r\n".to_vec())
-    }
-}
 
 fuzz_target!(|data: &[u8]| {
     let (file, _) = SourceFile::from_bytes("fuzz.exm", data);
