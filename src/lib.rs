@@ -17,6 +17,7 @@ pub mod escape;
 pub mod exchange;
 pub mod ir;
 pub mod lower;
+pub mod lsp;
 pub mod output;
 mod parallel;
 pub mod source;

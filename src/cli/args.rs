@@ -29,6 +29,8 @@ pub(super) enum Command {
     Ir(IrArgs),
     /// Explain a diagnostic code, such as E0202.
     Explain(ExplainArgs),
+    /// Run the language server on stdin and stdout, for editors (live diagnostics).
+    Lsp,
 }
 
 #[derive(Debug, Args)]

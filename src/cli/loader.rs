@@ -99,7 +99,7 @@ pub(super) fn read_plan(path: &Path) -> anyhow::Result<Plan> {
 
 /// Reads files relative to the plan's folder. Paths are written as in the plan: `\` or `/`
 /// separated, relative, absolute (`C:\data\x.csv`) or UNC (`\\server\share\x.csv`).
-pub(super) struct PlanLoader {
+pub(crate) struct PlanLoader {
     /// The plan's folder as given on the command line (empty for the current folder).
     pub folder: PathBuf,
 }

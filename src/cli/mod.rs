@@ -7,6 +7,7 @@ mod args;
 mod commands;
 mod loader;
 
+pub(crate) use loader::PlanLoader;
 pub use loader::{MAX_FILE_BYTES, read_file};
 
 use args::{Cli, Command};
@@ -65,6 +66,7 @@ fn run(command: Command) -> anyhow::Result<u8> {
         Command::Check(args) => commands::check(&args),
         Command::Ir(args) => commands::ir(&args),
         Command::Explain(args) => commands::explain(&args),
+        Command::Lsp => crate::lsp::run(),
     }
 }
 

@@ -10,6 +10,7 @@ mod docs;
 mod encoding;
 mod files;
 mod fuzz;
+mod lsp;
 mod model;
 mod scale;
 mod support;

@@ -1,0 +1,320 @@
+//! `exgen lsp`: a language server over stdio, above the compiler stages. It re-checks a whole
+//! plan on every change (plans are small, the compiler is fast) with the same library call as
+//! `exgen check`, so the diagnostics an editor shows are the ones the command line prints.
+//!
+//! This first part is the lifecycle and live diagnostics: initialize with a negotiated position
+//! encoding, full text sync, bursts of changes coalesced (only the last version of a document is
+//! checked), unknown requests answered with MethodNotFound, a panic in a handler turned into an
+//! error reply or a log line, shutdown and exit with the exit code the LSP specifies.
+
+mod position;
+
+use crate::diag::{Diagnostic as ExgenDiagnostic, Severity};
+use crate::source::SourceFile;
+use lsp_server::{Connection, ErrorCode, Message, Notification, Request, Response};
+use lsp_types::{
+    Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, InitializeParams, Location,
+    NumberOrString, PositionEncodingKind, PublishDiagnosticsParams, Range, ServerCapabilities,
+    TextDocumentSyncCapability, TextDocumentSyncKind, Uri,
+};
+use position::{Encoding, LineIndex};
+use std::collections::BTreeMap;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::PathBuf;
+
+/// One open plan.
+struct Document {
+    version: i32,
+    text: String,
+    /// Whether it changed since its diagnostics were last published.
+    dirty: bool,
+}
+
+/// Runs the server on stdin and stdout until the client exits; the process exit code per the
+/// LSP: 0 after `shutdown` then `exit`, 1 for an `exit` without `shutdown`.
+///
+/// # Errors
+/// When stdin or stdout fail, or the client never initializes.
+pub fn run() -> anyhow::Result<u8> {
+    let (connection, io_threads) = Connection::stdio();
+    let code = serve(&connection)?;
+    drop(connection);
+    io_threads.join()?;
+    Ok(code)
+}
+
+/// The server's loop on `connection`; its exit code.
+///
+/// # Errors
+/// When the connection fails or the client never initializes.
+pub fn serve(connection: &Connection) -> anyhow::Result<u8> {
+    let (id, params) = connection.initialize_start()?;
+    let params: InitializeParams = serde_json::from_value(params).unwrap_or_default();
+    let encoding = negotiate(&params);
+    let capabilities = ServerCapabilities {
+        position_encoding: Some(match encoding {
+            Encoding::Utf8 => PositionEncodingKind::UTF8,
+            Encoding::Utf16 => PositionEncodingKind::UTF16,
+        }),
+        text_document_sync: Some(TextDocumentSyncCapability::Kind(TextDocumentSyncKind::FULL)),
+        ..ServerCapabilities::default()
+    };
+    connection.initialize_finish(
+        id,
+        serde_json::json!({
+            "capabilities": capabilities,
+            "serverInfo": { "name": "exgen", "version": env!("CARGO_PKG_VERSION") },
+        }),
+    )?;
+    let mut documents: BTreeMap<String, Document> = BTreeMap::new();
+    loop {
+        // Take every message already queued before checking: a burst of changes is checked
+        // once, at its last version.
+        let message = if documents.values().any(|d| d.dirty) {
+            match connection.receiver.try_recv() {
+                Ok(message) => message,
+                Err(_) => {
+                    publish_dirty(connection, &mut documents, encoding)?;
+                    continue;
+                }
+            }
+        } else {
+            match connection.receiver.recv() {
+                Ok(message) => message,
+                Err(_) => return Ok(1),
+            }
+        };
+        match message {
+            Message::Request(request) => {
+                if connection.handle_shutdown(&request)? {
+                    return Ok(0);
+                }
+                let response = handle_request(&request);
+                connection.sender.send(Message::Response(response))?;
+            }
+            Message::Notification(notification) if notification.method == "exit" => return Ok(1),
+            Message::Notification(notification) => {
+                let method = notification.method.clone();
+                let outcome = catch_unwind(AssertUnwindSafe(|| {
+                    notify(&mut documents, notification);
+                }));
+                if outcome.is_err() {
+                    log(
+                        connection,
+                        &format!("exgen lsp: the {method} handler failed"),
+                    );
+                }
+            }
+            Message::Response(_) => {}
+        }
+    }
+}
+
+/// UTF-8 when the client offers it, else UTF-16.
+fn negotiate(params: &InitializeParams) -> Encoding {
+    let offered = params
+        .capabilities
+        .general
+        .as_ref()
+        .and_then(|g| g.position_encodings.as_ref());
+    if offered.is_some_and(|kinds| kinds.contains(&PositionEncodingKind::UTF8)) {
+        Encoding::Utf8
+    } else {
+        Encoding::Utf16
+    }
+}
+
+/// The answer to a request other than `shutdown`: none is implemented yet.
+fn handle_request(request: &Request) -> Response {
+    Response::new_err(
+        request.id.clone(),
+        ErrorCode::MethodNotFound as i32,
+        format!("exgen lsp does not handle `{}`", request.method),
+    )
+}
+
+/// Keeps the open documents current.
+fn notify(documents: &mut BTreeMap<String, Document>, notification: Notification) {
+    use lsp_types::notification::{
+        DidChangeTextDocument, DidCloseTextDocument, DidOpenTextDocument, Notification as _,
+    };
+    match notification.method.as_str() {
+        DidOpenTextDocument::METHOD => {
+            if let Ok(p) =
+                serde_json::from_value::<lsp_types::DidOpenTextDocumentParams>(notification.params)
+            {
+                let doc = Document {
+                    version: p.text_document.version,
+                    text: p.text_document.text,
+                    dirty: true,
+                };
+                documents.insert(p.text_document.uri.as_str().to_owned(), doc);
+            }
+        }
+        DidChangeTextDocument::METHOD => {
+            if let Ok(p) = serde_json::from_value::<lsp_types::DidChangeTextDocumentParams>(
+                notification.params,
+            ) && let Some(change) = p.content_changes.into_iter().last()
+                && let Some(doc) = documents.get_mut(p.text_document.uri.as_str())
+                && p.text_document.version >= doc.version
+            {
+                doc.version = p.text_document.version;
+                doc.text = change.text;
+                doc.dirty = true;
+            }
+        }
+        DidCloseTextDocument::METHOD => {
+            if let Ok(p) =
+                serde_json::from_value::<lsp_types::DidCloseTextDocumentParams>(notification.params)
+            {
+                documents.remove(p.text_document.uri.as_str());
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Checks every changed document and publishes its diagnostics.
+fn publish_dirty(
+    connection: &Connection,
+    documents: &mut BTreeMap<String, Document>,
+    encoding: Encoding,
+) -> anyhow::Result<()> {
+    for (uri, doc) in documents.iter_mut().filter(|(_, d)| d.dirty) {
+        doc.dirty = false;
+        let checked = catch_unwind(AssertUnwindSafe(|| diagnostics(uri, &doc.text, encoding)));
+        let Ok(diagnostics) = checked else {
+            log(connection, &format!("exgen lsp: checking {uri} failed"));
+            continue;
+        };
+        let Ok(uri) = uri.parse::<Uri>() else {
+            continue;
+        };
+        let params = PublishDiagnosticsParams {
+            uri,
+            diagnostics,
+            version: Some(doc.version),
+        };
+        connection
+            .sender
+            .send(Message::Notification(Notification::new(
+                "textDocument/publishDiagnostics".to_owned(),
+                params,
+            )))?;
+    }
+    Ok(())
+}
+
+/// What `exgen check` reports for `text`, as LSP diagnostics. CSV files the plan names are
+/// read relative to the document's folder when its URI is a file.
+fn diagnostics(uri: &str, text: &str, encoding: Encoding) -> Vec<Diagnostic> {
+    let path = file_path(uri);
+    let name = path.as_ref().and_then(|p| p.file_name()).map_or_else(
+        || "plan.exm".to_owned(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let folder = path
+        .as_ref()
+        .and_then(|p| p.parent())
+        .map(PathBuf::from)
+        .unwrap_or_default();
+    let file = SourceFile::new(name, text);
+    let loader = crate::cli::PlanLoader { folder };
+    let (_, found) = crate::check(&file, &loader);
+    let index = LineIndex::new(text);
+    let range = |span: crate::source::Span| {
+        Range::new(
+            index.position(span.start, encoding),
+            index.position(span.end, encoding),
+        )
+    };
+    found.iter().map(|d| convert(d, uri, &range)).collect()
+}
+
+fn convert(
+    d: &ExgenDiagnostic,
+    uri: &str,
+    range: &dyn Fn(crate::source::Span) -> Range,
+) -> Diagnostic {
+    let mut message = d.message.clone();
+    if let Some(help) = &d.help {
+        message.push_str("\nhelp: ");
+        message.push_str(help);
+    }
+    let related = uri.parse::<Uri>().ok().map(|uri| {
+        d.related
+            .iter()
+            .map(|label| DiagnosticRelatedInformation {
+                location: Location::new(uri.clone(), range(label.span)),
+                message: label.message.clone(),
+            })
+            .collect::<Vec<_>>()
+    });
+    Diagnostic {
+        range: range(d.primary.span),
+        severity: Some(match d.severity() {
+            Severity::Error => DiagnosticSeverity::ERROR,
+            Severity::Warning => DiagnosticSeverity::WARNING,
+        }),
+        code: Some(NumberOrString::String(d.code.as_str().to_owned())),
+        source: Some("exgen".to_owned()),
+        message,
+        related_information: related.filter(|r| !r.is_empty()),
+        ..Diagnostic::default()
+    }
+}
+
+/// The local path of a `file:` URI (percent-decoded; `file:///C:/x` is `C:/x`), or `None`.
+fn file_path(uri: &str) -> Option<PathBuf> {
+    let rest = uri.strip_prefix("file://")?;
+    let rest = rest
+        .strip_prefix('/')
+        .filter(|r| r.get(1..2) == Some(":"))
+        .unwrap_or(rest);
+    let mut bytes = Vec::with_capacity(rest.len());
+    let mut iter = rest.bytes();
+    while let Some(b) = iter.next() {
+        if b == b'%' {
+            let hex = [iter.next()?, iter.next()?];
+            let value = u8::from_str_radix(std::str::from_utf8(&hex).ok()?, 16).ok()?;
+            bytes.push(value);
+        } else {
+            bytes.push(b);
+        }
+    }
+    Some(PathBuf::from(String::from_utf8(bytes).ok()?))
+}
+
+/// A line for the client's log (`window/logMessage`), also on stderr.
+fn log(connection: &Connection, message: &str) {
+    eprintln!("{message}");
+    let params = lsp_types::LogMessageParams {
+        typ: lsp_types::MessageType::ERROR,
+        message: message.to_owned(),
+    };
+    let _ = connection
+        .sender
+        .send(Message::Notification(Notification::new(
+            "window/logMessage".to_owned(),
+            params,
+        )));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_uris_become_paths() {
+        assert_eq!(
+            file_path("file:///home/a%20b/plan.exm"),
+            Some(PathBuf::from("/home/a b/plan.exm"))
+        );
+        assert_eq!(
+            file_path("file:///C:/plans/plan.exm"),
+            Some(PathBuf::from("C:/plans/plan.exm"))
+        );
+        assert_eq!(file_path("untitled:Untitled-1"), None);
+        assert_eq!(file_path("file:///bad%2"), None);
+    }
+}

@@ -1,0 +1,80 @@
+//! Byte offsets in a document ↔ LSP positions: a line (LF, CRLF or a CR alone ends one, as the
+//! LSP says) and a character counted in the negotiated encoding, UTF-8 bytes or UTF-16 code
+//! units.
+
+use lsp_types::Position;
+
+/// How a position's `character` counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    /// Bytes of UTF-8, when the client offers it.
+    Utf8,
+    /// UTF-16 code units: the LSP's default, what every client supports.
+    Utf16,
+}
+
+/// A document's text with the byte offset of each line's start.
+pub struct LineIndex<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    /// Indexes `text`.
+    #[must_use]
+    pub fn new(text: &'a str) -> Self {
+        let bytes = text.as_bytes();
+        let starts = std::iter::once(0)
+            .chain(bytes.iter().enumerate().filter_map(|(i, &b)| {
+                let ends = b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
+                ends.then_some(i + 1)
+            }))
+            .collect();
+        Self { text, starts }
+    }
+
+    /// The position of byte `offset` (clamped to the text and to a character boundary).
+    #[must_use]
+    pub fn position(&self, offset: usize, encoding: Encoding) -> Position {
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.starts.partition_point(|&s| s <= offset) - 1;
+        let prefix = &self.text[self.starts[line]..offset];
+        let character = match encoding {
+            Encoding::Utf8 => prefix.len(),
+            Encoding::Utf16 => prefix.chars().map(char::len_utf16).sum(),
+        };
+        Position::new(
+            u32::try_from(line).unwrap_or(u32::MAX),
+            u32::try_from(character).unwrap_or(u32::MAX),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn characters_count_in_the_negotiated_encoding() {
+        // é is 2 bytes and 1 UTF-16 unit; 😀 is 4 bytes and 2 units; 中 is 3 bytes and 1 unit.
+        let text = "ab\r\né😀中x\rlast";
+        let index = LineIndex::new(text);
+        let x = text.find('x').unwrap();
+        assert_eq!(index.position(x, Encoding::Utf16), Position::new(1, 4));
+        assert_eq!(index.position(x, Encoding::Utf8), Position::new(1, 9));
+        // CRLF is one line break; a CR alone is another.
+        assert_eq!(
+            index.position(text.find("last").unwrap(), Encoding::Utf16),
+            Position::new(2, 0)
+        );
+        // A byte order mark is a character of the first line.
+        let bom = LineIndex::new("\u{FEFF}plan");
+        assert_eq!(bom.position(3, Encoding::Utf16), Position::new(0, 1));
+        // Past the end, or inside a character: clamped.
+        assert_eq!(index.position(999, Encoding::Utf8), Position::new(2, 4));
+        assert_eq!(index.position(5, Encoding::Utf16), Position::new(1, 0));
+    }
+}

@@ -1,0 +1,226 @@
+//! `exgen lsp` through the real binary, over its pipes: the lifecycle, live diagnostics that
+//! match `exgen check`, positions in both encodings, and a server that keeps serving after
+//! requests it does not know.
+
+use crate::support::repo;
+use serde_json::{Value, json};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{Receiver, channel};
+use std::time::Duration;
+
+/// A running `exgen lsp` and the messages it sends.
+struct Server {
+    child: Child,
+    stdin: ChildStdin,
+    messages: Receiver<Value>,
+    next_id: i64,
+}
+
+impl Server {
+    fn start() -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_exgen"))
+            .arg("lsp")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("exgen lsp starts");
+        let stdin = child.stdin.take().expect("stdin");
+        let stdout = child.stdout.take().expect("stdout");
+        let (sender, messages) = channel();
+        std::thread::spawn(move || {
+            let mut reader = BufReader::new(stdout);
+            loop {
+                let mut length = 0;
+                loop {
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                        return;
+                    }
+                    let line = line.trim_end();
+                    if line.is_empty() {
+                        break;
+                    }
+                    if let Some(n) = line.strip_prefix("Content-Length: ") {
+                        length = n.parse().expect("length");
+                    }
+                }
+                let mut body = vec![0; length];
+                if reader.read_exact(&mut body).is_err() {
+                    return;
+                }
+                let value = serde_json::from_slice(&body).expect("JSON body");
+                if sender.send(value).is_err() {
+                    return;
+                }
+            }
+        });
+        Server {
+            child,
+            stdin,
+            messages,
+            next_id: 1,
+        }
+    }
+
+    fn send(&mut self, message: &Value) {
+        let body = message.to_string();
+        write!(self.stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).expect("written");
+        self.stdin.flush().expect("flushed");
+    }
+
+    fn request(&mut self, method: &str, params: Value) -> Value {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.send(&json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
+        self.wait(|m| m["id"] == json!(id))
+    }
+
+    fn notify(&mut self, method: &str, params: Value) {
+        self.send(&json!({"jsonrpc": "2.0", "method": method, "params": params}));
+    }
+
+    /// The next message that `wanted` accepts (others are skipped).
+    fn wait(&mut self, wanted: impl Fn(&Value) -> bool) -> Value {
+        loop {
+            let message = self
+                .messages
+                .recv_timeout(Duration::from_secs(20))
+                .expect("a message from the server");
+            if wanted(&message) {
+                return message;
+            }
+        }
+    }
+
+    fn diagnostics(&mut self) -> Value {
+        self.wait(|m| m["method"] == "textDocument/publishDiagnostics")["params"].clone()
+    }
+
+    fn initialize(&mut self, encodings: &[&str]) -> Value {
+        let reply = self.request(
+            "initialize",
+            json!({"capabilities": {"general": {"positionEncodings": encodings}}}),
+        );
+        self.notify("initialized", json!({}));
+        reply
+    }
+
+    fn open(&mut self, uri: &str, text: &str) {
+        self.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": "exm", "version": 1, "text": text}}),
+        );
+    }
+
+    fn change(&mut self, uri: &str, version: i64, text: &str) {
+        self.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": [{"text": text}]}),
+        );
+    }
+
+    /// Shuts down; the exit code.
+    fn stop(mut self) -> Option<i32> {
+        let reply = self.request("shutdown", Value::Null);
+        assert_eq!(reply["result"], Value::Null, "{reply}");
+        self.notify("exit", Value::Null);
+        self.child.wait().expect("exits").code()
+    }
+}
+
+fn plan(name: &str) -> String {
+    std::fs::read_to_string(repo(name)).expect("plan readable")
+}
+
+#[test]
+fn a_broken_plan_gets_the_diagnostics_check_prints_and_they_clear_when_fixed() {
+    let broken = plan("tests/plans/fail/E0123_time_out_of_range.exm");
+    let mut server = Server::start();
+    let init = server.initialize(&["utf-16"]);
+    assert_eq!(init["result"]["capabilities"]["positionEncoding"], "utf-16");
+    assert_eq!(init["result"]["capabilities"]["textDocumentSync"], 1);
+
+    let uri = "file:///tmp/exgen-lsp-test/plan.exm";
+    server.open(uri, &broken);
+    let published = server.diagnostics();
+    assert_eq!(published["uri"], uri);
+    let list = published["diagnostics"].as_array().expect("a list");
+    assert_eq!(list.len(), 1, "{published}");
+    assert_eq!(list[0]["code"], "E0123");
+    assert_eq!(list[0]["severity"], 1);
+    assert_eq!(list[0]["source"], "exgen");
+    // `25:00` on line 19 (0-based 18), where `exgen check` puts it.
+    let line = broken
+        .lines()
+        .position(|l| l.contains("25:00"))
+        .expect("the time");
+    let column = broken.lines().nth(line).unwrap().find("25:00").unwrap();
+    assert_eq!(
+        list[0]["range"]["start"],
+        json!({"line": line, "character": column})
+    );
+
+    // Unknown requests are answered, and the server goes on.
+    let reply = server.request("textDocument/hover", json!({}));
+    assert_eq!(reply["error"]["code"], -32601, "{reply}");
+
+    // A burst of changes: versions are published in order (the server checks only the last
+    // one it has received when it gets to them), ending with the fixed one, which clears.
+    let fixed = broken.replace("25:00", "02:00");
+    server.change(uri, 2, &broken.replace("25:00", "26:00"));
+    server.change(uri, 3, &fixed);
+    let mut last = 1;
+    let published = loop {
+        let published = server.diagnostics();
+        let version = published["version"].as_i64().expect("a version");
+        assert!(version > last, "version {version} after {last}");
+        last = version;
+        if version == 3 {
+            break published;
+        }
+    };
+    assert_eq!(published["diagnostics"], json!([]));
+
+    assert_eq!(server.stop(), Some(0));
+}
+
+#[test]
+fn positions_count_in_utf8_when_the_client_offers_it() {
+    // `émigré 😀` before the error: 12 bytes and 8 UTF-16 units more than characters show.
+    let text = "plan \"émigré 😀\" { organization \"x\" @ }\n";
+    let at = text.find('@').unwrap();
+    for (offered, character) in [
+        (vec!["utf-8", "utf-16"], at),
+        (vec![], text[..at].encode_utf16().count()),
+    ] {
+        let mut server = Server::start();
+        let init = server.initialize(&offered);
+        let expected = if offered.is_empty() {
+            "utf-16"
+        } else {
+            "utf-8"
+        };
+        assert_eq!(init["result"]["capabilities"]["positionEncoding"], expected);
+        server.open("untitled:plan", text);
+        let published = server.diagnostics();
+        let first = &published["diagnostics"][0];
+        assert_eq!(first["code"], "E0100", "{published}");
+        assert_eq!(
+            first["range"]["start"],
+            json!({"line": 0, "character": character})
+        );
+        assert_eq!(server.stop(), Some(0));
+    }
+}
+
+#[test]
+fn exit_without_shutdown_exits_1_and_a_request_before_initialize_is_refused() {
+    let mut server = Server::start();
+    let reply = server.request("textDocument/hover", json!({}));
+    assert_eq!(reply["error"]["code"], -32002, "{reply}");
+    server.initialize(&[]);
+    server.notify("exit", Value::Null);
+    assert_eq!(server.child.wait().expect("exits").code(), Some(1));
+}
