@@ -69,19 +69,26 @@ pub struct SourceFile {
     line_starts: Vec<usize>,
 }
 
+/// The byte offset where each line of `text` starts: a line ends at LF, CRLF or a CR alone
+/// (the grammar's `sep`, and the LSP's line breaks).
+#[must_use]
+pub fn line_starts(text: &str) -> Vec<usize> {
+    let bytes = text.as_bytes();
+    std::iter::once(0)
+        .chain(bytes.iter().enumerate().filter_map(|(i, &b)| {
+            let ends = b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
+            ends.then_some(i + 1)
+        }))
+        .collect()
+}
+
 impl SourceFile {
     /// Indexes `text`, known to the user as `name` (a file name, without directories, in output).
     /// A line ends at LF, CRLF or a CR alone (old Mac files), as the grammar's `sep` has it.
     #[must_use]
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
         let text = text.into();
-        let bytes = text.as_bytes();
-        let line_starts = std::iter::once(0)
-            .chain(bytes.iter().enumerate().filter_map(|(i, &b)| {
-                let ends = b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
-                ends.then_some(i + 1)
-            }))
-            .collect();
+        let line_starts = line_starts(&text);
         Self {
             name: name.into(),
             text,

@@ -23,14 +23,10 @@ impl<'a> LineIndex<'a> {
     /// Indexes `text`.
     #[must_use]
     pub fn new(text: &'a str) -> Self {
-        let bytes = text.as_bytes();
-        let starts = std::iter::once(0)
-            .chain(bytes.iter().enumerate().filter_map(|(i, &b)| {
-                let ends = b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
-                ends.then_some(i + 1)
-            }))
-            .collect();
-        Self { text, starts }
+        Self {
+            text,
+            starts: crate::source::line_starts(text),
+        }
     }
 
     /// The position of byte `offset` (clamped to the text and to a character boundary).
