@@ -5,9 +5,11 @@
 //! This first part is the lifecycle and live diagnostics: initialize with a negotiated position
 //! encoding, full text sync, bursts of changes coalesced (only the last version of a document is
 //! checked), unknown requests answered with MethodNotFound, a panic in a handler turned into an
-//! error reply or a log line, shutdown and exit with the exit code the LSP specifies.
+//! error reply or a log line, a bad frame skipped (`transport`), shutdown and exit with the exit
+//! code the LSP specifies.
 
 mod position;
+mod transport;
 
 use crate::diag::{Diagnostic as ExgenDiagnostic, Severity};
 use crate::source::SourceFile;
@@ -36,11 +38,13 @@ struct Document {
 /// # Errors
 /// When stdin or stdout fail, or the client never initializes.
 pub fn run() -> anyhow::Result<u8> {
-    let (connection, io_threads) = Connection::stdio();
-    let code = serve(&connection)?;
+    let (sender, receiver, writer) = transport::stdio();
+    let connection = Connection { sender, receiver };
+    let code = serve(&connection);
+    // Everything queued is written before the process ends; the reader thread ends with it.
     drop(connection);
-    io_threads.join()?;
-    Ok(code)
+    let _ = writer.join();
+    code
 }
 
 /// The server's loop on `connection`; its exit code.

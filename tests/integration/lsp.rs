@@ -224,3 +224,32 @@ fn exit_without_shutdown_exits_1_and_a_request_before_initialize_is_refused() {
     server.notify("exit", Value::Null);
     assert_eq!(server.child.wait().expect("exits").code(), Some(1));
 }
+
+#[test]
+fn garbage_and_broken_frames_are_skipped_and_the_server_goes_on() {
+    let mut server = Server::start();
+    // Binary garbage without a header, a frame without Content-Length, one whose body is not
+    // JSON, and one that is JSON but not a message.
+    server
+        .stdin
+        .write_all(b"\x00\xff\xfegarbage\r\n\r\n")
+        .unwrap();
+    server.stdin.write_all(b"Content-Type: x\r\n\r\n").unwrap();
+    server
+        .stdin
+        .write_all(b"Content-Length: 5\r\n\r\n{bad}")
+        .unwrap();
+    server
+        .stdin
+        .write_all(b"Content-Length: 2\r\n\r\n[]")
+        .unwrap();
+    server.initialize(&[]);
+    server
+        .stdin
+        .write_all(b"Content-Length: 3\r\n\r\n{x}")
+        .unwrap();
+    server.open("untitled:p", "plan \"x\" { @ }\n");
+    let published = server.diagnostics();
+    assert_eq!(published["diagnostics"][0]["code"], "E0100", "{published}");
+    assert_eq!(server.stop(), Some(0));
+}
