@@ -93,7 +93,20 @@ pub fn serve(connection: &Connection) -> anyhow::Result<u8> {
                 if connection.handle_shutdown(&request)? {
                     return Ok(0);
                 }
-                let response = handle_request(&request);
+                let id = request.id.clone();
+                let method = request.method.clone();
+                let response = catch_unwind(AssertUnwindSafe(|| handle_request(&request)))
+                    .unwrap_or_else(|_| {
+                        log(
+                            connection,
+                            &format!("exgen lsp: the {method} handler failed"),
+                        );
+                        Response::new_err(
+                            id,
+                            ErrorCode::InternalError as i32,
+                            format!("exgen lsp failed on `{method}`"),
+                        )
+                    });
                 connection.sender.send(Message::Response(response))?;
             }
             Message::Notification(notification) if notification.method == "exit" => return Ok(1),

@@ -253,3 +253,75 @@ fn garbage_and_broken_frames_are_skipped_and_the_server_goes_on() {
     assert_eq!(published["diagnostics"][0]["code"], "E0100", "{published}");
     assert_eq!(server.stop(), Some(0));
 }
+
+/// Every failing test plan: the server publishes exactly what `exgen check` prints, code by
+/// code, message and primary range (in UTF-8 positions, computed here from check's byte
+/// offsets).
+#[test]
+fn the_diagnostics_are_exactly_those_of_check_for_every_failing_plan() {
+    let mut server = Server::start();
+    server.initialize(&["utf-8"]);
+    let mut compared = 0;
+    for path in crate::common::plans("tests/plans/fail") {
+        // A plan that is not UTF-8 (E0104) cannot be an editor's text.
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        let run = crate::support::exgen(
+            path.parent().expect("a folder"),
+            [
+                "check",
+                path.to_str().expect("a UTF-8 path"),
+                "--message-format",
+                "json",
+            ],
+        );
+        let expected: Vec<Value> = run
+            .stdout
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("JSON"))
+            .collect();
+        let uri = format!("file://{}", path.display());
+        server.open(&uri, &text);
+        let published = server.wait(|m| {
+            m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == json!(uri)
+        });
+        let got = published["params"]["diagnostics"]
+            .as_array()
+            .expect("list")
+            .clone();
+        assert_eq!(got.len(), expected.len(), "{}: {published}", path.display());
+        for (g, e) in got.iter().zip(&expected) {
+            assert_eq!(g["code"], e["code"], "{}", path.display());
+            let message = g["message"].as_str().unwrap();
+            assert!(
+                message.starts_with(e["message"].as_str().unwrap()),
+                "{message}"
+            );
+            let span = e["spans"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|s| s["is_primary"] == json!(true))
+                .unwrap();
+            let byte = span["byte_start"].as_u64().unwrap() as usize;
+            let line_start = text[..byte].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+            assert_eq!(
+                g["range"]["start"],
+                json!({"line": span["line_start"].as_u64().unwrap() - 1, "character": byte - line_start}),
+                "{}: {}",
+                path.display(),
+                g["code"]
+            );
+            let severity = if e["severity"] == "error" { 1 } else { 2 };
+            assert_eq!(g["severity"], severity);
+        }
+        server.notify(
+            "textDocument/didClose",
+            json!({"textDocument": {"uri": uri}}),
+        );
+        compared += 1;
+    }
+    assert!(compared > 100, "only {compared} plans");
+    assert_eq!(server.stop(), Some(0));
+}
