@@ -8,6 +8,7 @@
 //! error reply or a log line, a bad frame skipped (`transport`), shutdown and exit with the exit
 //! code the LSP specifies.
 
+mod outline;
 mod position;
 mod transport;
 
@@ -61,6 +62,8 @@ pub fn serve(connection: &Connection) -> anyhow::Result<u8> {
             Encoding::Utf16 => PositionEncodingKind::UTF16,
         }),
         text_document_sync: Some(TextDocumentSyncCapability::Kind(TextDocumentSyncKind::FULL)),
+        document_symbol_provider: Some(lsp_types::OneOf::Left(true)),
+        folding_range_provider: Some(lsp_types::FoldingRangeProviderCapability::Simple(true)),
         ..ServerCapabilities::default()
     };
     connection.initialize_finish(
@@ -95,18 +98,20 @@ pub fn serve(connection: &Connection) -> anyhow::Result<u8> {
                 }
                 let id = request.id.clone();
                 let method = request.method.clone();
-                let response = catch_unwind(AssertUnwindSafe(|| handle_request(&request)))
-                    .unwrap_or_else(|_| {
-                        log(
-                            connection,
-                            &format!("exgen lsp: the {method} handler failed"),
-                        );
-                        Response::new_err(
-                            id,
-                            ErrorCode::InternalError as i32,
-                            format!("exgen lsp failed on `{method}`"),
-                        )
-                    });
+                let response = catch_unwind(AssertUnwindSafe(|| {
+                    handle_request(&request, &documents, encoding)
+                }))
+                .unwrap_or_else(|_| {
+                    log(
+                        connection,
+                        &format!("exgen lsp: the {method} handler failed"),
+                    );
+                    Response::new_err(
+                        id,
+                        ErrorCode::InternalError as i32,
+                        format!("exgen lsp failed on `{method}`"),
+                    )
+                });
                 connection.sender.send(Message::Response(response))?;
             }
             Message::Notification(notification) if notification.method == "exit" => return Ok(1),
@@ -141,13 +146,40 @@ fn negotiate(params: &InitializeParams) -> Encoding {
     }
 }
 
-/// The answer to a request other than `shutdown`: none is implemented yet.
-fn handle_request(request: &Request) -> Response {
-    Response::new_err(
-        request.id.clone(),
-        ErrorCode::MethodNotFound as i32,
-        format!("exgen lsp does not handle `{}`", request.method),
-    )
+/// The answer to a request other than `shutdown`.
+fn handle_request(
+    request: &Request,
+    documents: &BTreeMap<String, Document>,
+    encoding: Encoding,
+) -> Response {
+    let id = request.id.clone();
+    let text = || {
+        let uri = request.params["textDocument"]["uri"].as_str()?;
+        documents.get(uri).map(|d| d.text.as_str())
+    };
+    match request.method.as_str() {
+        "textDocument/documentSymbol" | "textDocument/foldingRange" => {
+            let Some(text) = text() else {
+                return Response::new_err(
+                    id,
+                    ErrorCode::InvalidParams as i32,
+                    "the document is not open".to_owned(),
+                );
+            };
+            let nodes = crate::syntax::outline::outline(text).unwrap_or_default();
+            let index = LineIndex::new(text);
+            if request.method == "textDocument/foldingRange" {
+                Response::new_ok(id, outline::folding_ranges(&nodes, &index, encoding))
+            } else {
+                Response::new_ok(id, outline::symbols(&nodes, &index, encoding, true))
+            }
+        }
+        method => Response::new_err(
+            id,
+            ErrorCode::MethodNotFound as i32,
+            format!("exgen lsp does not handle `{method}`"),
+        ),
+    }
 }
 
 /// Keeps the open documents current.

@@ -10,6 +10,7 @@ pub mod ast;
 mod build;
 mod lexer;
 mod migration;
+pub mod outline;
 mod parser;
 mod scan;
 mod schema;

@@ -325,3 +325,60 @@ fn the_diagnostics_are_exactly_those_of_check_for_every_failing_plan() {
     assert!(compared > 100, "only {compared} plans");
     assert_eq!(server.stop(), Some(0));
 }
+
+#[test]
+fn the_outline_nests_sites_and_servers_and_blocks_fold() {
+    let text = plan("examples/contoso-2007-to-2010.exm");
+    let mut server = Server::start();
+    server.initialize(&[]);
+    let uri = "untitled:contoso";
+    server.open(uri, &text);
+    let reply = server.request(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    let plan_symbol = &reply["result"][0];
+    assert_eq!(plan_symbol["detail"], "plan", "{reply}");
+    let children = plan_symbol["children"]
+        .as_array()
+        .expect("the plan's statements");
+    let site = children
+        .iter()
+        .find(|c| c["detail"] == "site")
+        .expect("a site");
+    let servers: Vec<&str> = site["children"]
+        .as_array()
+        .expect("the site's servers")
+        .iter()
+        .filter(|c| c["detail"] == "server")
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert!(servers.contains(&"MAIL2010"), "{servers:?}");
+    // The selection is the server's keyword and name, on its line.
+    let mail2010 = site["children"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "MAIL2010")
+        .unwrap();
+    let line = text
+        .lines()
+        .position(|l| l.contains("server MAIL2010"))
+        .unwrap();
+    assert_eq!(mail2010["selectionRange"]["start"]["line"], line);
+
+    let folds = server.request(
+        "textDocument/foldingRange",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    let folds = folds["result"].as_array().expect("ranges");
+    let first = text.lines().position(|l| l.starts_with("plan ")).unwrap();
+    let last = text.trim_end().lines().count() - 1;
+    assert!(
+        folds
+            .iter()
+            .any(|f| f["startLine"] == first && f["endLine"] == last),
+        "the plan block folds: {folds:?}"
+    );
+    assert_eq!(server.stop(), Some(0));
+}
