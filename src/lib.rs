@@ -113,18 +113,30 @@ pub fn check_timed(
     loader: &dyn FileLoader,
     timings: &mut Timings,
 ) -> (Option<ir::Checked>, Diagnostics) {
+    let (ir, diagnostics, _) = check_full(file, loader, timings);
+    (ir, diagnostics)
+}
+
+/// [`check_timed`], and the plan's names as analysis resolved them (declarations and every
+/// use), also when the plan has errors: what an editor needs for navigation.
+#[must_use]
+pub fn check_full(
+    file: &SourceFile,
+    loader: &dyn FileLoader,
+    timings: &mut Timings,
+) -> (Option<ir::Checked>, Diagnostics, analyze::Names) {
     let start = Instant::now();
     let (ast, mut diagnostics) = syntax::parse(file);
     timings.parse += start.elapsed();
     let Some(ast) = ast else {
-        return (None, diagnostics);
+        return (None, diagnostics, analyze::Names::default());
     };
     let start = Instant::now();
-    let (ir, more) = analyze::analyze(&ast, file, Specs::embedded(), loader);
+    let (ir, more, symbols) = analyze::analyze_with_names(&ast, file, Specs::embedded(), loader);
     diagnostics.extend(more);
     let Some(ir) = ir else {
         timings.analyze += start.elapsed();
-        return (None, diagnostics);
+        return (None, diagnostics, symbols);
     };
     // The output file names are checked here, not only when writing, so `check` refuses what
     // `compile` would.
@@ -132,7 +144,7 @@ pub fn check_timed(
     let clean = !names.has_errors();
     diagnostics.extend(names);
     timings.analyze += start.elapsed();
-    (clean.then_some(ir), diagnostics)
+    (clean.then_some(ir), diagnostics, symbols)
 }
 
 /// Compiles a plan to the files of its output folder (nothing is written here: see

@@ -19,6 +19,7 @@ use crate::specs::Specs;
 use crate::syntax::ast;
 
 pub use csv::{FileLoader, MAX_CSV_ROWS, ReadError};
+pub use names::{Definition, NameKind, NameUse, Names};
 
 /// Checks `plan`, builds its IR and schedules its steps. `loader` reads files the plan names
 /// (CSV), relative to the plan's folder.
@@ -29,14 +30,28 @@ pub fn analyze(
     specs: &Specs,
     loader: &dyn FileLoader,
 ) -> (Option<ir::Checked>, Diagnostics) {
+    let (checked, diags, _) = analyze_with_names(plan, file, specs, loader);
+    (checked, diags)
+}
+
+/// [`analyze`], and the plan's names as it resolved them (also when the plan has errors).
+#[must_use]
+pub fn analyze_with_names(
+    plan: &ast::Plan,
+    file: &SourceFile,
+    specs: &Specs,
+    loader: &dyn FileLoader,
+) -> (Option<ir::Checked>, Diagnostics, Names) {
     let mut cx = Cx {
         file,
         specs,
         loader,
         diags: Diagnostics::new(),
         csv: csv::prefetch(loader, plan),
+        names: Names::default(),
     };
     let ir = build(&mut cx, plan);
+    let names = std::mem::take(&mut cx.names);
     let mut diags = cx.diags;
     let checked = ir.filter(|_| !diags.has_errors()).map(|plan| {
         let (schedule, more) = schedule::schedule(&plan, specs);
@@ -51,9 +66,9 @@ pub fn analyze(
     });
     diags.sort();
     if diags.has_errors() {
-        (None, diags)
+        (None, diags, names)
     } else {
-        (checked, diags)
+        (checked, diags, names)
     }
 }
 
@@ -76,6 +91,7 @@ pub(crate) fn read_csv(bytes: &[u8]) -> (Option<usize>, Diagnostics) {
         loader: &Bytes(bytes),
         diags: Diagnostics::new(),
         csv: std::collections::HashMap::new(),
+        names: Names::default(),
     };
     let path = crate::source::Spanned::new("fuzz.csv".to_owned(), Span::new(4, text.len()));
     let rows = csv::load(&mut cx, &path).map(|csv| csv.rows);
@@ -90,6 +106,8 @@ pub(crate) struct Cx<'a> {
     pub diags: Diagnostics,
     /// The CSV files the plan names, read ahead ([`csv::prefetch`]).
     csv: std::collections::HashMap<String, csv::Loaded>,
+    /// The plan's names as resolved, once the build is done.
+    names: Names,
 }
 
 impl Cx<'_> {
@@ -127,7 +145,13 @@ fn not_generated(span: Span, what: &str) -> Diagnostic {
 
 fn build(cx: &mut Cx<'_>, plan: &ast::Plan) -> Option<ir::Plan> {
     let symbols = names::collect(cx, plan);
-    let versions = versions::check(cx, plan, &symbols)?;
-    let topology = topology::check(cx, plan, &symbols, &versions);
-    items::build(cx, plan, &symbols, versions, topology)
+    let ir = build_with(cx, plan, &symbols);
+    cx.names = symbols.into_names();
+    ir
+}
+
+fn build_with(cx: &mut Cx<'_>, plan: &ast::Plan, symbols: &names::Symbols<'_>) -> Option<ir::Plan> {
+    let versions = versions::check(cx, plan, symbols)?;
+    let topology = topology::check(cx, plan, symbols, &versions);
+    items::build(cx, plan, symbols, versions, topology)
 }

@@ -14,6 +14,93 @@ pub(super) struct Symbols<'p> {
     pub sites: Vec<&'p ast::Site>,
     pub databases: IndexMap<String, &'p ast::Database>,
     pub namespaces: IndexMap<String, &'p ast::Namespace>,
+    /// Every name resolved so far: where it was written and the declaration it names.
+    uses: std::cell::RefCell<Vec<NameUse>>,
+}
+
+/// What a name names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum NameKind {
+    /// `server NAME`.
+    Server,
+    /// `database NAME`.
+    Database,
+    /// `site "NAME"`.
+    Site,
+}
+
+/// A declared name: a server, database or site, at its declaration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Definition {
+    /// What it declares.
+    pub kind: NameKind,
+    /// The name as declared.
+    pub name: String,
+    /// Where the name is written in its declaration.
+    pub span: Span,
+}
+
+/// A name written where a declared one is meant, and the declaration it resolved to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NameUse {
+    /// What it names.
+    pub kind: NameKind,
+    /// Where the name is written.
+    pub span: Span,
+    /// The span of the declaration's name.
+    pub definition: Span,
+}
+
+/// The plan's names, as analysis resolved them: for editors (go to definition, references,
+/// rename) and later tools. Uses are in text order, each once.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Names {
+    /// Every declared server, database and site, in text order.
+    pub definitions: Vec<Definition>,
+    /// Every use of a declared name, in text order.
+    pub uses: Vec<NameUse>,
+}
+
+impl Symbols<'_> {
+    /// Records that `at` names the declaration at `definition`.
+    pub fn note(&self, kind: NameKind, at: Span, definition: Span) {
+        if at != definition {
+            self.uses.borrow_mut().push(NameUse {
+                kind,
+                span: at,
+                definition,
+            });
+        }
+    }
+
+    /// The declarations and every use recorded.
+    pub fn into_names(self) -> Names {
+        let mut definitions: Vec<Definition> = self
+            .servers
+            .values()
+            .map(|s| Definition {
+                kind: NameKind::Server,
+                name: s.server.name.node.clone(),
+                span: s.server.name.span,
+            })
+            .chain(self.databases.values().map(|d| Definition {
+                kind: NameKind::Database,
+                name: d.name.node.clone(),
+                span: d.name.span,
+            }))
+            .chain(self.sites.iter().map(|s| Definition {
+                kind: NameKind::Site,
+                name: s.name.node.clone(),
+                span: s.name.span,
+            }))
+            .collect();
+        definitions.sort_by_key(|d| d.span.start);
+        let mut uses = self.uses.into_inner();
+        uses.sort_by_key(|u| (u.span.start, u.span.end));
+        uses.dedup();
+        Names { definitions, uses }
+    }
 }
 
 /// A server and the site it is in.
@@ -31,6 +118,7 @@ pub(super) fn collect<'p>(cx: &mut Cx<'_>, plan: &'p ast::Plan) -> Symbols<'p> {
         sites: Vec::new(),
         databases: IndexMap::new(),
         namespaces: IndexMap::new(),
+        uses: std::cell::RefCell::new(Vec::new()),
     };
     let mut site_names: IndexMap<String, Span> = IndexMap::new();
     for item in &plan.items {
@@ -155,6 +243,7 @@ impl<'p> Symbols<'p> {
     /// The server named `name`, or E0202 with a suggestion.
     pub fn server(&self, cx: &mut Cx<'_>, name: &ast::Text) -> Option<&ServerSym<'p>> {
         if let Some(sym) = self.servers.get(&name.to_lowercase()) {
+            self.note(NameKind::Server, name.span, sym.server.name.span);
             return Some(sym);
         }
         let names: Vec<&str> = self
@@ -178,6 +267,7 @@ impl<'p> Symbols<'p> {
     /// The database named `name`, or E0203 with a suggestion.
     pub fn database(&self, cx: &mut Cx<'_>, name: &ast::Text) -> Option<&'p ast::Database> {
         if let Some(db) = self.databases.get(&name.to_lowercase()) {
+            self.note(NameKind::Database, name.span, db.name.span);
             return Some(db);
         }
         let names: Vec<&str> = self

@@ -8,6 +8,7 @@
 //! error reply or a log line, a bad frame skipped (`transport`), shutdown and exit with the exit
 //! code the LSP specifies.
 
+mod navigation;
 mod outline;
 mod position;
 mod transport;
@@ -63,6 +64,9 @@ pub fn serve(connection: &Connection) -> anyhow::Result<u8> {
         }),
         text_document_sync: Some(TextDocumentSyncCapability::Kind(TextDocumentSyncKind::FULL)),
         document_symbol_provider: Some(lsp_types::OneOf::Left(true)),
+        definition_provider: Some(lsp_types::OneOf::Left(true)),
+        references_provider: Some(lsp_types::OneOf::Left(true)),
+        document_highlight_provider: Some(lsp_types::OneOf::Left(true)),
         folding_range_provider: Some(lsp_types::FoldingRangeProviderCapability::Simple(true)),
         ..ServerCapabilities::default()
     };
@@ -174,6 +178,76 @@ fn handle_request(
                 Response::new_ok(id, outline::symbols(&nodes, &index, encoding, true))
             }
         }
+        "textDocument/definition"
+        | "textDocument/references"
+        | "textDocument/documentHighlight" => {
+            let (Some(uri), Some(text)) = (request.params["textDocument"]["uri"].as_str(), text())
+            else {
+                return Response::new_err(
+                    id,
+                    ErrorCode::InvalidParams as i32,
+                    "the document is not open".to_owned(),
+                );
+            };
+            let Ok(position) =
+                serde_json::from_value::<lsp_types::Position>(request.params["position"].clone())
+            else {
+                return Response::new_err(
+                    id,
+                    ErrorCode::InvalidParams as i32,
+                    "no position".into(),
+                );
+            };
+            let index = LineIndex::new(text);
+            let names = check(uri, text).1;
+            let spans = index
+                .offset(position, encoding)
+                .and_then(|at| navigation::same_name(&names, at));
+            let range = |s: crate::source::Span| {
+                Range::new(
+                    index.position(s.start, encoding),
+                    index.position(s.end, encoding),
+                )
+            };
+            let Some((definition, uses)) = spans else {
+                return Response::new_ok(id, serde_json::Value::Null);
+            };
+            let Ok(lsp_uri) = uri.parse::<Uri>() else {
+                return Response::new_ok(id, serde_json::Value::Null);
+            };
+            match request.method.as_str() {
+                "textDocument/definition" => {
+                    Response::new_ok(id, Location::new(lsp_uri, range(definition)))
+                }
+                "textDocument/references" => {
+                    let declaration = request.params["context"]["includeDeclaration"]
+                        .as_bool()
+                        .unwrap_or(true);
+                    let locations: Vec<Location> = declaration
+                        .then_some(definition)
+                        .into_iter()
+                        .chain(uses)
+                        .map(|s| Location::new(lsp_uri.clone(), range(s)))
+                        .collect();
+                    Response::new_ok(id, locations)
+                }
+                _ => {
+                    let highlights: Vec<lsp_types::DocumentHighlight> =
+                        std::iter::once((definition, true))
+                            .chain(uses.into_iter().map(|s| (s, false)))
+                            .map(|(s, write)| lsp_types::DocumentHighlight {
+                                range: range(s),
+                                kind: Some(if write {
+                                    lsp_types::DocumentHighlightKind::WRITE
+                                } else {
+                                    lsp_types::DocumentHighlightKind::READ
+                                }),
+                            })
+                            .collect();
+                    Response::new_ok(id, highlights)
+                }
+            }
+        }
         method => Response::new_err(
             id,
             ErrorCode::MethodNotFound as i32,
@@ -254,9 +328,22 @@ fn publish_dirty(
     Ok(())
 }
 
-/// What `exgen check` reports for `text`, as LSP diagnostics. CSV files the plan names are
-/// read relative to the document's folder when its URI is a file.
+/// What `exgen check` reports for `text`, as LSP diagnostics.
 fn diagnostics(uri: &str, text: &str, encoding: Encoding) -> Vec<Diagnostic> {
+    let (found, _) = check(uri, text);
+    let index = LineIndex::new(text);
+    let range = |span: crate::source::Span| {
+        Range::new(
+            index.position(span.start, encoding),
+            index.position(span.end, encoding),
+        )
+    };
+    found.iter().map(|d| convert(d, uri, &range)).collect()
+}
+
+/// `exgen check` of `text`, and the names it resolved. CSV files the plan names are read
+/// relative to the document's folder when its URI is a file.
+fn check(uri: &str, text: &str) -> (crate::diag::Diagnostics, crate::analyze::Names) {
     let path = file_path(uri);
     let name = path.as_ref().and_then(|p| p.file_name()).map_or_else(
         || "plan.exm".to_owned(),
@@ -269,15 +356,8 @@ fn diagnostics(uri: &str, text: &str, encoding: Encoding) -> Vec<Diagnostic> {
         .unwrap_or_default();
     let file = SourceFile::new(name, text);
     let loader = crate::cli::PlanLoader { folder };
-    let (_, found) = crate::check(&file, &loader);
-    let index = LineIndex::new(text);
-    let range = |span: crate::source::Span| {
-        Range::new(
-            index.position(span.start, encoding),
-            index.position(span.end, encoding),
-        )
-    };
-    found.iter().map(|d| convert(d, uri, &range)).collect()
+    let (_, found, names) = crate::check_full(&file, &loader, &mut crate::Timings::default());
+    (found, names)
 }
 
 fn convert(

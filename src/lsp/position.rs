@@ -49,6 +49,34 @@ impl<'a> LineIndex<'a> {
     }
 }
 
+impl LineIndex<'_> {
+    /// The byte offset of `position` (a character past the line's end is its end; a line past
+    /// the last is `None`).
+    #[must_use]
+    pub fn offset(&self, position: Position, encoding: Encoding) -> Option<usize> {
+        let line = usize::try_from(position.line).ok()?;
+        let start = *self.starts.get(line)?;
+        let end = self
+            .starts
+            .get(line + 1)
+            .copied()
+            .unwrap_or(self.text.len());
+        let text = &self.text[start..end];
+        let want = usize::try_from(position.character).ok()?;
+        let mut units = 0;
+        for (i, c) in text.char_indices() {
+            if units >= want || c == '\n' || c == '\r' {
+                return Some(start + i);
+            }
+            units += match encoding {
+                Encoding::Utf8 => c.len_utf8(),
+                Encoding::Utf16 => c.len_utf16(),
+            };
+        }
+        Some(end)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -72,5 +100,10 @@ mod tests {
         // Past the end, or inside a character: clamped.
         assert_eq!(index.position(999, Encoding::Utf8), Position::new(2, 4));
         assert_eq!(index.position(5, Encoding::Utf16), Position::new(1, 0));
+        // And back.
+        assert_eq!(index.offset(Position::new(1, 4), Encoding::Utf16), Some(x));
+        assert_eq!(index.offset(Position::new(1, 9), Encoding::Utf8), Some(x));
+        assert_eq!(index.offset(Position::new(0, 99), Encoding::Utf8), Some(2));
+        assert_eq!(index.offset(Position::new(9, 0), Encoding::Utf8), None);
     }
 }

@@ -382,3 +382,66 @@ fn the_outline_nests_sites_and_servers_and_blocks_fold() {
     );
     assert_eq!(server.stop(), Some(0));
 }
+
+#[test]
+fn a_server_name_leads_to_its_declaration_and_every_use() {
+    let text = plan("examples/contoso-2007-to-2010.exm");
+    let mut server = Server::start();
+    server.initialize(&[]);
+    let uri = "untitled:contoso";
+    server.open(uri, &text);
+    let lines: Vec<&str> = text.lines().collect();
+    let declared = lines
+        .iter()
+        .position(|l| l.contains("server MAIL2010"))
+        .unwrap();
+    let used = lines
+        .iter()
+        .position(|l| l.trim_start().starts_with("certificate on MAIL2010"))
+        .unwrap();
+    let character = lines[used].find("MAIL2010").unwrap();
+    let at = json!({"textDocument": {"uri": uri}, "position": {"line": used, "character": character + 2}});
+
+    let definition = server.request("textDocument/definition", at.clone());
+    let start = &definition["result"]["range"]["start"];
+    assert_eq!(start["line"], declared, "{definition}");
+    assert_eq!(
+        start["character"],
+        lines[declared].find("MAIL2010").unwrap()
+    );
+
+    let mut params = at.clone();
+    params["context"] = json!({"includeDeclaration": true});
+    let references = server.request("textDocument/references", params);
+    let found: Vec<u64> = references["result"]
+        .as_array()
+        .expect("locations")
+        .iter()
+        .map(|l| l["range"]["start"]["line"].as_u64().unwrap())
+        .collect();
+    // Every line that names MAIL2010 as a word, the declaration first.
+    let expected: Vec<u64> = lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| {
+            let code = l.split('#').next().unwrap_or("");
+            code.split(|c: char| !c.is_ascii_alphanumeric())
+                .any(|w| w == "MAIL2010")
+        })
+        .map(|(i, _)| i as u64)
+        .collect();
+    assert_eq!(found, expected, "{references}");
+
+    let highlights = server.request("textDocument/documentHighlight", at);
+    assert_eq!(
+        highlights["result"].as_array().unwrap().len(),
+        expected.len()
+    );
+    // Nothing to find on a keyword.
+    let none = server.request(
+        "textDocument/definition",
+        json!({"textDocument": {"uri": uri}, "position": {"line": used, "character": 1}}),
+    );
+    assert_eq!(none["result"], Value::Null);
+    assert_eq!(server.stop(), Some(0));
+}

@@ -70,6 +70,11 @@ impl<'p> Builder<'p, '_, '_> {
     /// The server named `name` if it is declared and its version resolved; reports nothing.
     fn known_server(&self, name: &ast::Text) -> Option<Ref<'p>> {
         let sym = self.symbols.servers.get(&name.to_lowercase())?;
+        self.symbols.note(
+            super::names::NameKind::Server,
+            name.span,
+            sym.server.name.span,
+        );
         let level = self.versions.servers.get(&name.to_lowercase())?;
         Some(Ref {
             name: sym.server.name.node.clone(),
