@@ -67,6 +67,10 @@ pub fn serve(connection: &Connection) -> anyhow::Result<u8> {
         definition_provider: Some(lsp_types::OneOf::Left(true)),
         references_provider: Some(lsp_types::OneOf::Left(true)),
         document_highlight_provider: Some(lsp_types::OneOf::Left(true)),
+        rename_provider: Some(lsp_types::OneOf::Right(lsp_types::RenameOptions {
+            prepare_provider: Some(true),
+            work_done_progress_options: lsp_types::WorkDoneProgressOptions::default(),
+        })),
         folding_range_provider: Some(lsp_types::FoldingRangeProviderCapability::Simple(true)),
         ..ServerCapabilities::default()
     };
@@ -178,6 +182,9 @@ fn handle_request(
                 Response::new_ok(id, outline::symbols(&nodes, &index, encoding, true))
             }
         }
+        "textDocument/prepareRename" | "textDocument/rename" => {
+            rename(request, documents, encoding)
+        }
         "textDocument/definition"
         | "textDocument/references"
         | "textDocument/documentHighlight" => {
@@ -254,6 +261,74 @@ fn handle_request(
             format!("exgen lsp does not handle `{method}`"),
         ),
     }
+}
+
+/// `prepareRename` (the range of a renamable name at the position) and `rename` (an edit of
+/// the declaration and every use), refusing keywords, site names, a new name that is not a
+/// name or one that another declaration has.
+fn rename(
+    request: &Request,
+    documents: &BTreeMap<String, Document>,
+    encoding: Encoding,
+) -> Response {
+    let id = request.id.clone();
+    let invalid =
+        |id, message: String| Response::new_err(id, ErrorCode::InvalidParams as i32, message);
+    let Some(uri) = request.params["textDocument"]["uri"].as_str() else {
+        return invalid(id, "no document".to_owned());
+    };
+    let Some(doc) = documents.get(uri) else {
+        return invalid(id, "the document is not open".to_owned());
+    };
+    let Ok(position) =
+        serde_json::from_value::<lsp_types::Position>(request.params["position"].clone())
+    else {
+        return invalid(id, "no position".to_owned());
+    };
+    let index = LineIndex::new(&doc.text);
+    let names = check(uri, &doc.text).1;
+    let at = index.offset(position, encoding);
+    let Some(target) = at.and_then(|at| navigation::renamable(&names, at)) else {
+        return invalid(
+            id,
+            "only the name of a server or database can be renamed here".to_owned(),
+        );
+    };
+    let range = |s: crate::source::Span| {
+        Range::new(
+            index.position(s.start, encoding),
+            index.position(s.end, encoding),
+        )
+    };
+    if request.method == "textDocument/prepareRename" {
+        // The name under the cursor, which the editor lets the user retype.
+        let here = at.and_then(|at| navigation::span_at(&names, at));
+        return Response::new_ok(id, range(here.unwrap_or(target.span)));
+    }
+    let Some(new) = request.params["newName"].as_str() else {
+        return invalid(id, "no new name".to_owned());
+    };
+    if let Some(why) = navigation::refuse_rename(&names, target, new) {
+        return invalid(id, why);
+    }
+    let Ok(lsp_uri) = uri.parse::<Uri>() else {
+        return invalid(id, "not a URI".to_owned());
+    };
+    let edits: Vec<lsp_types::TextEdit> = std::iter::once(target.span)
+        .chain(
+            names
+                .uses
+                .iter()
+                .filter(|u| u.definition == target.span)
+                .map(|u| u.span),
+        )
+        .map(|s| lsp_types::TextEdit::new(range(s), new.to_owned()))
+        .collect();
+    // lsp_types' WorkspaceEdit is keyed by its Uri type, whose parsed form caches data.
+    #[allow(clippy::mutable_key_type)]
+    let mut changes = std::collections::HashMap::new();
+    changes.insert(lsp_uri, edits);
+    Response::new_ok(id, lsp_types::WorkspaceEdit::new(changes))
 }
 
 /// Keeps the open documents current.

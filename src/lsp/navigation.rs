@@ -28,3 +28,61 @@ pub fn same_name(names: &Names, at: usize) -> Option<(Span, Vec<Span>)> {
         .collect();
     Some((definition, uses))
 }
+
+/// The declaration of the name at byte `at`, when it can be renamed: servers and databases
+/// (bare words); site names are strings and are left alone.
+#[must_use]
+pub fn renamable(names: &Names, at: usize) -> Option<&crate::analyze::Definition> {
+    let (definition, _) = same_name(names, at)?;
+    names
+        .definitions
+        .iter()
+        .find(|d| d.span == definition)
+        .filter(|d| d.kind != crate::analyze::NameKind::Site)
+}
+
+/// Why `new` cannot replace the name declared by `target`, if it cannot: not a bare word, not
+/// a computer name (servers), or the name of another declaration of the same kind.
+pub fn refuse_rename(
+    names: &Names,
+    target: &crate::analyze::Definition,
+    new: &str,
+) -> Option<String> {
+    let word = new
+        .bytes()
+        .next()
+        .is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_')
+        && new
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
+        && new.len() <= crate::syntax::MAX_WORD_BYTES;
+    if !word {
+        return Some(format!(
+            "`{new}` is not a name: use letters, digits, `-`, `_` and `.`"
+        ));
+    }
+    if target.kind == crate::analyze::NameKind::Server
+        && let Err(why) = crate::syntax::values::computer_name(new)
+    {
+        return Some(format!("`{new}` is not a computer name: {why}"));
+    }
+    names
+        .definitions
+        .iter()
+        .find(|d| {
+            d.kind == target.kind && d.span != target.span && d.name.eq_ignore_ascii_case(new)
+        })
+        .map(|d| format!("`{}` is already declared", d.name))
+}
+
+/// The span of the name (declaration or use) at byte `at`.
+#[must_use]
+pub fn span_at(names: &Names, at: usize) -> Option<Span> {
+    let inside = |s: &Span| s.start <= at && at <= s.end;
+    names
+        .definitions
+        .iter()
+        .map(|d| d.span)
+        .chain(names.uses.iter().map(|u| u.span))
+        .find(|s| inside(s))
+}

@@ -445,3 +445,92 @@ fn a_server_name_leads_to_its_declaration_and_every_use() {
     assert_eq!(none["result"], Value::Null);
     assert_eq!(server.stop(), Some(0));
 }
+
+#[test]
+fn renaming_a_server_edits_every_use_and_refuses_a_clash_or_a_bad_name() {
+    let text = plan("examples/contoso-2007-to-2010.exm");
+    let mut server = Server::start();
+    server.initialize(&[]);
+    // A file URI, so the CSV files the plan names are found next to it.
+    let uri = &format!(
+        "file://{}",
+        repo("examples/contoso-2007-to-2010.exm").display()
+    );
+    server.open(uri, &text);
+    let lines: Vec<&str> = text.lines().collect();
+    let used = lines
+        .iter()
+        .position(|l| l.trim_start().starts_with("certificate on MAIL2010"))
+        .unwrap();
+    let character = lines[used].find("MAIL2010").unwrap();
+    let at = |line: usize, character: usize| json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": character}});
+
+    let prepared = server.request("textDocument/prepareRename", at(used, character));
+    assert_eq!(
+        prepared["result"]["start"],
+        json!({"line": used, "character": character}),
+        "{prepared}"
+    );
+    let keyword = server.request("textDocument/prepareRename", at(used, 2));
+    assert!(keyword["error"].is_object(), "{keyword}");
+
+    for (bad, why) in [
+        ("MAIL2007", "already declared"),
+        ("bad name!", "not a name"),
+        ("A-VERY-LONG-SERVER-NAME", "computer name"),
+    ] {
+        let mut params = at(used, character);
+        params["newName"] = json!(bad);
+        let reply = server.request("textDocument/rename", params);
+        let message = reply["error"]["message"].as_str().unwrap_or_default();
+        assert!(message.contains(why), "{bad}: {reply}");
+    }
+
+    let mut params = at(used, character);
+    params["newName"] = json!("EX2010NEW");
+    let reply = server.request("textDocument/rename", params);
+    let edits = reply["result"]["changes"][uri]
+        .as_array()
+        .expect("edits")
+        .clone();
+    // Apply them (an ASCII plan: characters are bytes), last first.
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    let mut sorted = edits.clone();
+    sorted.sort_by_key(|e| {
+        std::cmp::Reverse((
+            e["range"]["start"]["line"].as_u64().unwrap(),
+            e["range"]["start"]["character"].as_u64().unwrap(),
+        ))
+    });
+    for edit in &sorted {
+        let line = edit["range"]["start"]["line"].as_u64().unwrap() as usize;
+        let start = edit["range"]["start"]["character"].as_u64().unwrap() as usize;
+        let end = edit["range"]["end"]["character"].as_u64().unwrap() as usize;
+        lines[line].replace_range(start..end, edit["newText"].as_str().unwrap());
+    }
+    let renamed = lines.join("\n") + "\n";
+    // Every use renamed; comments are text, not names, and keep theirs.
+    assert!(
+        renamed
+            .lines()
+            .all(|l| !l.split('#').next().unwrap_or("").contains("MAIL2010")),
+        "{renamed}"
+    );
+    assert_eq!(renamed.matches("EX2010NEW").count(), edits.len());
+    // The renamed plan checks clean, as the original does.
+    server.change(uri, 2, &renamed);
+    let published = loop {
+        let p = server.diagnostics();
+        if p["version"] == 2 {
+            break p;
+        }
+    };
+    let errors: Vec<&Value> = published["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["severity"] == 1)
+        .collect();
+    assert!(errors.is_empty(), "{published}");
+    assert_eq!(server.stop(), Some(0));
+}
