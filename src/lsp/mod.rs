@@ -8,6 +8,7 @@
 //! error reply or a log line, a bad frame skipped (`transport`), shutdown and exit with the exit
 //! code the LSP specifies.
 
+mod completion;
 mod navigation;
 mod outline;
 mod position;
@@ -64,6 +65,7 @@ pub fn serve(connection: &Connection) -> anyhow::Result<u8> {
         }),
         text_document_sync: Some(TextDocumentSyncCapability::Kind(TextDocumentSyncKind::FULL)),
         document_symbol_provider: Some(lsp_types::OneOf::Left(true)),
+        completion_provider: Some(lsp_types::CompletionOptions::default()),
         definition_provider: Some(lsp_types::OneOf::Left(true)),
         references_provider: Some(lsp_types::OneOf::Left(true)),
         document_highlight_provider: Some(lsp_types::OneOf::Left(true)),
@@ -181,6 +183,27 @@ fn handle_request(
             } else {
                 Response::new_ok(id, outline::symbols(&nodes, &index, encoding, true))
             }
+        }
+        "textDocument/completion" => {
+            let (Some(uri), Some(text)) = (request.params["textDocument"]["uri"].as_str(), text())
+            else {
+                return Response::new_err(
+                    id,
+                    ErrorCode::InvalidParams as i32,
+                    "the document is not open".to_owned(),
+                );
+            };
+            let index = LineIndex::new(text);
+            let at =
+                serde_json::from_value::<lsp_types::Position>(request.params["position"].clone())
+                    .ok()
+                    .and_then(|p| index.offset(p, encoding));
+            let Some(at) = at else {
+                return Response::new_ok(id, Vec::<lsp_types::CompletionItem>::new());
+            };
+            let outline = crate::syntax::outline::outline(text);
+            let names = check(uri, text).1;
+            Response::new_ok(id, completion::items(text, at, outline.as_deref(), &names))
         }
         "textDocument/prepareRename" | "textDocument/rename" => {
             rename(request, documents, encoding)

@@ -13,7 +13,7 @@ mod migration;
 pub mod outline;
 mod parser;
 mod scan;
-mod schema;
+pub mod schema;
 mod services;
 mod stmt;
 mod topology;

@@ -534,3 +534,57 @@ fn renaming_a_server_edits_every_use_and_refuses_a_clash_or_a_bad_name() {
     assert!(errors.is_empty(), "{published}");
     assert_eq!(server.stop(), Some(0));
 }
+
+#[test]
+fn completion_offers_the_block_s_keywords_and_the_declared_names() {
+    let text = plan("examples/contoso-2007-to-2010.exm");
+    let mut server = Server::start();
+    server.initialize(&[]);
+    let uri = &format!(
+        "file://{}",
+        repo("examples/contoso-2007-to-2010.exm").display()
+    );
+    // A new, empty line inside the site block, and an unfinished `decommission ` line.
+    let site_line = text
+        .lines()
+        .position(|l| l.contains("server MAIL2010"))
+        .unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    lines.insert(site_line + 1, "    ".to_owned());
+    let edited = lines.join("\n") + "\n";
+    server.open(uri, &edited);
+    let labels = |reply: &Value| -> Vec<String> {
+        reply["result"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .map(|i| i["label"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let in_site = server.request(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": uri}, "position": {"line": site_line + 1, "character": 4}}),
+    );
+    let in_site = labels(&in_site);
+    assert!(in_site.contains(&"server".to_owned()), "{in_site:?}");
+    assert!(!in_site.contains(&"organization".to_owned()), "{in_site:?}");
+
+    let cert = edited
+        .lines()
+        .position(|l| l.contains("certificate on MAIL2010"))
+        .unwrap();
+    let after_on = server.request(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": uri}, "position": {"line": cert, "character": "  certificate on ".len()}}),
+    );
+    let after_on = labels(&after_on);
+    for name in ["MAIL2010", "MAIL2007", "EX2010DB01"] {
+        assert!(after_on.contains(&name.to_owned()), "{after_on:?}");
+    }
+    let top = server.request(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": uri}, "position": {"line": cert, "character": 2}}),
+    );
+    assert!(labels(&top).contains(&"organization".to_owned()), "{top}");
+    assert_eq!(server.stop(), Some(0));
+}
