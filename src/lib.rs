@@ -15,6 +15,7 @@ pub mod cli;
 pub mod diag;
 pub mod escape;
 pub mod exchange;
+pub mod files;
 pub mod ir;
 pub mod lower;
 pub mod lsp;

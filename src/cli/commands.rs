@@ -1,11 +1,12 @@
 //! The commands: each reads the plan, reports its diagnostics and returns an exit code.
 
 use super::args::{CheckArgs, CompileArgs, ExplainArgs, IrArgs, IrFormat, MessageFormat};
-use super::loader::{Plan, PlanLoader, read_plan};
+use super::loader::{Plan, read_plan};
 use super::{FAILURE, PLAN_ERRORS, eprint_str, print_str};
 use crate::Timings;
 use crate::diag::render::plural;
 use crate::diag::{Code, Diagnostic, Diagnostics, render, suggest};
+use crate::files::PlanLoader;
 use crate::output;
 use anyhow::{Context as _, bail};
 use std::path::{Path, PathBuf};

@@ -7,8 +7,7 @@ mod args;
 mod commands;
 mod loader;
 
-pub(crate) use loader::PlanLoader;
-pub use loader::{MAX_FILE_BYTES, read_file};
+pub use crate::files::{MAX_FILE_BYTES, read_file};
 
 use args::{Cli, Command};
 use clap::Parser as _;

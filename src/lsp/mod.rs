@@ -453,7 +453,7 @@ fn check(uri: &str, text: &str) -> (crate::diag::Diagnostics, crate::analyze::Na
         .map(PathBuf::from)
         .unwrap_or_default();
     let file = SourceFile::new(name, text);
-    let loader = crate::cli::PlanLoader { folder };
+    let loader = crate::files::PlanLoader { folder };
     let (_, found, names) = crate::check_full(&file, &loader, &mut crate::Timings::default());
     (found, names)
 }
