@@ -163,18 +163,12 @@ fn handle_request(
     encoding: Encoding,
 ) -> Response {
     let id = request.id.clone();
-    let text = || {
-        let uri = request.params["textDocument"]["uri"].as_str()?;
-        documents.get(uri).map(|d| d.text.as_str())
-    };
+    let open = || open_document(request, documents);
     match request.method.as_str() {
         "textDocument/documentSymbol" | "textDocument/foldingRange" => {
-            let Some(text) = text() else {
-                return Response::new_err(
-                    id,
-                    ErrorCode::InvalidParams as i32,
-                    "the document is not open".to_owned(),
-                );
+            let (_, text) = match open() {
+                Ok(found) => found,
+                Err(refused) => return refused,
             };
             let nodes = crate::syntax::outline::outline(text).unwrap_or_default();
             let index = LineIndex::new(text);
@@ -185,13 +179,9 @@ fn handle_request(
             }
         }
         "textDocument/completion" => {
-            let (Some(uri), Some(text)) = (request.params["textDocument"]["uri"].as_str(), text())
-            else {
-                return Response::new_err(
-                    id,
-                    ErrorCode::InvalidParams as i32,
-                    "the document is not open".to_owned(),
-                );
+            let (uri, text) = match open() {
+                Ok(found) => found,
+                Err(refused) => return refused,
             };
             let index = LineIndex::new(text);
             let at =
@@ -211,13 +201,9 @@ fn handle_request(
         "textDocument/definition"
         | "textDocument/references"
         | "textDocument/documentHighlight" => {
-            let (Some(uri), Some(text)) = (request.params["textDocument"]["uri"].as_str(), text())
-            else {
-                return Response::new_err(
-                    id,
-                    ErrorCode::InvalidParams as i32,
-                    "the document is not open".to_owned(),
-                );
+            let (uri, text) = match open() {
+                Ok(found) => found,
+                Err(refused) => return refused,
             };
             let Ok(position) =
                 serde_json::from_value::<lsp_types::Position>(request.params["position"].clone())
@@ -286,6 +272,24 @@ fn handle_request(
     }
 }
 
+/// The URI and text of the open document `request` names, or the InvalidParams reply.
+fn open_document<'d>(
+    request: &Request,
+    documents: &'d BTreeMap<String, Document>,
+) -> Result<(&'d str, &'d str), Response> {
+    request.params["textDocument"]["uri"]
+        .as_str()
+        .and_then(|uri| documents.get_key_value(uri))
+        .map(|(uri, doc)| (uri.as_str(), doc.text.as_str()))
+        .ok_or_else(|| {
+            Response::new_err(
+                request.id.clone(),
+                ErrorCode::InvalidParams as i32,
+                "the document is not open".to_owned(),
+            )
+        })
+}
+
 /// `prepareRename` (the range of a renamable name at the position) and `rename` (an edit of
 /// the declaration and every use), refusing keywords, site names, a new name that is not a
 /// name or one that another declaration has.
@@ -297,19 +301,17 @@ fn rename(
     let id = request.id.clone();
     let invalid =
         |id, message: String| Response::new_err(id, ErrorCode::InvalidParams as i32, message);
-    let Some(uri) = request.params["textDocument"]["uri"].as_str() else {
-        return invalid(id, "no document".to_owned());
-    };
-    let Some(doc) = documents.get(uri) else {
-        return invalid(id, "the document is not open".to_owned());
+    let (uri, text) = match open_document(request, documents) {
+        Ok(found) => found,
+        Err(refused) => return refused,
     };
     let Ok(position) =
         serde_json::from_value::<lsp_types::Position>(request.params["position"].clone())
     else {
         return invalid(id, "no position".to_owned());
     };
-    let index = LineIndex::new(&doc.text);
-    let names = check(uri, &doc.text).1;
+    let index = LineIndex::new(text);
+    let names = check(uri, text).1;
     let at = index.offset(position, encoding);
     let Some(target) = at.and_then(|at| navigation::renamable(&names, at)) else {
         return invalid(
