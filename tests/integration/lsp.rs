@@ -588,3 +588,50 @@ fn completion_offers_the_block_s_keywords_and_the_declared_names() {
     assert!(labels(&top).contains(&"organization".to_owned()), "{top}");
     assert_eq!(server.stop(), Some(0));
 }
+
+#[test]
+fn a_thousand_rapid_changes_and_a_five_megabyte_document_leave_it_serving() {
+    let good = plan("examples/contoso-2007-to-2010.exm");
+    let mut server = Server::start();
+    server.initialize(&[]);
+    let uri = &format!(
+        "file://{}",
+        repo("examples/contoso-2007-to-2010.exm").display()
+    );
+    server.open(uri, &good);
+    for version in 2..=1001 {
+        let text = if version % 2 == 0 {
+            good.replace("MAIL2010 {", "MAIL2010 { @")
+        } else {
+            good.clone()
+        };
+        server.change(uri, version, &text);
+    }
+    // Versions arrive in order and end at the last one, which is clean.
+    let mut last = 0;
+    let published = loop {
+        let p = server.diagnostics();
+        let version = p["version"].as_i64().unwrap();
+        assert!(version > last);
+        last = version;
+        if version == 1001 {
+            break p;
+        }
+    };
+    assert_eq!(published["diagnostics"], json!([]), "{published}");
+
+    // 5 MB of comments after the plan: read, checked, answered.
+    let big = good.clone() + &"# padding line of a large plan, still a comment\n".repeat(110_000);
+    assert!(big.len() > 5_000_000);
+    server.open("untitled:big", &big);
+    let published = server.wait(|m| {
+        m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == "untitled:big"
+    });
+    assert!(published["params"]["diagnostics"].is_array());
+    let symbols = server.request(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": "untitled:big"}}),
+    );
+    assert!(symbols["result"].is_array(), "{symbols}");
+    assert_eq!(server.stop(), Some(0));
+}
