@@ -184,10 +184,7 @@ fn handle_request(
                 Err(refused) => return refused,
             };
             let index = LineIndex::new(text);
-            let at =
-                serde_json::from_value::<lsp_types::Position>(request.params["position"].clone())
-                    .ok()
-                    .and_then(|p| index.offset(p, encoding));
+            let at = position_of(request).and_then(|p| index.offset(p, encoding));
             let Some(at) = at else {
                 return Response::new_ok(id, Vec::<lsp_types::CompletionItem>::new());
             };
@@ -205,9 +202,7 @@ fn handle_request(
                 Ok(found) => found,
                 Err(refused) => return refused,
             };
-            let Ok(position) =
-                serde_json::from_value::<lsp_types::Position>(request.params["position"].clone())
-            else {
+            let Some(position) = position_of(request) else {
                 return Response::new_err(
                     id,
                     ErrorCode::InvalidParams as i32,
@@ -219,12 +214,7 @@ fn handle_request(
             let spans = index
                 .offset(position, encoding)
                 .and_then(|at| navigation::same_name(&names, at));
-            let range = |s: crate::source::Span| {
-                Range::new(
-                    index.position(s.start, encoding),
-                    index.position(s.end, encoding),
-                )
-            };
+            let range = |s| index.range(s, encoding);
             let Some((definition, uses)) = spans else {
                 return Response::new_ok(id, serde_json::Value::Null);
             };
@@ -272,6 +262,11 @@ fn handle_request(
     }
 }
 
+/// The position a request names.
+fn position_of(request: &Request) -> Option<lsp_types::Position> {
+    serde_json::from_value(request.params["position"].clone()).ok()
+}
+
 /// The URI and text of the open document `request` names, or the InvalidParams reply.
 fn open_document<'d>(
     request: &Request,
@@ -305,9 +300,7 @@ fn rename(
         Ok(found) => found,
         Err(refused) => return refused,
     };
-    let Ok(position) =
-        serde_json::from_value::<lsp_types::Position>(request.params["position"].clone())
-    else {
+    let Some(position) = position_of(request) else {
         return invalid(id, "no position".to_owned());
     };
     let index = LineIndex::new(text);
@@ -319,12 +312,7 @@ fn rename(
             "only the name of a server or database can be renamed here".to_owned(),
         );
     };
-    let range = |s: crate::source::Span| {
-        Range::new(
-            index.position(s.start, encoding),
-            index.position(s.end, encoding),
-        )
-    };
+    let range = |s| index.range(s, encoding);
     if request.method == "textDocument/prepareRename" {
         // The name under the cursor, which the editor lets the user retype.
         let here = at.and_then(|at| navigation::span_at(&names, at));
@@ -432,12 +420,7 @@ fn publish_dirty(
 fn diagnostics(uri: &str, text: &str, encoding: Encoding) -> Vec<Diagnostic> {
     let (found, _) = check(uri, text);
     let index = LineIndex::new(text);
-    let range = |span: crate::source::Span| {
-        Range::new(
-            index.position(span.start, encoding),
-            index.position(span.end, encoding),
-        )
-    };
+    let range = |s| index.range(s, encoding);
     found.iter().map(|d| convert(d, uri, &range)).collect()
 }
 

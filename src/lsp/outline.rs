@@ -3,7 +3,7 @@
 
 use super::position::{Encoding, LineIndex};
 use crate::syntax::outline::Node;
-use lsp_types::{DocumentSymbol, FoldingRange, Range, SymbolKind};
+use lsp_types::{DocumentSymbol, FoldingRange, SymbolKind};
 
 /// Hierarchical symbols: every statement with a block, and at the plan's top level every
 /// statement (its settings and steps).
@@ -18,12 +18,7 @@ pub fn symbols(
         .iter()
         .filter(|n| top || n.block.is_some())
         .map(|n| {
-            let range = |s: crate::source::Span| {
-                Range::new(
-                    index.position(s.start, encoding),
-                    index.position(s.end, encoding),
-                )
-            };
+            let range = |s| index.range(s, encoding);
             let children = symbols(&n.children, index, encoding, n.keyword == "plan");
             DocumentSymbol {
                 name: n.name.clone().unwrap_or_else(|| n.keyword.clone()),

@@ -50,6 +50,15 @@ impl<'a> LineIndex<'a> {
 }
 
 impl LineIndex<'_> {
+    /// The range of `span`.
+    #[must_use]
+    pub fn range(&self, span: crate::source::Span, encoding: Encoding) -> lsp_types::Range {
+        lsp_types::Range::new(
+            self.position(span.start, encoding),
+            self.position(span.end, encoding),
+        )
+    }
+
     /// The byte offset of `position` (a character past the line's end is its end; a line past
     /// the last is `None`).
     #[must_use]
