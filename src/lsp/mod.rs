@@ -33,6 +33,19 @@ struct Document {
     text: String,
     /// Whether it changed since its diagnostics were last published.
     dirty: bool,
+    /// The names the last check of this text resolved (kept from publishing diagnostics, so
+    /// navigation and completion do not check the same text again).
+    names: Option<crate::analyze::Names>,
+}
+
+impl Document {
+    /// The names of the current text: those of its last check, or a check now.
+    fn names(&self, uri: &str) -> std::borrow::Cow<'_, crate::analyze::Names> {
+        match (&self.names, self.dirty) {
+            (Some(names), false) => std::borrow::Cow::Borrowed(names),
+            _ => std::borrow::Cow::Owned(check(uri, &self.text).1),
+        }
+    }
 }
 
 /// Runs the server on stdin and stdout until the client exits; the process exit code per the
@@ -166,8 +179,8 @@ fn handle_request(
     let open = || open_document(request, documents);
     match request.method.as_str() {
         "textDocument/documentSymbol" | "textDocument/foldingRange" => {
-            let (_, text) = match open() {
-                Ok(found) => found,
+            let text = match open() {
+                Ok((_, doc)) => doc.text.as_str(),
                 Err(refused) => return refused,
             };
             let nodes = crate::syntax::outline::outline(text).unwrap_or_default();
@@ -179,17 +192,18 @@ fn handle_request(
             }
         }
         "textDocument/completion" => {
-            let (uri, text) = match open() {
+            let (uri, doc) = match open() {
                 Ok(found) => found,
                 Err(refused) => return refused,
             };
+            let text = doc.text.as_str();
             let index = LineIndex::new(text);
             let at = position_of(request).and_then(|p| index.offset(p, encoding));
             let Some(at) = at else {
                 return Response::new_ok(id, Vec::<lsp_types::CompletionItem>::new());
             };
             let outline = crate::syntax::outline::outline(text);
-            let names = check(uri, text).1;
+            let names = doc.names(uri);
             Response::new_ok(id, completion::items(text, at, outline.as_deref(), &names))
         }
         "textDocument/prepareRename" | "textDocument/rename" => {
@@ -198,10 +212,11 @@ fn handle_request(
         "textDocument/definition"
         | "textDocument/references"
         | "textDocument/documentHighlight" => {
-            let (uri, text) = match open() {
+            let (uri, doc) = match open() {
                 Ok(found) => found,
                 Err(refused) => return refused,
             };
+            let text = doc.text.as_str();
             let Some(position) = position_of(request) else {
                 return Response::new_err(
                     id,
@@ -210,7 +225,7 @@ fn handle_request(
                 );
             };
             let index = LineIndex::new(text);
-            let names = check(uri, text).1;
+            let names = doc.names(uri);
             let spans = index
                 .offset(position, encoding)
                 .and_then(|at| navigation::same_name(&names, at));
@@ -267,15 +282,15 @@ fn position_of(request: &Request) -> Option<lsp_types::Position> {
     serde_json::from_value(request.params["position"].clone()).ok()
 }
 
-/// The URI and text of the open document `request` names, or the InvalidParams reply.
+/// The URI and the open document `request` names, or the InvalidParams reply.
 fn open_document<'d>(
     request: &Request,
     documents: &'d BTreeMap<String, Document>,
-) -> Result<(&'d str, &'d str), Response> {
+) -> Result<(&'d str, &'d Document), Response> {
     request.params["textDocument"]["uri"]
         .as_str()
         .and_then(|uri| documents.get_key_value(uri))
-        .map(|(uri, doc)| (uri.as_str(), doc.text.as_str()))
+        .map(|(uri, doc)| (uri.as_str(), doc))
         .ok_or_else(|| {
             Response::new_err(
                 request.id.clone(),
@@ -296,15 +311,16 @@ fn rename(
     let id = request.id.clone();
     let invalid =
         |id, message: String| Response::new_err(id, ErrorCode::InvalidParams as i32, message);
-    let (uri, text) = match open_document(request, documents) {
+    let (uri, doc) = match open_document(request, documents) {
         Ok(found) => found,
         Err(refused) => return refused,
     };
+    let text = doc.text.as_str();
     let Some(position) = position_of(request) else {
         return invalid(id, "no position".to_owned());
     };
     let index = LineIndex::new(text);
-    let names = check(uri, text).1;
+    let names = doc.names(uri);
     let at = index.offset(position, encoding);
     let Some(target) = at.and_then(|at| navigation::renamable(&names, at)) else {
         return invalid(
@@ -358,6 +374,7 @@ fn notify(documents: &mut BTreeMap<String, Document>, notification: Notification
                     version: p.text_document.version,
                     text: p.text_document.text,
                     dirty: true,
+                    names: None,
                 };
                 documents.insert(p.text_document.uri.as_str().to_owned(), doc);
             }
@@ -394,10 +411,11 @@ fn publish_dirty(
     for (uri, doc) in documents.iter_mut().filter(|(_, d)| d.dirty) {
         doc.dirty = false;
         let checked = catch_unwind(AssertUnwindSafe(|| diagnostics(uri, &doc.text, encoding)));
-        let Ok(diagnostics) = checked else {
+        let Ok((diagnostics, names)) = checked else {
             log(connection, &format!("exgen lsp: checking {uri} failed"));
             continue;
         };
+        doc.names = Some(names);
         let Ok(uri) = uri.parse::<Uri>() else {
             continue;
         };
@@ -416,12 +434,17 @@ fn publish_dirty(
     Ok(())
 }
 
-/// What `exgen check` reports for `text`, as LSP diagnostics.
-fn diagnostics(uri: &str, text: &str, encoding: Encoding) -> Vec<Diagnostic> {
-    let (found, _) = check(uri, text);
+/// What `exgen check` reports for `text`, as LSP diagnostics, and the names it resolved.
+fn diagnostics(
+    uri: &str,
+    text: &str,
+    encoding: Encoding,
+) -> (Vec<Diagnostic>, crate::analyze::Names) {
+    let (found, names) = check(uri, text);
     let index = LineIndex::new(text);
     let range = |s| index.range(s, encoding);
-    found.iter().map(|d| convert(d, uri, &range)).collect()
+    let diagnostics = found.iter().map(|d| convert(d, uri, &range)).collect();
+    (diagnostics, names)
 }
 
 /// `exgen check` of `text`, and the names it resolved. CSV files the plan names are read
