@@ -550,7 +550,7 @@ pub fn csv_field(text: &str) -> Option<String> {
     let (hidden, special) = if text.is_ascii() {
         text.bytes().fold((false, false), |(h, s), b| {
             (
-                h || (b.is_ascii_control() && b != b'\t'),
+                h || is_hidden(char::from(b)),
                 s || b == b',' || b == b'"',
             )
         })
