@@ -549,10 +549,7 @@ pub fn csv_field(text: &str) -> Option<String> {
     // One pass over the bytes for the usual ASCII address; the general test otherwise.
     let (hidden, special) = if text.is_ascii() {
         text.bytes().fold((false, false), |(h, s), b| {
-            (
-                h || is_hidden(char::from(b)),
-                s || b == b',' || b == b'"',
-            )
+            (h || is_hidden(char::from(b)), s || b == b',' || b == b'"')
         })
     } else {
         (text.chars().any(is_hidden), text.contains([',', '"']))
