@@ -38,23 +38,66 @@ pub fn items(
             })
             .unwrap_or_default();
     }
-    names
-        .definitions
-        .iter()
-        .filter(|d| d.kind != NameKind::Site)
-        .map(|d| CompletionItem {
-            label: d.name.clone(),
-            kind: Some(match d.kind {
+    declared(names, outline)
+        .into_iter()
+        .map(|(name, kind)| CompletionItem {
+            label: name,
+            kind: Some(match kind {
                 NameKind::Server => CompletionItemKind::CLASS,
                 _ => CompletionItemKind::STRUCT,
             }),
-            detail: Some(match d.kind {
+            detail: Some(match kind {
                 NameKind::Server => "server".to_owned(),
                 _ => "database".to_owned(),
             }),
             ..CompletionItem::default()
         })
         .collect()
+}
+
+/// The servers and databases to offer: those analysis resolved, or, when it resolved none
+/// because the plan did not parse (as while a statement is being typed: `decommission ` with
+/// no server yet is a syntax error), those the statements as written declare: `server NAME` in
+/// a site, `database NAME` in the plan.
+fn declared(names: &Names, outline: Option<&[Node]>) -> Vec<(String, NameKind)> {
+    if !names.definitions.is_empty() {
+        return names
+            .definitions
+            .iter()
+            .filter(|d| d.kind != NameKind::Site)
+            .map(|d| (d.name.clone(), d.kind))
+            .collect();
+    }
+    let is = |node: &Node, keyword: &str| node.keyword.eq_ignore_ascii_case(keyword);
+    let statements = outline
+        .unwrap_or_default()
+        .iter()
+        .filter(|n| is(n, "plan"))
+        .flat_map(|plan| &plan.children);
+    let mut found: Vec<(String, NameKind)> = Vec::new();
+    for node in statements {
+        let declarations: Vec<(&Node, NameKind)> = if is(node, "site") {
+            node.children
+                .iter()
+                .filter(|n| is(n, "server"))
+                .map(|n| (n, NameKind::Server))
+                .collect()
+        } else if is(node, "database") {
+            vec![(node, NameKind::Database)]
+        } else {
+            Vec::new()
+        };
+        for (declaration, kind) in declarations {
+            if let Some(name) = &declaration.name
+                && !found
+                    .iter()
+                    .any(|(n, k)| *k == kind && n.eq_ignore_ascii_case(name))
+            {
+                found.push((name.clone(), kind));
+            }
+        }
+    }
+    found
 }
 
 /// The kind of the innermost block holding byte `at` (the plan's statements are in the file's
@@ -75,4 +118,38 @@ fn enclosing(nodes: &[Node], at: usize) -> Option<BlockKind> {
         level = &node.children;
     }
     if inside_plan { kind } else { None }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn labels(text: &str, at: usize) -> Vec<(String, Option<String>)> {
+        let outline = crate::syntax::outline::outline(text);
+        // No names: the plan does not parse, so analysis resolved none.
+        items(text, at, outline.as_deref(), &Names::default())
+            .into_iter()
+            .map(|i| (i.label, i.detail))
+            .collect()
+    }
+
+    #[test]
+    fn an_unfinished_statement_is_offered_the_names_the_plan_declares() {
+        let text = "plan \"P\" {\n  site \"HQ\" {\n    server OLD1 { roles mailbox }\n    \
+                    server NEW1 { roles mailbox; new }\n    server old1 { }\n  }\n  \
+                    database DB1 on NEW1\n  decommission \n}\n";
+        let at = text.find("decommission ").unwrap() + "decommission ".len();
+        let server = |n: &str| (n.to_owned(), Some("server".to_owned()));
+        assert_eq!(
+            labels(text, at),
+            vec![
+                server("OLD1"),
+                server("NEW1"),
+                ("DB1".to_owned(), Some("database".to_owned()))
+            ]
+        );
+        // Statements outside the plan's block, or that cannot be read, declare nothing.
+        assert_eq!(labels("server X { }\ndecommission ", 26), vec![]);
+        assert_eq!(labels("plan \"P\" { site \"S\" { server X", 30), vec![]);
+    }
 }
