@@ -11,6 +11,7 @@ mod encoding;
 mod files;
 mod fuzz;
 mod lsp;
+mod lsp_e2e;
 mod model;
 mod scale;
 mod support;
