@@ -116,6 +116,14 @@ pub fn serve(connection: &Connection) -> anyhow::Result<u8> {
     let (id, params) = connection.initialize_start()?;
     let params: InitializeParams = serde_json::from_value(params).unwrap_or_default();
     let encoding = negotiate(&params);
+    let snippets = params
+        .capabilities
+        .text_document
+        .as_ref()
+        .and_then(|t| t.completion.as_ref())
+        .and_then(|c| c.completion_item.as_ref())
+        .and_then(|i| i.snippet_support)
+        .unwrap_or(false);
     let capabilities = ServerCapabilities {
         position_encoding: Some(match encoding {
             Encoding::Utf8 => PositionEncodingKind::UTF8,
@@ -123,7 +131,10 @@ pub fn serve(connection: &Connection) -> anyhow::Result<u8> {
         }),
         text_document_sync: Some(TextDocumentSyncCapability::Kind(TextDocumentSyncKind::FULL)),
         document_symbol_provider: Some(lsp_types::OneOf::Left(true)),
-        completion_provider: Some(lsp_types::CompletionOptions::default()),
+        completion_provider: Some(lsp_types::CompletionOptions {
+            trigger_characters: Some(vec![" ".to_owned()]),
+            ..lsp_types::CompletionOptions::default()
+        }),
         definition_provider: Some(lsp_types::OneOf::Left(true)),
         references_provider: Some(lsp_types::OneOf::Left(true)),
         document_highlight_provider: Some(lsp_types::OneOf::Left(true)),
@@ -168,7 +179,7 @@ pub fn serve(connection: &Connection) -> anyhow::Result<u8> {
                 let id = request.id.clone();
                 let method = request.method.clone();
                 let response = catch_unwind(AssertUnwindSafe(|| {
-                    handle_request(&request, &documents, encoding)
+                    handle_request(&request, &documents, encoding, snippets)
                 }))
                 .unwrap_or_else(|_| {
                     log(
@@ -220,6 +231,7 @@ fn handle_request(
     request: &Request,
     documents: &BTreeMap<String, Document>,
     encoding: Encoding,
+    snippets: bool,
 ) -> Response {
     let id = request.id.clone();
     let open = || open_document(request, documents);
@@ -250,7 +262,10 @@ fn handle_request(
             };
             let outline = crate::syntax::outline::outline(text);
             let names = doc.names(uri);
-            Response::new_ok(id, completion::items(text, at, outline.as_deref(), &names))
+            Response::new_ok(
+                id,
+                completion::items(text, at, outline.as_deref(), &names, snippets),
+            )
         }
         "textDocument/hover" => {
             let (uri, doc) = match open() {
