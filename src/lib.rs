@@ -192,6 +192,15 @@ pub fn generate(ir: &ir::Checked) -> Result<Vec<OutputFile>, Diagnostics> {
     generate_timed(ir, &mut Timings::default())
 }
 
+/// [`generate`], and where each step's text landed in its script (what an editor shows for
+/// the plan statement it carries out).
+///
+/// # Errors
+/// As [`generate`].
+pub fn generate_mapped(ir: &ir::Checked) -> Result<lower::Lowered, Diagnostics> {
+    lower::lower_mapped(&ir.plan, &ir.schedule, &ir.states, Specs::embedded())
+}
+
 /// [`generate`], adding the time of lowering and of rendering to `timings`.
 ///
 /// # Errors

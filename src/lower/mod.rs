@@ -50,6 +50,58 @@ pub fn lower_timed(
     specs: &Specs,
     render: &mut Duration,
 ) -> Result<Vec<OutputFile>, Diagnostics> {
+    lower_inner(plan, schedule, states, specs, render, false).map(|l| l.files)
+}
+
+/// The files of the output folder and, for every step, where its text landed.
+#[derive(Debug, Clone, Default)]
+pub struct Lowered {
+    /// What [`lower`] returns.
+    pub files: Vec<OutputFile>,
+    /// Each step's text in its script, in execution order.
+    pub steps: Vec<StepOutput>,
+}
+
+/// Where one step of the schedule landed: the text a plan statement produces, as written in its
+/// script. Editors show it (hover, "open generated script"); it is the generated text itself,
+/// not a description of it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct StepOutput {
+    /// The span of the plan statement the step carries out.
+    #[serde(skip)]
+    pub origin: Span,
+    /// The script's file name (`08-certificate-request.ps1`).
+    pub file: String,
+    /// The shell that runs the script, as its `# Shell:` header line says.
+    pub shell: String,
+    /// The 1-based line of the script where the step's text begins (its cite comment).
+    pub line: usize,
+    /// The step's text: its cite comment and its code, without the script's indentation.
+    pub text: String,
+}
+
+/// [`lower`], and where each step's text landed in its script.
+///
+/// # Errors
+/// As [`lower`].
+pub fn lower_mapped(
+    plan: &ir::Plan,
+    schedule: &Schedule,
+    states: &[State],
+    specs: &Specs,
+) -> Result<Lowered, Diagnostics> {
+    let mut render = Duration::ZERO;
+    lower_inner(plan, schedule, states, specs, &mut render, true)
+}
+
+fn lower_inner(
+    plan: &ir::Plan,
+    schedule: &Schedule,
+    states: &[State],
+    specs: &Specs,
+    render: &mut Duration,
+    map: bool,
+) -> Result<Lowered, Diagnostics> {
     let scripts = layout::scripts(schedule);
     let batches = layout::batch_files(plan);
     let env = render::Renderer::shared();
@@ -60,17 +112,25 @@ pub fn lower_timed(
     // on every core, the runbook first (the largest), collected in order.
     let start = Instant::now();
     let mut rendered = crate::parallel::in_parallel(scripts.len() + 1, |task| match task {
-        0 => env.runbook(&g, &scripts, states, &batches),
+        0 => env
+            .runbook(&g, &scripts, states, &batches)
+            .map(|t| (t, Vec::new())),
         n => env.script(&g, &scripts[n - 1], scripts.len(), &batches),
     });
     *render += start.elapsed();
-    let runbook = rendered.remove(0);
+    let runbook = rendered.remove(0).map(|(text, _)| text);
+    let mut steps = Vec::new();
     for (script, text) in scripts.iter().zip(rendered) {
         match text {
-            Ok(text) => files.push(OutputFile {
-                path: script.file.clone(),
-                contents: text,
-            }),
+            Ok((text, lines)) => {
+                if map {
+                    steps.extend(step_outputs(&plan.file, script, &text, &lines));
+                }
+                files.push(OutputFile {
+                    path: script.file.clone(),
+                    contents: text,
+                });
+            }
             Err(e) => diags.push(internal(&e)),
         }
     }
@@ -132,10 +192,57 @@ pub fn lower_timed(
         Err(e) => diags.push(internal(&e)),
     }
     if diags.is_empty() {
-        Ok(files)
+        Ok(Lowered { files, steps })
     } else {
         Err(diags)
     }
+}
+
+/// Where each step of `script` landed in its rendered `text`: the skeleton writes the steps'
+/// texts in order, each opening with its cite line and `lines` long, indented as a block.
+fn step_outputs(
+    plan_file: &str,
+    script: &Script<'_>,
+    text: &str,
+    lines: &[usize],
+) -> Vec<StepOutput> {
+    let all: Vec<&str> = text.lines().collect();
+    let shell = all
+        .iter()
+        .take_while(|l| l.starts_with('#'))
+        .find_map(|l| l.strip_prefix("# Shell: "))
+        .unwrap_or_default()
+        .to_owned();
+    let mut next = 0;
+    let mut out = Vec::new();
+    for (step, &count) in script.steps.iter().zip(lines) {
+        let cite = render::cite(plan_file, &step.origin);
+        let Some(found) = all[next..].iter().position(|l| l.trim_start() == cite) else {
+            // Every step's text is in its script; a skeleton that dropped one is a bug the
+            // hover test catches. Map the rest rather than none.
+            continue;
+        };
+        let first = next + found;
+        let indent = all[first].len() - all[first].trim_start().len();
+        let end = (first + count).min(all.len());
+        let body: Vec<&str> = all[first..end]
+            .iter()
+            .map(|l| {
+                l.get(indent..)
+                    .filter(|_| l.len() > indent)
+                    .unwrap_or(l.trim_start())
+            })
+            .collect();
+        out.push(StepOutput {
+            origin: step.origin.span,
+            file: script.file.clone(),
+            shell: shell.clone(),
+            line: first + 1,
+            text: body.join("\n"),
+        });
+        next = end;
+    }
+    out
 }
 
 /// `f()`, adding the time it took to `total`.

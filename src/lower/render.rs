@@ -137,14 +137,15 @@ impl Renderer {
         })
     }
 
-    /// One script: each step rendered by its template, wrapped in the shell's skeleton.
+    /// One script: each step rendered by its template, wrapped in the shell's skeleton; and
+    /// the number of lines each step's text takes (its cite line included), in step order.
     pub fn script(
         &self,
         g: &Globals<'_>,
         script: &Script<'_>,
         total: usize,
         batches: &BTreeMap<&str, BatchFiles>,
-    ) -> Result<String, Error> {
+    ) -> Result<(String, Vec<usize>), Error> {
         let common = minijinja::context! {
             plan => g.plan.clone(),
             script => Serde(script),
@@ -167,8 +168,8 @@ impl Renderer {
                 helpers.push(Value::from_safe_string(body.trim_end().to_owned()));
             }
         }
-        let file = escape::ps_comment(&g.ir.file);
         let mut bodies = Vec::new();
+        let mut lines = Vec::new();
         for step in script.steps {
             let name = self.find(step.kind(), &step.shell).ok_or_else(|| {
                 Error::new(
@@ -182,18 +183,17 @@ impl Renderer {
             })?;
             let files = step_files(step, batches);
             let ctx = minijinja::context! { origin => Serde(&step.origin), step => Serde(&step.context), files => Serde(files), ..common.clone() };
-            let cite = format!(
-                "# {file}:{}  {}\n",
-                step.origin.line,
-                escape::ps_comment(&step.origin.text)
-            );
             let body = self.env.get_template(&name)?.render(ctx)?;
-            bodies.push(Value::from_safe_string(cite + body.trim_end() + "\n"));
+            let text = cite(&g.ir.file, &step.origin) + "\n" + body.trim_end() + "\n";
+            lines.push(text.lines().count());
+            bodies.push(Value::from_safe_string(text));
         }
         let ctx = minijinja::context! { helpers => helpers, steps => bodies, ..common };
-        self.env
+        let text = self
+            .env
             .get_template(&self.skeleton(script.shell)?)?
-            .render(ctx)
+            .render(ctx)?;
+        Ok((text, lines))
     }
 
     /// A `.cmd` file for one step of `script`, from `<version>/<name>.cmd.j2` (with fallbacks).
@@ -354,6 +354,17 @@ impl Renderer {
             .ok_or_else(|| Error::new(ErrorKind::TemplateNotFound, "no runbook template"))?;
         self.env.get_template(&name)?.render(ctx)
     }
+}
+
+/// The comment that opens a step's text in its script: the plan file, line and statement it
+/// carries out (`# plan.exm:29  certificate on MAIL2010 {`).
+pub(super) fn cite(file: &str, origin: &ir::Origin) -> String {
+    format!(
+        "# {}:{}  {}",
+        escape::ps_comment(file),
+        origin.line,
+        escape::ps_comment(&origin.text)
+    )
 }
 
 /// What every template may read besides its own step, converted to template values once per

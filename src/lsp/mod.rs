@@ -9,9 +9,11 @@
 //! code the LSP specifies.
 
 mod completion;
+mod hover;
 mod navigation;
 mod outline;
 mod position;
+mod reference;
 mod transport;
 
 use crate::diag::{Diagnostic as ExgenDiagnostic, Severity};
@@ -33,17 +35,60 @@ struct Document {
     text: String,
     /// Whether it changed since its diagnostics were last published.
     dirty: bool,
-    /// The names the last check of this text resolved (kept from publishing diagnostics, so
-    /// navigation and completion do not check the same text again).
-    names: Option<crate::analyze::Names>,
+    /// What the last check of this text found (kept from publishing diagnostics, so requests
+    /// do not check the same text again).
+    analysis: Option<Analysis>,
+}
+
+/// What a check of one version of a document found, beyond its diagnostics.
+struct Analysis {
+    /// The names it resolved.
+    names: crate::analyze::Names,
+    /// The checked plan, when it has no errors.
+    checked: Option<crate::ir::Checked>,
+    /// Its lowering with each step's text, made on first use (hover, code lens).
+    lowered: std::cell::OnceCell<Option<crate::lower::Lowered>>,
+}
+
+impl Analysis {
+    fn new(checked: Option<crate::ir::Checked>, names: crate::analyze::Names) -> Analysis {
+        Analysis {
+            names,
+            checked,
+            lowered: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// Where each step's text lands, when the plan checks and lowers.
+    fn steps(&self) -> Option<&[crate::lower::StepOutput]> {
+        self.lowered
+            .get_or_init(|| {
+                self.checked
+                    .as_ref()
+                    .and_then(|c| crate::generate_mapped(c).ok())
+            })
+            .as_ref()
+            .map(|l| l.steps.as_slice())
+    }
 }
 
 impl Document {
     /// The names of the current text: those of its last check, or a check now.
     fn names(&self, uri: &str) -> std::borrow::Cow<'_, crate::analyze::Names> {
-        match (&self.names, self.dirty) {
-            (Some(names), false) => std::borrow::Cow::Borrowed(names),
-            _ => std::borrow::Cow::Owned(check(uri, &self.text).1),
+        match (&self.analysis, self.dirty) {
+            (Some(a), false) => std::borrow::Cow::Borrowed(&a.names),
+            _ => std::borrow::Cow::Owned(check(uri, &self.text).2),
+        }
+    }
+
+    /// `f` of the analysis of the current text: that of its last check, or a check now.
+    fn with_analysis<R>(&self, uri: &str, f: impl FnOnce(&Analysis) -> R) -> R {
+        match (&self.analysis, self.dirty) {
+            (Some(a), false) => f(a),
+            _ => {
+                let (checked, _, names) = check(uri, &self.text);
+                f(&Analysis::new(checked, names))
+            }
         }
     }
 }
@@ -71,6 +116,14 @@ pub fn serve(connection: &Connection) -> anyhow::Result<u8> {
     let (id, params) = connection.initialize_start()?;
     let params: InitializeParams = serde_json::from_value(params).unwrap_or_default();
     let encoding = negotiate(&params);
+    let snippets = params
+        .capabilities
+        .text_document
+        .as_ref()
+        .and_then(|t| t.completion.as_ref())
+        .and_then(|c| c.completion_item.as_ref())
+        .and_then(|i| i.snippet_support)
+        .unwrap_or(false);
     let capabilities = ServerCapabilities {
         position_encoding: Some(match encoding {
             Encoding::Utf8 => PositionEncodingKind::UTF8,
@@ -78,7 +131,10 @@ pub fn serve(connection: &Connection) -> anyhow::Result<u8> {
         }),
         text_document_sync: Some(TextDocumentSyncCapability::Kind(TextDocumentSyncKind::FULL)),
         document_symbol_provider: Some(lsp_types::OneOf::Left(true)),
-        completion_provider: Some(lsp_types::CompletionOptions::default()),
+        completion_provider: Some(lsp_types::CompletionOptions {
+            trigger_characters: Some(vec![" ".to_owned()]),
+            ..lsp_types::CompletionOptions::default()
+        }),
         definition_provider: Some(lsp_types::OneOf::Left(true)),
         references_provider: Some(lsp_types::OneOf::Left(true)),
         document_highlight_provider: Some(lsp_types::OneOf::Left(true)),
@@ -87,6 +143,7 @@ pub fn serve(connection: &Connection) -> anyhow::Result<u8> {
             work_done_progress_options: lsp_types::WorkDoneProgressOptions::default(),
         })),
         folding_range_provider: Some(lsp_types::FoldingRangeProviderCapability::Simple(true)),
+        hover_provider: Some(lsp_types::HoverProviderCapability::Simple(true)),
         ..ServerCapabilities::default()
     };
     connection.initialize_finish(
@@ -122,7 +179,7 @@ pub fn serve(connection: &Connection) -> anyhow::Result<u8> {
                 let id = request.id.clone();
                 let method = request.method.clone();
                 let response = catch_unwind(AssertUnwindSafe(|| {
-                    handle_request(&request, &documents, encoding)
+                    handle_request(&request, &documents, encoding, snippets)
                 }))
                 .unwrap_or_else(|_| {
                     log(
@@ -174,6 +231,7 @@ fn handle_request(
     request: &Request,
     documents: &BTreeMap<String, Document>,
     encoding: Encoding,
+    snippets: bool,
 ) -> Response {
     let id = request.id.clone();
     let open = || open_document(request, documents);
@@ -204,7 +262,45 @@ fn handle_request(
             };
             let outline = crate::syntax::outline::outline(text);
             let names = doc.names(uri);
-            Response::new_ok(id, completion::items(text, at, outline.as_deref(), &names))
+            Response::new_ok(
+                id,
+                completion::items(text, at, outline.as_deref(), &names, snippets),
+            )
+        }
+        "textDocument/hover" => {
+            let (uri, doc) = match open() {
+                Ok(found) => found,
+                Err(refused) => return refused,
+            };
+            let text = doc.text.as_str();
+            let index = LineIndex::new(text);
+            let Some(at) = position_of(request).and_then(|p| index.offset(p, encoding)) else {
+                return Response::new_ok(id, serde_json::Value::Null);
+            };
+            let outline = crate::syntax::outline::outline(text);
+            let found = doc.with_analysis(uri, |a| {
+                let cx = hover::Context {
+                    text,
+                    outline: outline.as_deref(),
+                    names: &a.names,
+                    checked: a.checked.as_ref(),
+                    steps: a.steps(),
+                };
+                hover::hover(&cx, at)
+            });
+            match found {
+                Some((markdown, span)) => Response::new_ok(
+                    id,
+                    lsp_types::Hover {
+                        contents: lsp_types::HoverContents::Markup(lsp_types::MarkupContent {
+                            kind: lsp_types::MarkupKind::Markdown,
+                            value: markdown,
+                        }),
+                        range: Some(index.range(span, encoding)),
+                    },
+                ),
+                None => Response::new_ok(id, serde_json::Value::Null),
+            }
         }
         "textDocument/prepareRename" | "textDocument/rename" => {
             rename(request, documents, encoding)
@@ -374,7 +470,7 @@ fn notify(documents: &mut BTreeMap<String, Document>, notification: Notification
                     version: p.text_document.version,
                     text: p.text_document.text,
                     dirty: true,
-                    names: None,
+                    analysis: None,
                 };
                 documents.insert(p.text_document.uri.as_str().to_owned(), doc);
             }
@@ -389,6 +485,7 @@ fn notify(documents: &mut BTreeMap<String, Document>, notification: Notification
                 doc.version = p.text_document.version;
                 doc.text = change.text;
                 doc.dirty = true;
+                doc.analysis = None;
             }
         }
         DidCloseTextDocument::METHOD => {
@@ -411,11 +508,11 @@ fn publish_dirty(
     for (uri, doc) in documents.iter_mut().filter(|(_, d)| d.dirty) {
         doc.dirty = false;
         let checked = catch_unwind(AssertUnwindSafe(|| diagnostics(uri, &doc.text, encoding)));
-        let Ok((diagnostics, names)) = checked else {
+        let Ok((diagnostics, analysis)) = checked else {
             log(connection, &format!("exgen lsp: checking {uri} failed"));
             continue;
         };
-        doc.names = Some(names);
+        doc.analysis = Some(analysis);
         let Ok(uri) = uri.parse::<Uri>() else {
             continue;
         };
@@ -434,22 +531,26 @@ fn publish_dirty(
     Ok(())
 }
 
-/// What `exgen check` reports for `text`, as LSP diagnostics, and the names it resolved.
-fn diagnostics(
-    uri: &str,
-    text: &str,
-    encoding: Encoding,
-) -> (Vec<Diagnostic>, crate::analyze::Names) {
-    let (found, names) = check(uri, text);
+/// What `exgen check` reports for `text`, as LSP diagnostics, and what else it found.
+fn diagnostics(uri: &str, text: &str, encoding: Encoding) -> (Vec<Diagnostic>, Analysis) {
+    let (checked, found, names) = check(uri, text);
     let index = LineIndex::new(text);
     let range = |s| index.range(s, encoding);
     let diagnostics = found.iter().map(|d| convert(d, uri, &range)).collect();
-    (diagnostics, names)
+    (diagnostics, Analysis::new(checked, names))
 }
 
-/// `exgen check` of `text`, and the names it resolved. CSV files the plan names are read
-/// relative to the document's folder when its URI is a file.
-fn check(uri: &str, text: &str) -> (crate::diag::Diagnostics, crate::analyze::Names) {
+/// `exgen check` of `text`: the checked plan when it has no errors, the diagnostics and the
+/// names it resolved. CSV files the plan names are read relative to the document's folder when
+/// its URI is a file.
+fn check(
+    uri: &str,
+    text: &str,
+) -> (
+    Option<crate::ir::Checked>,
+    crate::diag::Diagnostics,
+    crate::analyze::Names,
+) {
     let path = file_path(uri);
     let name = path.as_ref().and_then(|p| p.file_name()).map_or_else(
         || "plan.exm".to_owned(),
@@ -462,8 +563,7 @@ fn check(uri: &str, text: &str) -> (crate::diag::Diagnostics, crate::analyze::Na
         .unwrap_or_default();
     let file = SourceFile::new(name, text);
     let loader = crate::files::PlanLoader { folder };
-    let (_, found, names) = crate::check_full(&file, &loader, &mut crate::Timings::default());
-    (found, names)
+    crate::check_full(&file, &loader, &mut crate::Timings::default())
 }
 
 fn convert(

@@ -187,6 +187,26 @@ impl BlockKind {
     }
 }
 
+/// The words a statement starting with `keyword` takes in a block of kind `block`, when it
+/// takes one of a fixed list (`roles cas hub mailbox`); hover and completion offer them.
+#[must_use]
+pub fn values_of(block: BlockKind, keyword: &str) -> Option<&'static [&'static str]> {
+    Some(match (block, keyword) {
+        (_, "roles") => ROLES,
+        (_, "cluster") => CLUSTER_KINDS,
+        (_, "services") => CERT_SERVICES,
+        (_, "names") => NAMESPACE_KINDS,
+        (BlockKind::CrossForestConnector, "auth") => CONNECTOR_AUTH,
+        (_, "auth") => OA_AUTH,
+        (_, "iis-auth") => IIS_AUTH,
+        (_, "ssl-offloading") => ON_OFF,
+        (_, "update") => GALSYNC_UPDATES,
+        (_, "schedule") => PERIODS,
+        (_, "method") => MOVE_METHODS,
+        _ => return None,
+    })
+}
+
 /// The namespace kinds: keywords in `namespaces { }`, words in a certificate's `names`.
 pub const NAMESPACE_KINDS: &[&str] = &["primary", "autodiscover", "legacy"];
 

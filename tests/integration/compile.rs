@@ -310,3 +310,56 @@ fn files_next_to_the_scripts_never_clash() {
         );
     }
 }
+
+/// Every step of every good plan is mapped to its text in its script: the cite line it opens
+/// with, at the line it says, and exactly the lines of the file there (the text editors show in
+/// hover is the generated text).
+#[test]
+fn every_step_maps_to_its_text_in_its_script() {
+    for path in common::good_plans() {
+        let (file, _, loader) = load(&path);
+        let (ir, diags) = exgen::check(&file, &loader);
+        let ir = ir.unwrap_or_else(|| panic!("{} checks: {diags:?}", path.display()));
+        let steps: usize = ir.schedule.scripts.iter().map(|s| s.steps.len()).sum();
+        let lowered = exgen::generate_mapped(&ir).expect("lowers");
+        assert_eq!(lowered.steps.len(), steps, "{}", path.display());
+        assert_eq!(
+            lowered.files,
+            exgen::generate(&ir).expect("lowers"),
+            "mapping changes no file"
+        );
+        for step in &lowered.steps {
+            let script = lowered
+                .files
+                .iter()
+                .find(|f| f.path == step.file)
+                .expect("the step's script is an output file");
+            let lines: Vec<&str> = script.contents.lines().collect();
+            let first = step.text.lines().next().expect("a cite line");
+            assert!(
+                first.starts_with("# ")
+                    && first.contains(&format!(":{}  ", line_of(&file, step.origin))),
+                "{first}"
+            );
+            assert!(
+                step.shell.starts_with("Exchange") || step.shell.contains("PowerShell"),
+                "{}",
+                step.shell
+            );
+            for (i, text) in step.text.lines().enumerate() {
+                assert_eq!(
+                    lines[step.line - 1 + i].trim(),
+                    text.trim(),
+                    "{}: {} line {}",
+                    path.display(),
+                    step.file,
+                    step.line + i
+                );
+            }
+        }
+    }
+}
+
+fn line_of(file: &exgen::source::SourceFile, span: exgen::source::Span) -> usize {
+    file.line_index(span.start) + 1
+}

@@ -163,7 +163,7 @@ fn a_broken_plan_gets_the_diagnostics_check_prints_and_they_clear_when_fixed() {
     );
 
     // Unknown requests are answered, and the server goes on.
-    let reply = server.request("textDocument/hover", json!({}));
+    let reply = server.request("textDocument/moniker", json!({}));
     assert_eq!(reply["error"]["code"], -32601, "{reply}");
 
     // A burst of changes: versions are published in order (the server checks only the last
@@ -578,9 +578,26 @@ fn completion_offers_the_block_s_keywords_and_the_declared_names() {
         json!({"textDocument": {"uri": uri}, "position": {"line": cert, "character": "  certificate on ".len()}}),
     );
     let after_on = labels(&after_on);
-    for name in ["MAIL2010", "MAIL2007", "EX2010DB01"] {
+    for name in ["MAIL2010", "MAIL2007"] {
         assert!(after_on.contains(&name.to_owned()), "{after_on:?}");
     }
+    assert!(
+        !after_on.contains(&"EX2010DB01".to_owned()),
+        "servers only after `on`: {after_on:?}"
+    );
+    let move_line = edited
+        .lines()
+        .position(|l| l.contains("move mailboxes to EX2010DB01"))
+        .unwrap();
+    let to = server.request(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": uri}, "position": {"line": move_line, "character": "  move mailboxes to ".len()}}),
+    );
+    assert_eq!(
+        labels(&to),
+        ["EX2010DB01"],
+        "databases after `move mailboxes to`"
+    );
     let top = server.request(
         "textDocument/completion",
         json!({"textDocument": {"uri": uri}, "position": {"line": cert, "character": 2}}),
@@ -634,4 +651,160 @@ fn a_thousand_rapid_changes_and_a_five_megabyte_document_leave_it_serving() {
     );
     assert!(symbols["result"].is_array(), "{symbols}");
     assert_eq!(server.stop(), Some(0));
+}
+
+/// A `file:` URI for a path of this machine (`/a/b` → `file:///a/b`, `C:\a` → `file:///C:/a`).
+fn file_uri(path: &std::path::Path) -> String {
+    let text = path.to_string_lossy().replace('\\', "/");
+    format!(
+        "file:///{}",
+        text.trim_start_matches('/').replace(' ', "%20")
+    )
+}
+
+fn hover_text(reply: &Value) -> String {
+    assert_eq!(reply["result"]["contents"]["kind"], "markdown", "{reply}");
+    reply["result"]["contents"]["value"]
+        .as_str()
+        .expect("markdown")
+        .to_owned()
+}
+
+#[test]
+fn hover_shows_the_powershell_compile_writes_for_a_statement() {
+    let path = repo("examples/contoso-2007-to-2010.exm");
+    let text = plan("examples/contoso-2007-to-2010.exm");
+    let files = crate::common::compile_ok(&path);
+    let mut server = Server::start();
+    server.initialize(&[]);
+    let uri = file_uri(&path);
+    server.open(&uri, &text);
+    let published = server.diagnostics();
+    assert_eq!(published["diagnostics"], json!([]), "{published}");
+    let lines: Vec<&str> = text.lines().collect();
+    let at = |needle: &str, column: usize| {
+        let line = lines.iter().position(|l| l.contains(needle)).unwrap();
+        let character = lines[line].find(needle).unwrap() + column;
+        json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": character}})
+    };
+
+    // On the keyword: the reference's description, then every step's text.
+    let reply = server.request("textDocument/hover", at("certificate on MAIL2010", 2));
+    let markdown = hover_text(&reply);
+    assert!(
+        markdown.contains("certificate on SERVER"),
+        "the reference's syntax: {markdown}"
+    );
+    let mut blocks = 0;
+    for section in markdown.split("**Generates** `").skip(1) {
+        let (file, rest) = section.split_once('`').unwrap();
+        let line: usize = rest
+            .trim_start()
+            .strip_prefix("line ")
+            .and_then(|r| r.split_whitespace().next())
+            .and_then(|n| n.parse().ok())
+            .expect("a line number");
+        let code = rest
+            .split_once("```powershell\n")
+            .and_then(|(_, c)| c.split_once("\n```"))
+            .map(|(c, _)| c)
+            .expect("a powershell block");
+        let script = files
+            .iter()
+            .find(|f| f.path == file)
+            .unwrap_or_else(|| panic!("{file} is a generated file"));
+        let script_lines: Vec<&str> = script.contents.lines().collect();
+        for (i, code_line) in code.lines().enumerate() {
+            assert_eq!(
+                script_lines[line - 1 + i].trim(),
+                code_line.trim(),
+                "{file} line {}",
+                line + i
+            );
+        }
+        blocks += 1;
+    }
+    assert_eq!(blocks, 3, "request, install, legacy server: {markdown}");
+    assert!(markdown.contains("New-ExchangeCertificate"), "{markdown}");
+    assert!(
+        markdown.contains("Exchange Management Shell 2010"),
+        "{markdown}"
+    );
+    // The hover covers the statement's keyword and arguments.
+    let range = &reply["result"]["range"];
+    assert_eq!(range["start"]["character"], 2, "{reply}");
+
+    // On a name: what the checked plan says of it.
+    let reply = server.request("textDocument/hover", at("certificate on MAIL2010", 17));
+    let markdown = hover_text(&reply);
+    assert!(
+        markdown.contains("**server `MAIL2010`** — Exchange 2010 SP3 (build 14.3.123.4)"),
+        "{markdown}"
+    );
+    assert!(markdown.contains("- roles: cas hub mailbox"), "{markdown}");
+    assert!(
+        markdown.contains("new: this plan installs it"),
+        "{markdown}"
+    );
+
+    // A `move mailboxes` statement: the batch's own step.
+    let reply = server.request("textDocument/hover", at("move mailboxes to", 0));
+    let markdown = hover_text(&reply);
+    assert!(markdown.contains("```powershell"), "{markdown}");
+
+    // Between statements: nothing.
+    let blank = lines.iter().position(|l| l.trim().is_empty()).unwrap();
+    let reply = server.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri}, "position": {"line": blank, "character": 0}}),
+    );
+    assert_eq!(reply["result"], Value::Null, "{reply}");
+    assert_eq!(server.stop(), Some(0));
+}
+
+#[test]
+fn hover_on_a_keyword_after_non_ascii_text_in_both_encodings_and_while_the_plan_has_errors() {
+    let text = concat!(
+        "plan \"P\" {\r\n",
+        "  target exchange 2010 sp3\r\n",
+        "  site \"HQ\" internet-facing {\r\n",
+        "    server MAIL2010 { exchange 2010 sp3; os \"Windows Server 2008 R2\"; roles cas hub mailbox; new }\r\n",
+        "  }\r\n",
+        "  database DB1 on MAIL2010 { edb \"E:\\Données😀中\\x.edb\"; logs \"F:\\L\" }\r\n",
+        "  decommission NOPE\r\n",
+        "}\r\n"
+    );
+    for (encodings, column) in [(vec![], 56), (vec!["utf-8"], 61)] {
+        let mut server = Server::start();
+        server.initialize(&encodings);
+        server.open("untitled:p", text);
+        let published = server.diagnostics();
+        assert_ne!(published["diagnostics"], json!([]), "the plan has errors");
+        // `logs`, after é (2 bytes, 1 unit), 😀 (4 bytes, 2 units) and 中 (3 bytes, 1 unit).
+        let reply = server.request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": "untitled:p"}, "position": {"line": 5, "character": column + 1}}),
+        );
+        let markdown = hover_text(&reply);
+        assert!(markdown.contains("logs \"path\""), "{markdown}");
+        assert!(
+            !markdown.contains("```powershell"),
+            "no scripts for a plan with errors"
+        );
+        assert_eq!(
+            reply["result"]["range"]["start"],
+            json!({"line": 5, "character": column})
+        );
+        // The database's name, while the plan has errors: its declaration as written.
+        let reply = server.request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": "untitled:p"}, "position": {"line": 5, "character": 12}}),
+        );
+        let markdown = hover_text(&reply);
+        assert!(
+            markdown.contains("**database** declared on line 6"),
+            "{markdown}"
+        );
+        assert_eq!(server.stop(), Some(0));
+    }
 }
