@@ -117,14 +117,36 @@ async def test_a_broken_plan_is_diagnosed_and_cleared_as_it_is_fixed(client: Exg
     assert await client.diagnostics_of(URI, 3) == []
 
 
-def powershell_blocks(markdown: str) -> list[tuple[str, str]]:
-    """Each ```powershell block of `markdown` with the script file named last before it."""
+def powershell_blocks(markdown: str) -> list[tuple[str, int | None, str]]:
+    """Each ```powershell block of `markdown`: the script file named last before it, the script
+    line named with it (`FILE` line N), if any, and the block's text."""
     blocks = []
-    for block in re.finditer(r"```powershell\n(.*?)```", markdown, re.DOTALL):
-        names = re.findall(r"\b\d\d-[a-z0-9-]+\.ps1\b", markdown[: block.start()])
+    for block in re.finditer(r"(`{3,})powershell\n(.*?)\n\1(?!`)", markdown, re.DOTALL):
+        names = list(
+            re.finditer(r"\b(\d\d-[a-z0-9-]+\.ps1)\b`?(?: line (\d+))?", markdown[: block.start()])
+        )
         assert names, f"no script file named before the block:\n{markdown}"
-        blocks.append((names[-1], block.group(1).rstrip("\n")))
+        name, line = names[-1].group(1), names[-1].group(2)
+        blocks.append((name, int(line) if line else None, block.group(2)))
     return blocks
+
+
+def found_at(code: str, script: str) -> list[int]:
+    """The 1-based lines of `script` where `code` starts: its lines, each as the script has it
+    but for one indentation common to them all (a hover shows a step without the indentation of
+    the block it is in; its blank lines may lose their spaces)."""
+    wanted = code.split("\n")
+    lines = script.split("\n")
+    starts = []
+    for first in range(len(lines) - len(wanted) + 1):
+        head = lines[first]
+        indent = head[: len(head) - len(head.lstrip())]
+        if all(
+            line == indent + want or (want == "" and line.strip() == "")
+            for line, want in zip(lines[first : first + len(wanted)], wanted)
+        ):
+            starts.append(first + 1)
+    return starts
 
 
 @pytest.mark.parametrize(
@@ -165,13 +187,18 @@ async def test_hover_on_a_statement_shows_the_powershell_it_generates(
 
     blocks = powershell_blocks(markdown)
     assert blocks, f"no ```powershell block:\n{markdown}"
-    for name, code in blocks:
+    for name, line_number, code in blocks:
         path = out / name
         assert path.is_file(), f"the hover names {name}, which compile did not write"
         written = path.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
         assert code.strip(), f"an empty block for {name}"
-        assert code in written, f"the block for {name} is not in it verbatim:\n{code}"
-    assert any(name == script and generated in code for name, code in blocks), (
+        starts = found_at(code, written)
+        assert starts, f"the block for {name} is not its text:\n{code}"
+        if line_number is not None:
+            assert line_number in starts, f"{name} line {line_number}: not there but at {starts}"
+        # The step's own text, citing the statement hovered.
+        assert f"# contoso.exm:{line + 1} " in code.split("\n")[0], code
+    assert any(name == script and generated in code for name, _, code in blocks), (
         f"no block of {script} with `{generated}`:\n{markdown}"
     )
 
