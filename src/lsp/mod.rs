@@ -8,6 +8,7 @@
 //! error reply or a log line, a bad frame skipped (`transport`), shutdown and exit with the exit
 //! code the LSP specifies.
 
+mod actions;
 mod completion;
 mod hover;
 mod navigation;
@@ -124,6 +125,12 @@ pub fn serve(connection: &Connection) -> anyhow::Result<u8> {
         .and_then(|c| c.completion_item.as_ref())
         .and_then(|i| i.snippet_support)
         .unwrap_or(false);
+    let show_document = params
+        .capabilities
+        .window
+        .as_ref()
+        .and_then(|w| w.show_document.as_ref())
+        .is_some_and(|s| s.support);
     let capabilities = ServerCapabilities {
         position_encoding: Some(match encoding {
             Encoding::Utf8 => PositionEncodingKind::UTF8,
@@ -144,6 +151,16 @@ pub fn serve(connection: &Connection) -> anyhow::Result<u8> {
         })),
         folding_range_provider: Some(lsp_types::FoldingRangeProviderCapability::Simple(true)),
         hover_provider: Some(lsp_types::HoverProviderCapability::Simple(true)),
+        code_action_provider: Some(lsp_types::CodeActionProviderCapability::Options(
+            lsp_types::CodeActionOptions {
+                code_action_kinds: Some(vec![lsp_types::CodeActionKind::QUICKFIX]),
+                ..lsp_types::CodeActionOptions::default()
+            },
+        )),
+        execute_command_provider: Some(lsp_types::ExecuteCommandOptions {
+            commands: vec![EXPLAIN.to_owned()],
+            ..lsp_types::ExecuteCommandOptions::default()
+        }),
         ..ServerCapabilities::default()
     };
     connection.initialize_finish(
@@ -179,7 +196,11 @@ pub fn serve(connection: &Connection) -> anyhow::Result<u8> {
                 let id = request.id.clone();
                 let method = request.method.clone();
                 let response = catch_unwind(AssertUnwindSafe(|| {
-                    handle_request(&request, &documents, encoding, snippets)
+                    if method == "workspace/executeCommand" {
+                        execute_command(connection, &request, show_document)
+                    } else {
+                        handle_request(&request, &documents, encoding, snippets)
+                    }
                 }))
                 .unwrap_or_else(|_| {
                     log(
@@ -267,6 +288,7 @@ fn handle_request(
                 completion::items(text, at, outline.as_deref(), &names, snippets),
             )
         }
+        "textDocument/codeAction" => code_actions(request),
         "textDocument/hover" => {
             let (uri, doc) = match open() {
                 Ok(found) => found,
@@ -536,7 +558,10 @@ fn diagnostics(uri: &str, text: &str, encoding: Encoding) -> (Vec<Diagnostic>, A
     let (checked, found, names) = check(uri, text);
     let index = LineIndex::new(text);
     let range = |s| index.range(s, encoding);
-    let diagnostics = found.iter().map(|d| convert(d, uri, &range)).collect();
+    let diagnostics = found
+        .iter()
+        .map(|d| convert(d, uri, text, &range))
+        .collect();
     (diagnostics, Analysis::new(checked, names))
 }
 
@@ -566,9 +591,13 @@ fn check(
     crate::check_full(&file, &loader, &mut crate::Timings::default())
 }
 
+/// An exgen diagnostic as the LSP's: the code with a link to its explanation, the help line
+/// after the message, secondary spans as related information, and the quick fixes it knows in
+/// `data` (so `codeAction` needs no second check).
 fn convert(
     d: &ExgenDiagnostic,
     uri: &str,
+    text: &str,
     range: &dyn Fn(crate::source::Span) -> Range,
 ) -> Diagnostic {
     let mut message = d.message.clone();
@@ -592,11 +621,157 @@ fn convert(
             Severity::Warning => DiagnosticSeverity::WARNING,
         }),
         code: Some(NumberOrString::String(d.code.as_str().to_owned())),
+        code_description: actions::explanation_file(d.code)
+            .and_then(|p| actions::file_uri(&p).parse::<Uri>().ok())
+            .map(|href| lsp_types::CodeDescription { href }),
         source: Some("exgen".to_owned()),
         message,
         related_information: related.filter(|r| !r.is_empty()),
+        data: {
+            let fixes: Vec<serde_json::Value> = actions::edits(d, text)
+                .into_iter()
+                .map(|e| {
+                    serde_json::json!({
+                        "title": e.title,
+                        "edit": lsp_types::TextEdit::new(range(e.span), e.text),
+                    })
+                })
+                .collect();
+            (!fixes.is_empty()).then(|| serde_json::json!({ "fixes": fixes }))
+        },
         ..Diagnostic::default()
     }
+}
+
+/// `textDocument/codeAction`: for each diagnostic of the request's context, its quick fixes
+/// (kept in its `data` when it was published) and "Explain" (the `exgen.explain` command).
+fn code_actions(request: &Request) -> Response {
+    let id = request.id.clone();
+    let Some(uri) = request.params["textDocument"]["uri"]
+        .as_str()
+        .and_then(|u| u.parse::<Uri>().ok())
+    else {
+        return Response::new_err(id, ErrorCode::InvalidParams as i32, "no URI".to_owned());
+    };
+    let diagnostics: Vec<Diagnostic> =
+        serde_json::from_value(request.params["context"]["diagnostics"].clone())
+            .unwrap_or_default();
+    let mut out: Vec<lsp_types::CodeActionOrCommand> = Vec::new();
+    for d in diagnostics
+        .iter()
+        .filter(|d| d.source.as_deref() == Some("exgen"))
+    {
+        let fixes = d
+            .data
+            .as_ref()
+            .and_then(|data| data["fixes"].as_array().cloned())
+            .unwrap_or_default();
+        let only = fixes.len() == 1;
+        for fix in fixes {
+            let (Some(title), Ok(edit)) = (
+                fix["title"].as_str(),
+                serde_json::from_value::<lsp_types::TextEdit>(fix["edit"].clone()),
+            ) else {
+                continue;
+            };
+            // lsp_types' WorkspaceEdit is keyed by its Uri type, whose parsed form caches data.
+            #[allow(clippy::mutable_key_type)]
+            let mut changes = std::collections::HashMap::new();
+            changes.insert(uri.clone(), vec![edit]);
+            out.push(lsp_types::CodeActionOrCommand::CodeAction(
+                lsp_types::CodeAction {
+                    title: title.to_owned(),
+                    kind: Some(lsp_types::CodeActionKind::QUICKFIX),
+                    diagnostics: Some(vec![d.clone()]),
+                    edit: Some(lsp_types::WorkspaceEdit::new(changes)),
+                    is_preferred: Some(only),
+                    ..lsp_types::CodeAction::default()
+                },
+            ));
+        }
+        if let Some(NumberOrString::String(code)) = &d.code {
+            out.push(lsp_types::CodeActionOrCommand::CodeAction(
+                lsp_types::CodeAction {
+                    title: format!("Explain {code}"),
+                    kind: Some(lsp_types::CodeActionKind::new("quickfix.explain")),
+                    diagnostics: Some(vec![d.clone()]),
+                    command: Some(lsp_types::Command::new(
+                        format!("Explain {code}"),
+                        EXPLAIN.to_owned(),
+                        Some(vec![serde_json::json!(code)]),
+                    )),
+                    ..lsp_types::CodeAction::default()
+                },
+            ));
+        }
+    }
+    Response::new_ok(id, out)
+}
+
+/// The command that opens a code's explanation.
+const EXPLAIN: &str = "exgen.explain";
+
+/// `workspace/executeCommand` of `exgen.explain`: asks the client to open the code's
+/// explanation (`window/showDocument`), or shows its first line and where to read the rest
+/// when the client cannot open documents or the file cannot be written.
+fn execute_command(connection: &Connection, request: &Request, show_document: bool) -> Response {
+    let id = request.id.clone();
+    let invalid = |message: &str| {
+        Response::new_err(
+            request.id.clone(),
+            ErrorCode::InvalidParams as i32,
+            message.to_owned(),
+        )
+    };
+    if request.params["command"] != EXPLAIN {
+        return invalid("exgen lsp knows one command: exgen.explain");
+    }
+    let Some(code) = request.params["arguments"][0]
+        .as_str()
+        .and_then(crate::diag::Code::parse)
+    else {
+        return invalid("exgen.explain takes a diagnostic code, such as \"E0106\"");
+    };
+    let file = actions::explanation_file(code)
+        .map(|p| actions::file_uri(&p))
+        .and_then(|u| u.parse::<Uri>().ok());
+    let sent = match file {
+        Some(uri) if show_document => {
+            let params = lsp_types::ShowDocumentParams {
+                uri,
+                external: Some(false),
+                take_focus: Some(true),
+                selection: None,
+            };
+            connection
+                .sender
+                .send(Message::Request(Request::new(
+                    lsp_server::RequestId::from(format!("explain-{}", code.as_str())),
+                    "window/showDocument".to_owned(),
+                    params,
+                )))
+                .is_ok()
+        }
+        _ => false,
+    };
+    if !sent {
+        let first = code.explanation().lines().next().unwrap_or_default();
+        let message = format!(
+            "{} — run `exgen explain {}` for the whole explanation",
+            first.trim_start_matches("# "),
+            code.as_str()
+        );
+        let _ = connection
+            .sender
+            .send(Message::Notification(Notification::new(
+                "window/showMessage".to_owned(),
+                lsp_types::ShowMessageParams {
+                    typ: lsp_types::MessageType::INFO,
+                    message,
+                },
+            )));
+    }
+    Response::new_ok(id, serde_json::Value::Null)
 }
 
 /// The local path of a `file:` URI (percent-decoded; `file:///C:/x` is `C:/x`), or `None`.

@@ -49,7 +49,7 @@ pub fn parse(file: &SourceFile) -> (Option<ast::Plan>, Diagnostics) {
     }
     let stmts = match parser::parse_statements(text) {
         Ok(stmts) => stmts,
-        Err(diag) => return (None, diag.into()),
+        Err(diag) => return (None, (*diag).into()),
     };
     let mut builder = build::Builder { diags };
     let plan = build::build_file(&mut builder, &stmts, text.len());

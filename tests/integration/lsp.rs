@@ -14,12 +14,32 @@ struct Server {
     child: Child,
     stdin: ChildStdin,
     messages: Receiver<Value>,
+    /// Messages `wait` passed over, for a later `wait` to find.
+    skipped: Vec<Value>,
     next_id: i64,
+    /// The server's cache folder, removed with it.
+    cache: Option<tempfile::TempDir>,
 }
 
 impl Server {
+    /// Starts `exgen lsp` with its cache folder (code explanations) in a temporary folder.
     fn start() -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_exgen"))
+        let cache = tempfile::tempdir().expect("a temporary folder");
+        let mut server = Server::start_with(&[
+            ("XDG_CACHE_HOME", cache.path()),
+            ("LOCALAPPDATA", cache.path()),
+        ]);
+        server.cache = Some(cache);
+        server
+    }
+
+    /// Starts `exgen lsp` with extra environment variables.
+    fn start_with(env: &[(&str, &std::path::Path)]) -> Server {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_exgen"));
+        for (name, value) in env {
+            command.env(name, value);
+        }
+        let mut child = command
             .arg("lsp")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -60,7 +80,9 @@ impl Server {
             child,
             stdin,
             messages,
+            skipped: Vec::new(),
             next_id: 1,
+            cache: None,
         }
     }
 
@@ -81,8 +103,12 @@ impl Server {
         self.send(&json!({"jsonrpc": "2.0", "method": method, "params": params}));
     }
 
-    /// The next message that `wanted` accepts (others are skipped).
+    /// The next message that `wanted` accepts (notifications and replies before it are passed
+    /// over; requests from the server are kept for a later `wait`).
     fn wait(&mut self, wanted: impl Fn(&Value) -> bool) -> Value {
+        if let Some(i) = self.skipped.iter().position(&wanted) {
+            return self.skipped.remove(i);
+        }
         loop {
             let message = self
                 .messages
@@ -90,6 +116,10 @@ impl Server {
                 .expect("a message from the server");
             if wanted(&message) {
                 return message;
+            }
+            // Requests from the server are kept for a later `wait`; notifications are passed.
+            if message.get("id").is_some() && message.get("method").is_some() {
+                self.skipped.push(message);
             }
         }
     }
@@ -807,4 +837,111 @@ fn hover_on_a_keyword_after_non_ascii_text_in_both_encodings_and_while_the_plan_
         );
         assert_eq!(server.stop(), Some(0));
     }
+}
+
+/// Applies one LSP text edit to ASCII `text` (positions are then the same in every encoding).
+fn apply_edit(text: &str, edit: &Value) -> String {
+    let offset = |p: &Value| {
+        let line = p["line"].as_u64().unwrap() as usize;
+        let character = p["character"].as_u64().unwrap() as usize;
+        text.split_inclusive('\n')
+            .take(line)
+            .map(str::len)
+            .sum::<usize>()
+            + character
+    };
+    let (start, end) = (
+        offset(&edit["range"]["start"]),
+        offset(&edit["range"]["end"]),
+    );
+    format!(
+        "{}{}{}",
+        &text[..start],
+        edit["newText"].as_str().unwrap(),
+        &text[end..]
+    )
+}
+
+#[test]
+fn quick_fixes_complete_a_missing_setting_and_a_misspelt_keyword_and_codes_explain_themselves() {
+    let cache = tempfile::tempdir().unwrap();
+    let text = plan("examples/contoso-2007-to-2010.exm");
+    let broken = text
+        .replace(
+            "outlook-anywhere { auth basic; ssl-offloading off }",
+            "outlook-anywhere { ssl-offloading off }",
+        )
+        .replace("  decommission MAIL2007", "  decommision MAIL2007");
+    assert_ne!(broken, text);
+    let mut server = Server::start_with(&[
+        ("XDG_CACHE_HOME", cache.path()),
+        ("LOCALAPPDATA", cache.path()),
+    ]);
+    server.request(
+        "initialize",
+        json!({"capabilities": {"window": {"showDocument": {"support": true}}}}),
+    );
+    server.notify("initialized", json!({}));
+    let uri = file_uri(&repo("examples/contoso-2007-to-2010.exm"));
+    server.open(&uri, &broken);
+    let published = server.diagnostics();
+    let list = published["diagnostics"].as_array().unwrap().clone();
+    let codes: Vec<&str> = list.iter().map(|d| d["code"].as_str().unwrap()).collect();
+    assert_eq!(codes, ["E0109", "E0106"], "{published}");
+    let (missing, misspelt) = (list[0].clone(), list[1].clone());
+
+    // Every diagnostic links to its explanation: the text `exgen explain` prints.
+    let href = misspelt["codeDescription"]["href"]
+        .as_str()
+        .expect("a link");
+    let path = href.strip_prefix("file://").unwrap();
+    let explained = std::fs::read_to_string(path).expect("the explanation file");
+    let cli = crate::support::exgen(&repo(""), ["explain", "E0106"]);
+    assert_eq!(explained.trim_end(), cli.stdout.trim_end());
+
+    let actions = |server: &mut Server, d: &Value| {
+        let reply = server.request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": uri}, "range": d["range"], "context": {"diagnostics": [d]}}),
+        );
+        reply["result"].as_array().expect("actions").clone()
+    };
+    let found = actions(&mut server, &misspelt);
+    let titles: Vec<&str> = found.iter().map(|a| a["title"].as_str().unwrap()).collect();
+    assert_eq!(
+        titles,
+        ["Replace `decommision` with `decommission`", "Explain E0106"]
+    );
+    assert_eq!(found[0]["kind"], "quickfix");
+    assert_eq!(found[0]["isPreferred"], true);
+    let edit = &found[0]["edit"]["changes"][&uri][0];
+    let respelt = apply_edit(&broken, edit);
+    assert!(respelt.contains("  decommission MAIL2007"));
+
+    // "Explain" opens the explanation in the editor.
+    let command = &found[1]["command"];
+    let reply = server.request(
+        "workspace/executeCommand",
+        json!({"command": command["command"], "arguments": command["arguments"]}),
+    );
+    assert_eq!(reply["result"], Value::Null, "{reply}");
+    let shown = server.wait(|m| m["method"] == "window/showDocument");
+    assert_eq!(shown["params"]["uri"], href);
+
+    // The missing `auth`, fixed by either method.
+    let found = actions(&mut server, &missing);
+    let titles: Vec<&str> = found.iter().map(|a| a["title"].as_str().unwrap()).collect();
+    assert_eq!(
+        titles,
+        ["Add `auth ntlm`", "Add `auth basic`", "Explain E0109"]
+    );
+    let fixed = apply_edit(&respelt, &found[1]["edit"]["changes"][&uri][0]);
+    assert!(
+        fixed.contains("outlook-anywhere { ssl-offloading off; auth basic }"),
+        "{fixed}"
+    );
+    server.change(&uri, 3, &fixed);
+    let published = server.diagnostics();
+    assert_eq!(published["diagnostics"], json!([]), "{published}");
+    assert_eq!(server.stop(), Some(0));
 }
