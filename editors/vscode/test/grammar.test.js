@@ -2,9 +2,10 @@
 // The TextMate grammar (syntaxes/exm.tmLanguage.json), tokenized the way VS Code does it
 // (vscode-textmate on vscode-oniguruma), against a small lexer written from grammar/exm.pest and
 // the keyword and value lists of src/syntax/schema.rs. Every plan that exgen accepts
-// (examples/, tests/plans/ok/, tests/plans/cli/) is tokenized line by line, and so are the
-// plans of tests/plans/fail/ and tests/plans/bad/, which are checked for what their errors
-// leave intact (comments, strings, punctuation, keywords, whole words).
+// (examples/, tests/plans/ok/, tests/plans/cli/, and the exm blocks of README.md and
+// docs/language.md) is tokenized line by line, and so are the plans of tests/plans/fail/ and
+// tests/plans/bad/, which are checked for what their errors leave intact (comments, strings,
+// punctuation, keywords, whole words).
 
 const test = require('node:test');
 const assert = require('node:assert/strict');
@@ -350,17 +351,43 @@ function plansIn(folder) {
     .map((f) => path.join(dir, f));
 }
 
-/** Tokenizes files and checks each line; fails with every problem, by file and line. */
-async function checkFiles(files, strict) {
+/** A plan file: its name for messages, its text, and the line its text starts on. */
+const planFile = (file) => ({
+  name: path.relative(repo, file),
+  text: fs.readFileSync(file, 'utf8'),
+  firstLine: 1,
+});
+
+/** The ```exm blocks of a Markdown file, which its tests check as plans exgen accepts. */
+function exmBlocks(markdown) {
+  const name = path.relative(repo, markdown);
+  const blocks = [];
+  let current = null;
+  fs.readFileSync(markdown, 'utf8')
+    .split('\n')
+    .forEach((line, n) => {
+      if (current && line.trim() === '```') {
+        blocks.push({ name, text: current.lines.join('\n'), firstLine: current.firstLine });
+        current = null;
+      } else if (current) {
+        current.lines.push(line);
+      } else if (/^```exm(\s|$)/.test(line.trim())) {
+        current = { lines: [], firstLine: n + 2 };
+      }
+    });
+  return blocks;
+}
+
+/** Tokenizes plans and checks each line; fails with every problem, by file and line. */
+async function checkPlans(plans, strict) {
   const grammar = await grammarReady;
   const problems = [];
   let lines = 0;
-  for (const file of files) {
-    const text = fs.readFileSync(file, 'utf8');
-    tokenizeText(grammar, text).forEach(({ line, tokens }, n) => {
+  for (const plan of plans) {
+    tokenizeText(grammar, plan.text).forEach(({ line, tokens }, n) => {
       lines += 1;
       for (const p of checkLine(line, tokens, strict)) {
-        problems.push(`${path.relative(repo, file)}:${n + 1}: ${p}`);
+        problems.push(`${plan.name}:${plan.firstLine + n}: ${p}`);
       }
     });
   }
@@ -372,8 +399,12 @@ const acceptedPlans = [
   ...plansIn('examples'),
   ...plansIn('tests/plans/ok'),
   ...plansIn('tests/plans/cli'),
+].map(planFile);
+const docPlans = [
+  ...exmBlocks(path.join(repo, 'README.md')),
+  ...exmBlocks(path.join(repo, 'docs/language.md')),
 ];
-const rejectedPlans = [...plansIn('tests/plans/fail'), ...plansIn('tests/plans/bad')];
+const rejectedPlans = [...plansIn('tests/plans/fail'), ...plansIn('tests/plans/bad')].map(planFile);
 
 // ---- Tests ----
 
@@ -391,17 +422,23 @@ test('the lists the test reads from the Rust side are there', () => {
     for (const list of lists) assert.ok(valueLists[list], `schema.rs has no list ${list}`);
   }
   assert.ok(acceptedPlans.length >= 25, `${acceptedPlans.length} accepted plans`);
+  assert.ok(docPlans.length >= 20, `${docPlans.length} plans in README.md and docs/language.md`);
   assert.ok(rejectedPlans.length >= 100, `${rejectedPlans.length} rejected plans`);
 });
 
 test('every line of every accepted plan is scoped as the language reads it', async (t) => {
-  const lines = await checkFiles(acceptedPlans, true);
+  const lines = await checkPlans(acceptedPlans, true);
   assert.ok(lines > 1000, `${lines} lines`);
   t.diagnostic(`${acceptedPlans.length} accepted plans, ${lines} lines`);
 });
 
+test('so is every plan the README and the language reference show', async (t) => {
+  const lines = await checkPlans(docPlans, true);
+  t.diagnostic(`${docPlans.length} plans in README.md and docs/language.md, ${lines} lines`);
+});
+
 test('rejected plans keep comments, strings, punctuation, keywords and words whole', async (t) => {
-  const lines = await checkFiles(rejectedPlans, false);
+  const lines = await checkPlans(rejectedPlans, false);
   t.diagnostic(`${rejectedPlans.length} rejected plans, ${lines} lines`);
 });
 
