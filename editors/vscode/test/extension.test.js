@@ -156,9 +156,10 @@ test('exgen.path names the binary, and changing it restarts the server', async (
 });
 
 test('a binary that cannot be started is reported with the way to fix it', async () => {
+  // What vscode-languageclient 9 rejects with when the spawn fails: a string, not an Error.
   const { extension, calls } = loadExtension({
     path: '/nowhere/exgen',
-    startFails: new Error('spawn /nowhere/exgen ENOENT'),
+    startFails: 'Launching server using command /nowhere/exgen failed. Error: spawn /nowhere/exgen ENOENT',
   });
   await extension.activate(context());
   assert.equal(calls.errors.length, 1);
