@@ -11,11 +11,11 @@ mod build;
 mod lexer;
 mod migration;
 pub mod outline;
-mod parser;
+pub(crate) mod parser;
 mod scan;
 pub mod schema;
 mod services;
-mod stmt;
+pub(crate) mod stmt;
 mod topology;
 pub mod values;
 
