@@ -57,6 +57,17 @@ fn unreadable(error: std::io::Error) -> ReadError {
     })
 }
 
+/// The output folder `exgen compile` writes to when none is given: the plan's path without its
+/// extension, so `plans/contoso.exm` is compiled into `plans/contoso`. `None` for a path
+/// without an extension, which would name the plan itself.
+#[must_use]
+pub fn default_output_folder(plan: &Path) -> Option<PathBuf> {
+    match (plan.file_stem(), plan.extension()) {
+        (Some(stem), Some(_)) => Some(plan.with_file_name(stem)),
+        _ => None,
+    }
+}
+
 /// Reads files relative to the plan's folder. Paths are written as in the plan: `\` or `/`
 /// separated, relative, absolute (`C:\data\x.csv`) or UNC (`\\server\share\x.csv`).
 pub struct PlanLoader {

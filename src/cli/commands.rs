@@ -212,9 +212,9 @@ fn report(plan: &Plan, diagnostics: &Diagnostics, format: MessageFormat) -> anyh
 /// The output folder when none is given: the plan's path without its extension, so
 /// `plans/contoso.exm` is compiled into `plans/contoso`.
 fn default_out(plan: &Path) -> anyhow::Result<PathBuf> {
-    match (plan.file_stem(), plan.extension()) {
-        (Some(stem), Some(_)) => Ok(plan.with_file_name(stem)),
-        _ => bail!(
+    match crate::files::default_output_folder(plan) {
+        Some(folder) => Ok(folder),
+        None => bail!(
             "cannot name an output folder after `{}`, which has no extension; pass --out DIR",
             plan.display()
         ),

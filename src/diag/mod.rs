@@ -55,6 +55,24 @@ pub struct Diagnostic {
     pub related: Vec<Label>,
     /// How to fix it, in one line.
     pub help: Option<String>,
+    /// Changes to the plan that resolve it, offered by editors as quick fixes (the help line
+    /// says the same in words). A misspelt word's fix follows from its help line instead:
+    /// [`suggest::suggested`].
+    /// Boxed: most diagnostics have none, and every `Result` with a diagnostic carries it.
+    #[serde(skip)]
+    pub fixes: Option<Box<Vec<Fix>>>,
+}
+
+/// A change to the plan that resolves a diagnostic.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fix {
+    /// Add the statement `text` to the block of the statement whose span is `statement`.
+    AddStatement {
+        /// The statement whose block gets it.
+        statement: Span,
+        /// The whole statement (`auth ntlm`).
+        text: String,
+    },
 }
 
 impl Diagnostic {
@@ -66,6 +84,7 @@ impl Diagnostic {
             primary: Label::new(span, ""),
             related: Vec::new(),
             help: None,
+            fixes: None,
         }
     }
 
@@ -87,6 +106,13 @@ impl Diagnostic {
     #[must_use]
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
+        self
+    }
+
+    /// Adds a fix.
+    #[must_use]
+    pub fn with_fix(mut self, fix: Fix) -> Self {
+        self.fixes.get_or_insert_with(Box::default).push(fix);
         self
     }
 

@@ -32,9 +32,23 @@ pub fn help(word: &str, candidates: &[&str], otherwise: impl FnOnce() -> String)
     did_you_mean(word, candidates).map_or_else(otherwise, |s| format!("did you mean `{s}`?"))
 }
 
+/// The word a help line of [`help`] suggests (``did you mean `x`?`` gives `x`); `None` for any
+/// other help line.
+#[must_use]
+pub fn suggested(help: &str) -> Option<&str> {
+    help.strip_prefix("did you mean `")?.strip_suffix("`?")
+}
+
 #[cfg(test)]
 mod tests {
-    use super::did_you_mean;
+    use super::{did_you_mean, help, suggested};
+
+    #[test]
+    fn the_suggestion_reads_back_from_its_help_line() {
+        let line = help("rols", &["roles"], String::new);
+        assert_eq!(suggested(&line), Some("roles"));
+        assert_eq!(suggested("write `basic` or `ntlm`"), None);
+    }
 
     const KEYWORDS: &[&str] = &["exchange", "os", "roles", "new", "fqdn", "cluster"];
 

@@ -8,12 +8,15 @@
 //! error reply or a log line, a bad frame skipped (`transport`), shutdown and exit with the exit
 //! code the LSP specifies.
 
+mod actions;
 mod completion;
 mod hover;
+mod lens;
 mod navigation;
 mod outline;
 mod position;
 mod reference;
+mod tokens;
 mod transport;
 
 use crate::diag::{Diagnostic as ExgenDiagnostic, Severity};
@@ -124,6 +127,12 @@ pub fn serve(connection: &Connection) -> anyhow::Result<u8> {
         .and_then(|c| c.completion_item.as_ref())
         .and_then(|i| i.snippet_support)
         .unwrap_or(false);
+    let show_document = params
+        .capabilities
+        .window
+        .as_ref()
+        .and_then(|w| w.show_document.as_ref())
+        .is_some_and(|s| s.support);
     let capabilities = ServerCapabilities {
         position_encoding: Some(match encoding {
             Encoding::Utf8 => PositionEncodingKind::UTF8,
@@ -144,6 +153,35 @@ pub fn serve(connection: &Connection) -> anyhow::Result<u8> {
         })),
         folding_range_provider: Some(lsp_types::FoldingRangeProviderCapability::Simple(true)),
         hover_provider: Some(lsp_types::HoverProviderCapability::Simple(true)),
+        code_action_provider: Some(lsp_types::CodeActionProviderCapability::Options(
+            lsp_types::CodeActionOptions {
+                code_action_kinds: Some(vec![lsp_types::CodeActionKind::QUICKFIX]),
+                ..lsp_types::CodeActionOptions::default()
+            },
+        )),
+        semantic_tokens_provider: Some(
+            lsp_types::SemanticTokensServerCapabilities::SemanticTokensOptions(
+                lsp_types::SemanticTokensOptions {
+                    legend: tokens::legend(),
+                    full: Some(lsp_types::SemanticTokensFullOptions::Bool(true)),
+                    range: None,
+                    ..lsp_types::SemanticTokensOptions::default()
+                },
+            ),
+        ),
+        selection_range_provider: Some(lsp_types::SelectionRangeProviderCapability::Simple(true)),
+        workspace_symbol_provider: Some(lsp_types::OneOf::Left(true)),
+        code_lens_provider: Some(lsp_types::CodeLensOptions {
+            resolve_provider: Some(false),
+        }),
+        document_link_provider: Some(lsp_types::DocumentLinkOptions {
+            resolve_provider: Some(false),
+            work_done_progress_options: lsp_types::WorkDoneProgressOptions::default(),
+        }),
+        execute_command_provider: Some(lsp_types::ExecuteCommandOptions {
+            commands: vec![EXPLAIN.to_owned(), lens::OPEN_SCRIPT.to_owned()],
+            ..lsp_types::ExecuteCommandOptions::default()
+        }),
         ..ServerCapabilities::default()
     };
     connection.initialize_finish(
@@ -153,6 +191,34 @@ pub fn serve(connection: &Connection) -> anyhow::Result<u8> {
             "serverInfo": { "name": "exgen", "version": env!("CARGO_PKG_VERSION") },
         }),
     )?;
+    // CSV files the plans name: the client reports their changes, and the plans are checked
+    // again (a client that cannot watch files gets fresh CSV diagnostics on each change).
+    let watch = params
+        .capabilities
+        .workspace
+        .as_ref()
+        .and_then(|w| w.did_change_watched_files.as_ref())
+        .and_then(|w| w.dynamic_registration)
+        .unwrap_or(false);
+    if watch {
+        let options = lsp_types::DidChangeWatchedFilesRegistrationOptions {
+            watchers: vec![lsp_types::FileSystemWatcher {
+                glob_pattern: lsp_types::GlobPattern::String("**/*.{csv,CSV}".to_owned()),
+                kind: None,
+            }],
+        };
+        connection.sender.send(Message::Request(Request::new(
+            lsp_server::RequestId::from("watch-csv".to_owned()),
+            "client/registerCapability".to_owned(),
+            lsp_types::RegistrationParams {
+                registrations: vec![lsp_types::Registration {
+                    id: "exgen-csv".to_owned(),
+                    method: "workspace/didChangeWatchedFiles".to_owned(),
+                    register_options: serde_json::to_value(options).ok(),
+                }],
+            },
+        )))?;
+    }
     let mut documents: BTreeMap<String, Document> = BTreeMap::new();
     loop {
         // Take every message already queued before checking: a burst of changes is checked
@@ -179,7 +245,11 @@ pub fn serve(connection: &Connection) -> anyhow::Result<u8> {
                 let id = request.id.clone();
                 let method = request.method.clone();
                 let response = catch_unwind(AssertUnwindSafe(|| {
-                    handle_request(&request, &documents, encoding, snippets)
+                    if method == "workspace/executeCommand" {
+                        execute_command(connection, &request, show_document)
+                    } else {
+                        handle_request(&request, &documents, encoding, snippets)
+                    }
                 }))
                 .unwrap_or_else(|_| {
                     log(
@@ -266,6 +336,106 @@ fn handle_request(
                 id,
                 completion::items(text, at, outline.as_deref(), &names, snippets),
             )
+        }
+        "textDocument/codeAction" => code_actions(request),
+        "textDocument/semanticTokens/full" => {
+            let (uri, doc) = match open() {
+                Ok(found) => found,
+                Err(refused) => return refused,
+            };
+            let index = LineIndex::new(&doc.text);
+            let names = doc.names(uri);
+            let found = tokens::tokens(&doc.text, &names);
+            Response::new_ok(
+                id,
+                lsp_types::SemanticTokens {
+                    result_id: None,
+                    data: tokens::encode(&found, &index, encoding),
+                },
+            )
+        }
+        "textDocument/selectionRange" => {
+            let (_, doc) = match open() {
+                Ok(found) => found,
+                Err(refused) => return refused,
+            };
+            let text = doc.text.as_str();
+            let index = LineIndex::new(text);
+            let nodes = crate::syntax::outline::outline(text).unwrap_or_default();
+            let positions: Vec<lsp_types::Position> =
+                serde_json::from_value(request.params["positions"].clone()).unwrap_or_default();
+            let ranges: Vec<lsp_types::SelectionRange> = positions
+                .into_iter()
+                .map(|p| {
+                    let at = index.offset(p, encoding).unwrap_or(text.len());
+                    outline::selection(&nodes, text, at, &index, encoding)
+                })
+                .collect();
+            Response::new_ok(id, ranges)
+        }
+        "workspace/symbol" => {
+            let query = request.params["query"]
+                .as_str()
+                .unwrap_or_default()
+                .to_lowercase();
+            let mut found = Vec::new();
+            for (uri, doc) in documents {
+                let Ok(lsp_uri) = uri.parse::<Uri>() else {
+                    continue;
+                };
+                let names = doc.names(uri);
+                let index = LineIndex::new(&doc.text);
+                for d in names
+                    .definitions
+                    .iter()
+                    .filter(|d| d.name.to_lowercase().contains(&query))
+                {
+                    #[allow(deprecated)] // `SymbolInformation::deprecated` must still be written.
+                    found.push(lsp_types::SymbolInformation {
+                        name: d.name.clone(),
+                        kind: match d.kind {
+                            crate::analyze::NameKind::Server => lsp_types::SymbolKind::OBJECT,
+                            crate::analyze::NameKind::Database => lsp_types::SymbolKind::STRUCT,
+                            crate::analyze::NameKind::Site => lsp_types::SymbolKind::NAMESPACE,
+                        },
+                        tags: None,
+                        deprecated: None,
+                        location: Location::new(lsp_uri.clone(), index.range(d.span, encoding)),
+                        container_name: file_path(uri)
+                            .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned())),
+                    });
+                }
+            }
+            Response::new_ok(id, found)
+        }
+        "textDocument/codeLens" => {
+            let (uri, doc) = match open() {
+                Ok(found) => found,
+                Err(refused) => return refused,
+            };
+            let text = doc.text.as_str();
+            let index = LineIndex::new(text);
+            let nodes = crate::syntax::outline::outline(text).unwrap_or_default();
+            let lenses = doc.with_analysis(uri, |a| {
+                a.steps()
+                    .map(|steps| lens::lenses(&nodes, steps, uri, &index, encoding))
+                    .unwrap_or_default()
+            });
+            Response::new_ok(id, lenses)
+        }
+        "textDocument/documentLink" => {
+            let (uri, doc) = match open() {
+                Ok(found) => found,
+                Err(refused) => return refused,
+            };
+            let text = doc.text.as_str();
+            let index = LineIndex::new(text);
+            let nodes = crate::syntax::outline::outline(text).unwrap_or_default();
+            let links = file_path(uri)
+                .and_then(|p| p.parent().map(PathBuf::from))
+                .map(|folder| lens::csv_links(&nodes, text, &folder, &index, encoding))
+                .unwrap_or_default();
+            Response::new_ok(id, links)
         }
         "textDocument/hover" => {
             let (uri, doc) = match open() {
@@ -488,6 +658,13 @@ fn notify(documents: &mut BTreeMap<String, Document>, notification: Notification
                 doc.analysis = None;
             }
         }
+        // A CSV file a plan names changed: check every open plan again.
+        "workspace/didChangeWatchedFiles" => {
+            for doc in documents.values_mut() {
+                doc.dirty = true;
+                doc.analysis = None;
+            }
+        }
         DidCloseTextDocument::METHOD => {
             if let Ok(p) =
                 serde_json::from_value::<lsp_types::DidCloseTextDocumentParams>(notification.params)
@@ -536,7 +713,10 @@ fn diagnostics(uri: &str, text: &str, encoding: Encoding) -> (Vec<Diagnostic>, A
     let (checked, found, names) = check(uri, text);
     let index = LineIndex::new(text);
     let range = |s| index.range(s, encoding);
-    let diagnostics = found.iter().map(|d| convert(d, uri, &range)).collect();
+    let diagnostics = found
+        .iter()
+        .map(|d| convert(d, uri, text, &range))
+        .collect();
     (diagnostics, Analysis::new(checked, names))
 }
 
@@ -566,9 +746,13 @@ fn check(
     crate::check_full(&file, &loader, &mut crate::Timings::default())
 }
 
+/// An exgen diagnostic as the LSP's: the code with a link to its explanation, the help line
+/// after the message, secondary spans as related information, and the quick fixes it knows in
+/// `data` (so `codeAction` needs no second check).
 fn convert(
     d: &ExgenDiagnostic,
     uri: &str,
+    text: &str,
     range: &dyn Fn(crate::source::Span) -> Range,
 ) -> Diagnostic {
     let mut message = d.message.clone();
@@ -592,11 +776,218 @@ fn convert(
             Severity::Warning => DiagnosticSeverity::WARNING,
         }),
         code: Some(NumberOrString::String(d.code.as_str().to_owned())),
+        code_description: actions::explanation_file(d.code)
+            .and_then(|p| actions::file_uri(&p).parse::<Uri>().ok())
+            .map(|href| lsp_types::CodeDescription { href }),
         source: Some("exgen".to_owned()),
         message,
         related_information: related.filter(|r| !r.is_empty()),
+        data: {
+            let fixes: Vec<serde_json::Value> = actions::edits(d, text)
+                .into_iter()
+                .map(|e| {
+                    serde_json::json!({
+                        "title": e.title,
+                        "edit": lsp_types::TextEdit::new(range(e.span), e.text),
+                    })
+                })
+                .collect();
+            (!fixes.is_empty()).then(|| serde_json::json!({ "fixes": fixes }))
+        },
         ..Diagnostic::default()
     }
+}
+
+/// `textDocument/codeAction`: for each diagnostic of the request's context, its quick fixes
+/// (kept in its `data` when it was published) and "Explain" (the `exgen.explain` command).
+fn code_actions(request: &Request) -> Response {
+    let id = request.id.clone();
+    let Some(uri) = request.params["textDocument"]["uri"]
+        .as_str()
+        .and_then(|u| u.parse::<Uri>().ok())
+    else {
+        return Response::new_err(id, ErrorCode::InvalidParams as i32, "no URI".to_owned());
+    };
+    let diagnostics: Vec<Diagnostic> =
+        serde_json::from_value(request.params["context"]["diagnostics"].clone())
+            .unwrap_or_default();
+    let mut out: Vec<lsp_types::CodeActionOrCommand> = Vec::new();
+    for d in diagnostics
+        .iter()
+        .filter(|d| d.source.as_deref() == Some("exgen"))
+    {
+        let fixes = d
+            .data
+            .as_ref()
+            .and_then(|data| data["fixes"].as_array().cloned())
+            .unwrap_or_default();
+        let only = fixes.len() == 1;
+        for fix in fixes {
+            let (Some(title), Ok(edit)) = (
+                fix["title"].as_str(),
+                serde_json::from_value::<lsp_types::TextEdit>(fix["edit"].clone()),
+            ) else {
+                continue;
+            };
+            // lsp_types' WorkspaceEdit is keyed by its Uri type, whose parsed form caches data.
+            #[allow(clippy::mutable_key_type)]
+            let mut changes = std::collections::HashMap::new();
+            changes.insert(uri.clone(), vec![edit]);
+            out.push(lsp_types::CodeActionOrCommand::CodeAction(
+                lsp_types::CodeAction {
+                    title: title.to_owned(),
+                    kind: Some(lsp_types::CodeActionKind::QUICKFIX),
+                    diagnostics: Some(vec![d.clone()]),
+                    edit: Some(lsp_types::WorkspaceEdit::new(changes)),
+                    is_preferred: Some(only),
+                    ..lsp_types::CodeAction::default()
+                },
+            ));
+        }
+        if let Some(NumberOrString::String(code)) = &d.code {
+            out.push(lsp_types::CodeActionOrCommand::CodeAction(
+                lsp_types::CodeAction {
+                    title: format!("Explain {code}"),
+                    kind: Some(lsp_types::CodeActionKind::new("quickfix.explain")),
+                    diagnostics: Some(vec![d.clone()]),
+                    command: Some(lsp_types::Command::new(
+                        format!("Explain {code}"),
+                        EXPLAIN.to_owned(),
+                        Some(vec![serde_json::json!(code)]),
+                    )),
+                    ..lsp_types::CodeAction::default()
+                },
+            ));
+        }
+    }
+    Response::new_ok(id, out)
+}
+
+/// `exgen.openGeneratedScript PLAN-URI FILE LINE`: opens the generated script at the line a
+/// statement's text begins, in the plan's default output folder, once `exgen compile` has
+/// written it; until then says to compile.
+fn open_script(connection: &Connection, request: &Request, show_document: bool) -> Response {
+    let args = &request.params["arguments"];
+    let (Some(plan), Some(file), Some(line)) =
+        (args[0].as_str(), args[1].as_str(), args[2].as_u64())
+    else {
+        return Response::new_err(
+            request.id.clone(),
+            ErrorCode::InvalidParams as i32,
+            "exgen.openGeneratedScript takes the plan's URI, a script file and a line".to_owned(),
+        );
+    };
+    let script = file_path(plan)
+        .and_then(|p| crate::files::default_output_folder(&p))
+        .map(|folder| folder.join(file))
+        .filter(|p| p.is_file());
+    let uri = script
+        .as_ref()
+        .and_then(|p| actions::file_uri(p).parse::<Uri>().ok());
+    match uri {
+        Some(uri) if show_document => {
+            let line = u32::try_from(line.saturating_sub(1)).unwrap_or(0);
+            let at = lsp_types::Position::new(line, 0);
+            let params = lsp_types::ShowDocumentParams {
+                uri,
+                external: Some(false),
+                take_focus: Some(true),
+                selection: Some(Range::new(at, at)),
+            };
+            let _ = connection.sender.send(Message::Request(Request::new(
+                lsp_server::RequestId::from(format!("open-{file}-{line}")),
+                "window/showDocument".to_owned(),
+                params,
+            )));
+        }
+        _ => {
+            let message = match script {
+                Some(path) => format!("{file} is at {}, line {line}", path.display()),
+                None => format!(
+                    "{file} is not written yet: run `exgen compile` on this plan, then open it again"
+                ),
+            };
+            let _ = connection
+                .sender
+                .send(Message::Notification(Notification::new(
+                    "window/showMessage".to_owned(),
+                    lsp_types::ShowMessageParams {
+                        typ: lsp_types::MessageType::INFO,
+                        message,
+                    },
+                )));
+        }
+    }
+    Response::new_ok(request.id.clone(), serde_json::Value::Null)
+}
+
+/// The command that opens a code's explanation.
+const EXPLAIN: &str = "exgen.explain";
+
+/// `workspace/executeCommand` of `exgen.explain`: asks the client to open the code's
+/// explanation (`window/showDocument`), or shows its first line and where to read the rest
+/// when the client cannot open documents or the file cannot be written.
+fn execute_command(connection: &Connection, request: &Request, show_document: bool) -> Response {
+    let id = request.id.clone();
+    let invalid = |message: &str| {
+        Response::new_err(
+            request.id.clone(),
+            ErrorCode::InvalidParams as i32,
+            message.to_owned(),
+        )
+    };
+    if request.params["command"] == lens::OPEN_SCRIPT {
+        return open_script(connection, request, show_document);
+    }
+    if request.params["command"] != EXPLAIN {
+        return invalid("exgen lsp knows the commands exgen.explain and exgen.openGeneratedScript");
+    }
+    let Some(code) = request.params["arguments"][0]
+        .as_str()
+        .and_then(crate::diag::Code::parse)
+    else {
+        return invalid("exgen.explain takes a diagnostic code, such as \"E0106\"");
+    };
+    let file = actions::explanation_file(code)
+        .map(|p| actions::file_uri(&p))
+        .and_then(|u| u.parse::<Uri>().ok());
+    let sent = match file {
+        Some(uri) if show_document => {
+            let params = lsp_types::ShowDocumentParams {
+                uri,
+                external: Some(false),
+                take_focus: Some(true),
+                selection: None,
+            };
+            connection
+                .sender
+                .send(Message::Request(Request::new(
+                    lsp_server::RequestId::from(format!("explain-{}", code.as_str())),
+                    "window/showDocument".to_owned(),
+                    params,
+                )))
+                .is_ok()
+        }
+        _ => false,
+    };
+    if !sent {
+        let first = code.explanation().lines().next().unwrap_or_default();
+        let message = format!(
+            "{} — run `exgen explain {}` for the whole explanation",
+            first.trim_start_matches("# "),
+            code.as_str()
+        );
+        let _ = connection
+            .sender
+            .send(Message::Notification(Notification::new(
+                "window/showMessage".to_owned(),
+                lsp_types::ShowMessageParams {
+                    typ: lsp_types::MessageType::INFO,
+                    message,
+                },
+            )));
+    }
+    Response::new_ok(id, serde_json::Value::Null)
 }
 
 /// The local path of a `file:` URI (percent-decoded; `file:///C:/x` is `C:/x`), or `None`.

@@ -72,3 +72,77 @@ pub fn folding_ranges(
     out.sort_by_key(|r| (r.start_line, r.end_line));
     out
 }
+
+/// The selection ranges at byte `at`, innermost first: the word, then each statement's keyword
+/// and arguments and the whole statement, out to the plan.
+pub fn selection(
+    nodes: &[Node],
+    text: &str,
+    at: usize,
+    index: &LineIndex<'_>,
+    encoding: Encoding,
+) -> lsp_types::SelectionRange {
+    let mut spans = Vec::new();
+    let mut level = nodes;
+    while let Some(node) = level
+        .iter()
+        .find(|n| n.span.start <= at && at <= n.span.end)
+    {
+        spans.push(node.span);
+        if node.head.start <= at && at <= node.head.end {
+            spans.push(node.head);
+        }
+        level = &node.children;
+    }
+    if let Some(word) = word_at(text, at)
+        && spans.last() != Some(&word)
+    {
+        spans.push(word);
+    }
+    let mut range: Option<lsp_types::SelectionRange> = None;
+    for span in spans {
+        range = Some(lsp_types::SelectionRange {
+            range: index.range(span, encoding),
+            parent: range.map(Box::new),
+        });
+    }
+    range.unwrap_or_else(|| {
+        let here = index.position(at, encoding);
+        lsp_types::SelectionRange {
+            range: lsp_types::Range::new(here, here),
+            parent: None,
+        }
+    })
+}
+
+/// The word or string at byte `at` (a string with its quotes).
+fn word_at(text: &str, at: usize) -> Option<crate::source::Span> {
+    let at = at.min(text.len());
+    let line_start = text[..at].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+    let line_end = text[at..].find(['\n', '\r']).map_or(text.len(), |i| at + i);
+    // Inside a string: the string (an odd number of quotes before `at` on the line).
+    let quotes: Vec<usize> = text[line_start..line_end]
+        .match_indices('"')
+        .map(|(i, _)| line_start + i)
+        .collect();
+    let before = quotes.iter().filter(|&&q| q < at).count();
+    if before % 2 == 1 {
+        let open = quotes[before - 1];
+        let close = quotes.get(before).map_or(line_end, |&q| q + 1);
+        return Some(crate::source::Span {
+            start: open,
+            end: close,
+        });
+    }
+    let is_word = |c: char| !(c.is_whitespace() || "{};\"#".contains(c));
+    let start = text[line_start..at]
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| !is_word(c))
+        .map_or(line_start, |(i, c)| line_start + i + c.len_utf8());
+    let end = text[at..line_end]
+        .char_indices()
+        .find(|&(_, c)| !is_word(c))
+        .map_or(line_end, |(i, _)| at + i);
+    (start < end).then_some(crate::source::Span { start, end })
+}

@@ -60,11 +60,22 @@ impl Builder {
 
     /// Reports a missing required setting (E0109) on `stmt`'s head.
     pub fn missing(&mut self, stmt: &Stmt, message: String, help: &str) {
-        self.error(
-            Diagnostic::new(Code::E0109, stmt.head(), message)
-                .with_label("declared here")
-                .with_help(help),
-        );
+        self.missing_one_of(stmt, message, help, &[]);
+    }
+
+    /// [`Builder::missing`], with the statements that would each complete `stmt`'s block, for
+    /// editors to offer (only complete statements: never a placeholder that would check).
+    pub fn missing_one_of(&mut self, stmt: &Stmt, message: String, help: &str, add: &[&str]) {
+        let mut d = Diagnostic::new(Code::E0109, stmt.head(), message)
+            .with_label("declared here")
+            .with_help(help);
+        for text in add {
+            d = d.with_fix(crate::diag::Fix::AddStatement {
+                statement: stmt.span,
+                text: (*text).to_owned(),
+            });
+        }
+        self.error(d);
     }
 }
 

@@ -11,11 +11,11 @@ mod build;
 mod lexer;
 mod migration;
 pub mod outline;
-mod parser;
+pub(crate) mod parser;
 mod scan;
 pub mod schema;
 mod services;
-mod stmt;
+pub(crate) mod stmt;
 mod topology;
 pub mod values;
 
@@ -49,7 +49,7 @@ pub fn parse(file: &SourceFile) -> (Option<ast::Plan>, Diagnostics) {
     }
     let stmts = match parser::parse_statements(text) {
         Ok(stmts) => stmts,
-        Err(diag) => return (None, diag.into()),
+        Err(diag) => return (None, (*diag).into()),
     };
     let mut builder = build::Builder { diags };
     let plan = build::build_file(&mut builder, &stmts, text.len());

@@ -16,7 +16,7 @@ pub use super::stmt::{Arg, ArgKind, Block, Stmt};
 
 /// Parses `text` (already pre-scanned) into generic statements: valid text through the fast
 /// reader ([`super::lexer`]), anything else through pest, which says what is wrong.
-pub fn parse_statements(text: &str) -> Result<Vec<Stmt>, Diagnostic> {
+pub fn parse_statements(text: &str) -> Result<Vec<Stmt>, Box<Diagnostic>> {
     match super::lexer::statements(text) {
         Some(stmts) => Ok(stmts),
         None => pest_statements(text),
@@ -24,8 +24,9 @@ pub fn parse_statements(text: &str) -> Result<Vec<Stmt>, Diagnostic> {
 }
 
 /// Parses `text` with the pest grammar alone: the definition the fast reader follows.
-pub(super) fn pest_statements(text: &str) -> Result<Vec<Stmt>, Diagnostic> {
-    let mut pairs = ExmParser::parse(Rule::file, text).map_err(|e| syntax_error(text, &e))?;
+pub(super) fn pest_statements(text: &str) -> Result<Vec<Stmt>, Box<Diagnostic>> {
+    let mut pairs =
+        ExmParser::parse(Rule::file, text).map_err(|e| Box::new(syntax_error(text, &e)))?;
     let file = pairs.next().map(Pair::into_inner);
     Ok(file.into_iter().flatten().filter_map(statement).collect())
 }

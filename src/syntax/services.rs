@@ -99,10 +99,11 @@ fn build_outlook_anywhere(b: &mut Builder, stmt: &Stmt) -> Option<Spanned<Outloo
         args.finish(b);
     }
     if !seen.has("auth") {
-        b.missing(
+        b.missing_one_of(
             stmt,
             "`outlook-anywhere` has no `auth`".to_owned(),
             "write `auth basic` or `auth ntlm`: exgen never picks an authentication method for you",
+            &["auth ntlm", "auth basic"],
         );
     }
     ok.then_some(Spanned::new(oa, stmt.span))
@@ -290,23 +291,26 @@ fn build_cross_forest_connector(b: &mut Builder, stmt: &Stmt) -> Option<CrossFor
         }
         args.finish(b);
     }
-    for (key, help) in [
+    for (key, help, add) in [
         (
             "address-space",
             "add `address-space \"fabrikam.com\"`, the domain it sends to",
+            &[][..],
         ),
         (
             "smart-host",
             "add `smart-host \"mail.fabrikam.com\"`, the other forest's server",
+            &[],
         ),
         (
             "auth",
             "write `auth basic`, `auth externally-secured` or `auth none`: exgen never picks an authentication method for you",
+            &["auth basic", "auth externally-secured", "auth none"],
         ),
     ] {
         if ok && !seen.has(key) {
             let message = format!("cross-forest connector `{}` has no `{key}`", cfc.name.node);
-            b.missing(stmt, message, help);
+            b.missing_one_of(stmt, message, help, add);
         }
     }
     ok.then_some(cfc)

@@ -415,10 +415,11 @@ pub fn build_dag(b: &mut Builder, stmt: &Stmt) -> Option<ItemKind> {
         );
     }
     if ok && !seen.has("ip") {
-        b.missing(
+        b.missing_one_of(
             stmt,
             format!("DAG `{}` has no `ip`", dag.name.node),
             "add `ip ADDRESS ...` (one static IPv4 address per subnet of its members), `ip dhcp`, or `ip none` for a DAG without an administrative access point",
+            &["ip dhcp", "ip none"],
         );
     }
     ok.then_some(ItemKind::Dag(dag))

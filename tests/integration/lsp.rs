@@ -14,12 +14,32 @@ struct Server {
     child: Child,
     stdin: ChildStdin,
     messages: Receiver<Value>,
+    /// Messages `wait` passed over, for a later `wait` to find.
+    skipped: Vec<Value>,
     next_id: i64,
+    /// The server's cache folder, removed with it.
+    cache: Option<tempfile::TempDir>,
 }
 
 impl Server {
+    /// Starts `exgen lsp` with its cache folder (code explanations) in a temporary folder.
     fn start() -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_exgen"))
+        let cache = tempfile::tempdir().expect("a temporary folder");
+        let mut server = Server::start_with(&[
+            ("XDG_CACHE_HOME", cache.path()),
+            ("LOCALAPPDATA", cache.path()),
+        ]);
+        server.cache = Some(cache);
+        server
+    }
+
+    /// Starts `exgen lsp` with extra environment variables.
+    fn start_with(env: &[(&str, &std::path::Path)]) -> Server {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_exgen"));
+        for (name, value) in env {
+            command.env(name, value);
+        }
+        let mut child = command
             .arg("lsp")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -60,7 +80,9 @@ impl Server {
             child,
             stdin,
             messages,
+            skipped: Vec::new(),
             next_id: 1,
+            cache: None,
         }
     }
 
@@ -81,8 +103,12 @@ impl Server {
         self.send(&json!({"jsonrpc": "2.0", "method": method, "params": params}));
     }
 
-    /// The next message that `wanted` accepts (others are skipped).
+    /// The next message that `wanted` accepts (notifications and replies before it are passed
+    /// over; requests from the server are kept for a later `wait`).
     fn wait(&mut self, wanted: impl Fn(&Value) -> bool) -> Value {
+        if let Some(i) = self.skipped.iter().position(&wanted) {
+            return self.skipped.remove(i);
+        }
         loop {
             let message = self
                 .messages
@@ -90,6 +116,10 @@ impl Server {
                 .expect("a message from the server");
             if wanted(&message) {
                 return message;
+            }
+            // Requests from the server are kept for a later `wait`; notifications are passed.
+            if message.get("id").is_some() && message.get("method").is_some() {
+                self.skipped.push(message);
             }
         }
     }
@@ -807,4 +837,499 @@ fn hover_on_a_keyword_after_non_ascii_text_in_both_encodings_and_while_the_plan_
         );
         assert_eq!(server.stop(), Some(0));
     }
+}
+
+/// Applies one LSP text edit to ASCII `text` (positions are then the same in every encoding).
+fn apply_edit(text: &str, edit: &Value) -> String {
+    let offset = |p: &Value| {
+        let line = p["line"].as_u64().unwrap() as usize;
+        let character = p["character"].as_u64().unwrap() as usize;
+        text.split_inclusive('\n')
+            .take(line)
+            .map(str::len)
+            .sum::<usize>()
+            + character
+    };
+    let (start, end) = (
+        offset(&edit["range"]["start"]),
+        offset(&edit["range"]["end"]),
+    );
+    format!(
+        "{}{}{}",
+        &text[..start],
+        edit["newText"].as_str().unwrap(),
+        &text[end..]
+    )
+}
+
+#[test]
+fn quick_fixes_complete_a_missing_setting_and_a_misspelt_keyword_and_codes_explain_themselves() {
+    let cache = tempfile::tempdir().unwrap();
+    let text = plan("examples/contoso-2007-to-2010.exm");
+    let broken = text
+        .replace(
+            "outlook-anywhere { auth basic; ssl-offloading off }",
+            "outlook-anywhere { ssl-offloading off }",
+        )
+        .replace("  decommission MAIL2007", "  decommision MAIL2007");
+    assert_ne!(broken, text);
+    let mut server = Server::start_with(&[
+        ("XDG_CACHE_HOME", cache.path()),
+        ("LOCALAPPDATA", cache.path()),
+    ]);
+    server.request(
+        "initialize",
+        json!({"capabilities": {"window": {"showDocument": {"support": true}}}}),
+    );
+    server.notify("initialized", json!({}));
+    let uri = file_uri(&repo("examples/contoso-2007-to-2010.exm"));
+    server.open(&uri, &broken);
+    let published = server.diagnostics();
+    let list = published["diagnostics"].as_array().unwrap().clone();
+    let codes: Vec<&str> = list.iter().map(|d| d["code"].as_str().unwrap()).collect();
+    assert_eq!(codes, ["E0109", "E0106"], "{published}");
+    let (missing, misspelt) = (list[0].clone(), list[1].clone());
+
+    // Every diagnostic links to its explanation: the text `exgen explain` prints.
+    let href = misspelt["codeDescription"]["href"]
+        .as_str()
+        .expect("a link");
+    let path = href.strip_prefix("file://").unwrap();
+    let explained = std::fs::read_to_string(path).expect("the explanation file");
+    let cli = crate::support::exgen(&repo(""), ["explain", "E0106"]);
+    assert_eq!(explained.trim_end(), cli.stdout.trim_end());
+
+    let actions = |server: &mut Server, d: &Value| {
+        let reply = server.request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": uri}, "range": d["range"], "context": {"diagnostics": [d]}}),
+        );
+        reply["result"].as_array().expect("actions").clone()
+    };
+    let found = actions(&mut server, &misspelt);
+    let titles: Vec<&str> = found.iter().map(|a| a["title"].as_str().unwrap()).collect();
+    assert_eq!(
+        titles,
+        ["Replace `decommision` with `decommission`", "Explain E0106"]
+    );
+    assert_eq!(found[0]["kind"], "quickfix");
+    assert_eq!(found[0]["isPreferred"], true);
+    let edit = &found[0]["edit"]["changes"][&uri][0];
+    let respelt = apply_edit(&broken, edit);
+    assert!(respelt.contains("  decommission MAIL2007"));
+
+    // "Explain" opens the explanation in the editor.
+    let command = &found[1]["command"];
+    let reply = server.request(
+        "workspace/executeCommand",
+        json!({"command": command["command"], "arguments": command["arguments"]}),
+    );
+    assert_eq!(reply["result"], Value::Null, "{reply}");
+    let shown = server.wait(|m| m["method"] == "window/showDocument");
+    assert_eq!(shown["params"]["uri"], href);
+
+    // The missing `auth`, fixed by either method.
+    let found = actions(&mut server, &missing);
+    let titles: Vec<&str> = found.iter().map(|a| a["title"].as_str().unwrap()).collect();
+    assert_eq!(
+        titles,
+        ["Add `auth ntlm`", "Add `auth basic`", "Explain E0109"]
+    );
+    let fixed = apply_edit(&respelt, &found[1]["edit"]["changes"][&uri][0]);
+    assert!(
+        fixed.contains("outlook-anywhere { ssl-offloading off; auth basic }"),
+        "{fixed}"
+    );
+    server.change(&uri, 3, &fixed);
+    let published = server.diagnostics();
+    assert_eq!(published["diagnostics"], json!([]), "{published}");
+    assert_eq!(server.stop(), Some(0));
+}
+
+/// The semantic tokens of a reply, absolute: (line, character, length, type index, modifiers).
+fn decode_tokens(reply: &Value) -> Vec<(u64, u64, u64, u64, u64)> {
+    let data: Vec<u64> = reply["result"]["data"]
+        .as_array()
+        .expect("token data")
+        .iter()
+        .map(|n| n.as_u64().unwrap())
+        .collect();
+    let (mut line, mut character) = (0, 0);
+    data.chunks(5)
+        .map(|t| {
+            if t[0] > 0 {
+                character = 0;
+            }
+            line += t[0];
+            character += t[1];
+            (line, character, t[2], t[3], t[4])
+        })
+        .collect()
+}
+
+#[test]
+fn semantic_tokens_colour_names_by_kind_after_non_ascii_text_in_both_encodings() {
+    let text = concat!(
+        "plan \"P\" {\n",
+        "  target exchange 2010 sp3\n",
+        "  site \"Zürich 😀\" internet-facing {\n",
+        "    server MAIL2010 { exchange 2010 sp3; roles cas hub mailbox; new } # é\n",
+        "  }\n",
+        "  database DB1 on MAIL2010\n",
+        "}\n"
+    );
+    for (encodings, column) in [(vec![], 19), (vec!["utf-8"], 22)] {
+        let mut server = Server::start();
+        let reply = server.initialize(&encodings);
+        let legend = &reply["result"]["capabilities"]["semanticTokensProvider"]["legend"];
+        let types: Vec<&str> = legend["tokenTypes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t.as_str().unwrap())
+            .collect();
+        let type_of = |name: &str| types.iter().position(|t| *t == name).unwrap() as u64;
+        server.open("untitled:t", text);
+        server.diagnostics();
+        let reply = server.request(
+            "textDocument/semanticTokens/full",
+            json!({"textDocument": {"uri": "untitled:t"}}),
+        );
+        let found = decode_tokens(&reply);
+        let at = |line: u64, character: u64| {
+            found
+                .iter()
+                .find(|t| t.0 == line && t.1 == character)
+                .copied()
+                .unwrap_or_else(|| panic!("no token at {line}:{character} in {found:?}"))
+        };
+        // `internet-facing` after ü (2 bytes, 1 unit) and 😀 (4 bytes, 2 units).
+        assert_eq!(at(2, column), (2, column, 15, type_of("enumMember"), 0));
+        assert_eq!(at(2, 2).3, type_of("keyword"));
+        // The site's name is a string declaring a site.
+        assert_eq!(at(2, 7).3, type_of("namespace"));
+        // The server's declaration, and its use after `on`.
+        assert_eq!(at(3, 11), (3, 11, 8, type_of("class"), 1));
+        assert_eq!(at(5, 18), (5, 18, 8, type_of("class"), 0));
+        assert_eq!(at(5, 11).3, type_of("struct"));
+        assert_eq!(at(3, 31).3, type_of("number"));
+        assert_eq!(at(3, 36).3, type_of("enumMember"));
+        assert_eq!(at(1, 2).3, type_of("keyword"));
+        let comment = found.iter().find(|t| t.3 == type_of("comment")).unwrap();
+        assert_eq!(comment.0, 3);
+        assert_eq!(server.stop(), Some(0));
+    }
+}
+
+#[test]
+fn selection_ranges_grow_from_the_word_to_the_plan_and_symbols_span_open_plans() {
+    let text = plan("examples/contoso-2007-to-2010.exm");
+    let other = plan("examples/contoso-2010-to-2013-two-sites.exm");
+    let mut server = Server::start();
+    server.initialize(&[]);
+    server.open("untitled:a", &text);
+    server.open("untitled:b", &other);
+    let lines: Vec<&str> = text.lines().collect();
+    let line = lines
+        .iter()
+        .position(|l| l.contains("server MAIL2010"))
+        .unwrap();
+    let character = lines[line].find("MAIL2010").unwrap() + 3;
+    let reply = server.request(
+        "textDocument/selectionRange",
+        json!({"textDocument": {"uri": "untitled:a"}, "positions": [{"line": line, "character": character}]}),
+    );
+    let mut range = &reply["result"][0];
+    let mut chain = Vec::new();
+    while range.is_object() {
+        chain.push(range["range"].clone());
+        range = &range["parent"];
+    }
+    assert_eq!(
+        chain[0],
+        json!({"start": {"line": line, "character": character - 3}, "end": {"line": line, "character": character + 5}}),
+        "the word first"
+    );
+    // Then `server MAIL2010`, the server statement, the site's head and statement, the plan.
+    assert!(chain.len() >= 5, "{chain:?}");
+    let plan_line = lines.iter().position(|l| l.starts_with("plan ")).unwrap();
+    assert_eq!(
+        chain.last().unwrap()["start"],
+        json!({"line": plan_line, "character": 0})
+    );
+    for pair in chain.windows(2) {
+        let (inner, outer) = (&pair[0], &pair[1]);
+        let before = |a: &Value, b: &Value| {
+            (a["line"].as_u64(), a["character"].as_u64())
+                <= (b["line"].as_u64(), b["character"].as_u64())
+        };
+        assert!(before(&outer["start"], &inner["start"]) && before(&inner["end"], &outer["end"]));
+    }
+
+    let reply = server.request("workspace/symbol", json!({"query": "20"}));
+    let found: Vec<(String, String)> = reply["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["name"].as_str().unwrap().to_owned(),
+                s["location"]["uri"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert!(
+        found.contains(&("MAIL2010".to_owned(), "untitled:a".to_owned())),
+        "{found:?}"
+    );
+    assert!(
+        found.iter().any(|(_, uri)| uri == "untitled:b"),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&("HQ-MBX2010".to_owned(), "untitled:b".to_owned())),
+        "{found:?}"
+    );
+    assert!(found.iter().all(|(name, _)| name.contains("20")));
+    let none = server.request("workspace/symbol", json!({"query": "zzz"}));
+    assert_eq!(none["result"], json!([]));
+    assert_eq!(server.stop(), Some(0));
+}
+
+/// The example Contoso plan and its CSV file, copied into a temporary folder.
+fn contoso_copy() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("waves")).unwrap();
+    std::fs::copy(
+        repo("examples/waves/wave1.csv"),
+        dir.path().join("waves").join("wave1.csv"),
+    )
+    .unwrap();
+    let path = dir.path().join("contoso.exm");
+    std::fs::copy(repo("examples/contoso-2007-to-2010.exm"), &path).unwrap();
+    (dir, path)
+}
+
+#[test]
+fn code_lenses_open_the_compiled_script_at_the_statement_s_line() {
+    let (dir, path) = contoso_copy();
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mut server = Server::start();
+    server.request(
+        "initialize",
+        json!({"capabilities": {"window": {"showDocument": {"support": true}}}}),
+    );
+    server.notify("initialized", json!({}));
+    let uri = file_uri(&path);
+    server.open(&uri, &text);
+    server.diagnostics();
+    let reply = server.request(
+        "textDocument/codeLens",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    let lenses = reply["result"].as_array().unwrap().clone();
+    let cert_line = text
+        .lines()
+        .position(|l| l.contains("certificate on MAIL2010"))
+        .unwrap();
+    let on_cert: Vec<&Value> = lenses
+        .iter()
+        .filter(|l| l["range"]["start"]["line"] == cert_line)
+        .collect();
+    let titles: Vec<&str> = on_cert
+        .iter()
+        .map(|l| l["command"]["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        titles.len(),
+        3,
+        "request, install and the legacy server: {titles:?}"
+    );
+    assert!(
+        titles[0].starts_with("▸ ") && titles[0].contains("-certificate-request.ps1:"),
+        "{titles:?}"
+    );
+
+    // Before compiling: the editor is told to compile.
+    let command = &on_cert[0]["command"];
+    // Sent by hand: the server's message comes before its reply, which `request` waits for.
+    let run = |server: &mut Server, id: i64| {
+        server.send(
+            &json!({"jsonrpc": "2.0", "id": id, "method": "workspace/executeCommand",
+            "params": {"command": command["command"], "arguments": command["arguments"]}}),
+        );
+    };
+    run(&mut server, 1001);
+    let told = server.wait(|m| m["method"] == "window/showMessage");
+    server.wait(|m| m["id"] == 1001);
+    assert!(
+        told["params"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("exgen compile"),
+        "{told}"
+    );
+
+    // After `exgen compile` (default output folder): the script opens at the statement's line.
+    let compiled = crate::support::exgen(dir.path(), ["compile", "contoso.exm"]);
+    assert_eq!(compiled.code, Some(0), "{}", compiled.stderr);
+    run(&mut server, 1002);
+    let shown = server.wait(|m| m["method"] == "window/showDocument");
+    server.wait(|m| m["id"] == 1002);
+    let (file, line) = {
+        let title = titles[0].trim_start_matches("▸ ");
+        let (file, line) = title.rsplit_once(':').unwrap();
+        (file.to_owned(), line.parse::<usize>().unwrap())
+    };
+    assert_eq!(
+        shown["params"]["uri"],
+        file_uri(&dir.path().join("contoso").join(&file))
+    );
+    assert_eq!(shown["params"]["selection"]["start"]["line"], line - 1);
+    let script = std::fs::read_to_string(dir.path().join("contoso").join(&file)).unwrap();
+    let cited = script.lines().nth(line - 1).unwrap();
+    assert!(
+        cited
+            .trim_start()
+            .starts_with(&format!("# contoso.exm:{}  certificate on", cert_line + 1)),
+        "{cited}"
+    );
+    assert_eq!(server.stop(), Some(0));
+}
+
+#[test]
+fn csv_lines_link_to_their_files_and_a_changed_csv_is_checked_again() {
+    let (dir, path) = contoso_copy();
+    let text = std::fs::read_to_string(&path).unwrap();
+    let csv = dir.path().join("waves").join("wave1.csv");
+    let mut server = Server::start();
+    let reply = server.request(
+        "initialize",
+        json!({"capabilities": {"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}}}),
+    );
+    assert!(reply["result"]["capabilities"]["documentLinkProvider"].is_object());
+    server.notify("initialized", json!({}));
+    let registration = server.wait(|m| m["method"] == "client/registerCapability");
+    assert_eq!(
+        registration["params"]["registrations"][0]["method"],
+        "workspace/didChangeWatchedFiles"
+    );
+    let uri = file_uri(&path);
+    server.open(&uri, &text);
+    assert_eq!(server.diagnostics()["diagnostics"], json!([]));
+
+    let reply = server.request(
+        "textDocument/documentLink",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    let links = reply["result"].as_array().unwrap();
+    assert_eq!(links.len(), 1, "{reply}");
+    let line = text
+        .lines()
+        .position(|l| l.contains("csv \"waves"))
+        .unwrap();
+    assert_eq!(links[0]["range"]["start"]["line"], line);
+    assert_eq!(
+        links[0]["range"]["start"]["character"],
+        text.lines().nth(line).unwrap().find('"').unwrap()
+    );
+    let target = links[0]["target"].as_str().unwrap();
+    assert_eq!(target, file_uri(&csv));
+
+    // The CSV loses its identity column: the plan's diagnostics say so at the `csv` line.
+    let good = std::fs::read_to_string(&csv).unwrap();
+    std::fs::write(&csv, "Name,Department\r\nAnn,Sales\r\n").unwrap();
+    server.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": target, "type": 2}]}),
+    );
+    let published = server.diagnostics();
+    let list = published["diagnostics"].as_array().unwrap();
+    assert!(!list.is_empty(), "{published}");
+    assert!(
+        list.iter().all(|d| d["range"]["start"]["line"] == line),
+        "{published}"
+    );
+    std::fs::write(&csv, good).unwrap();
+    server.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": target, "type": 2}]}),
+    );
+    assert_eq!(server.diagnostics()["diagnostics"], json!([]));
+    assert_eq!(server.stop(), Some(0));
+}
+
+#[test]
+fn binary_garbage_and_deep_nesting_as_documents_get_diagnostics_and_every_request_an_answer() {
+    let mut server = Server::start();
+    server.initialize(&[]);
+    // Bytes of every value, as a client would send them after a lossy decoding.
+    let bytes: Vec<u8> = (0..20_000u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    let garbage = String::from_utf8_lossy(&bytes).into_owned();
+    let deep = "plan \"P\" {\n".to_owned() + &"site \"S\" {\n".repeat(100_000);
+    for (uri, text) in [("untitled:garbage", garbage), ("untitled:deep", deep)] {
+        server.open(uri, &text);
+        let published = server.wait(|m| {
+            m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri
+        });
+        assert!(
+            !published["params"]["diagnostics"]
+                .as_array()
+                .unwrap()
+                .is_empty(),
+            "{uri} has errors"
+        );
+        let at = json!({"textDocument": {"uri": uri}, "position": {"line": 1, "character": 3}});
+        for (method, params) in [
+            ("textDocument/hover", at.clone()),
+            ("textDocument/completion", at.clone()),
+            ("textDocument/definition", at.clone()),
+            (
+                "textDocument/selectionRange",
+                json!({"textDocument": {"uri": uri}, "positions": [at["position"]]}),
+            ),
+            (
+                "textDocument/documentSymbol",
+                json!({"textDocument": {"uri": uri}}),
+            ),
+            (
+                "textDocument/foldingRange",
+                json!({"textDocument": {"uri": uri}}),
+            ),
+            (
+                "textDocument/semanticTokens/full",
+                json!({"textDocument": {"uri": uri}}),
+            ),
+            (
+                "textDocument/codeLens",
+                json!({"textDocument": {"uri": uri}}),
+            ),
+            (
+                "textDocument/documentLink",
+                json!({"textDocument": {"uri": uri}}),
+            ),
+        ] {
+            let reply = server.request(method, params);
+            assert!(
+                reply.get("result").is_some() || reply["error"]["code"] == -32602,
+                "{method} on {uri}: {reply}"
+            );
+        }
+    }
+    #[cfg(target_os = "linux")]
+    {
+        // Memory stays bounded: the documents above, checked, in well under 100 MB.
+        let status =
+            std::fs::read_to_string(format!("/proc/{}/status", server.child.id())).unwrap();
+        let peak_kb: u64 = status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmHWM:"))
+            .and_then(|v| v.split_whitespace().next())
+            .and_then(|v| v.parse().ok())
+            .unwrap();
+        assert!(peak_kb < 100 * 1024, "peak RSS {peak_kb} kB");
+    }
+    assert_eq!(server.stop(), Some(0));
 }

@@ -7,6 +7,7 @@ mod common;
 mod compile;
 mod diagnostics;
 mod docs;
+mod editors;
 mod encoding;
 mod files;
 mod fuzz;

@@ -34,7 +34,7 @@ pub(super) fn galsync(
     let ou = ou(cx, &g.ou);
     let update = update(cx, g);
     ok &= ou.is_some() && update.is_some();
-    let server = task_server(cx, b, &out.install_order, item.keyword);
+    let server = task_server(cx, b, &out.install_order);
     let schedule = g.schedule.as_ref().and_then(|s| schedule(cx, s));
     if g.schedule.is_none() {
         cx.report(
@@ -157,13 +157,9 @@ fn task_server(
     cx: &mut Cx<'_>,
     b: &Builder<'_, '_, '_>,
     install_order: &[String],
-    span: Span,
 ) -> Option<(String, String, String)> {
     let target = &b.versions.target.version;
-    let of_target = |name: &str| {
-        b.known_server(&ast::Text::new(name.to_owned(), span))
-            .filter(|r| &r.version == target)
-    };
+    let of_target = |name: &str| b.lookup_server(name).filter(|r| &r.version == target);
     let chosen = install_order
         .iter()
         .find_map(|name| of_target(name))

@@ -75,6 +75,13 @@ impl<'p> Builder<'p, '_, '_> {
             name.span,
             sym.server.name.span,
         );
+        self.lookup_server(&name.node)
+    }
+
+    /// The declared server named `name`, chosen by exgen rather than written at a place in the
+    /// plan: no use of the name is recorded (navigation and rename see only written names).
+    fn lookup_server(&self, name: &str) -> Option<Ref<'p>> {
+        let sym = self.symbols.servers.get(&name.to_lowercase())?;
         let level = self.versions.servers.get(&name.to_lowercase())?;
         Some(Ref {
             name: sym.server.name.node.clone(),
