@@ -49,6 +49,7 @@ class ExgenClient(LanguageClient):
         super().__init__(*args, **kwargs)
         self.published: list[types.PublishDiagnosticsParams] = []
         self._new_publication = asyncio.Event()
+        self.registrations: list[types.Registration] = []
         self.encoding: str = ""
         self.init_result: types.InitializeResult | None = None
 
@@ -117,10 +118,23 @@ def _record_publication(client: ExgenClient, params: types.PublishDiagnosticsPar
     client._new_publication.set()
 
 
+def _register_capability(client: ExgenClient, params: types.RegistrationParams):
+    # The capabilities these tests send (VS Code's) offer dynamic registration, which the
+    # server then uses (watching CSV files): a client that offers it must accept it.
+    client.registrations.extend(params.registrations)
+
+
+def _unregister_capability(client: ExgenClient, params: types.UnregistrationParams):
+    gone = {u.id for u in params.unregisterations}
+    client.registrations = [r for r in client.registrations if r.id not in gone]
+
+
 def _make_client() -> ExgenClient:
     client = ExgenClient(converter_factory=default_converter)
     features = dict(DEFAULT_CLIENT_FEATURES)
     features[types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS] = _record_publication
+    features[types.CLIENT_REGISTER_CAPABILITY] = _register_capability
+    features[types.CLIENT_UNREGISTER_CAPABILITY] = _unregister_capability
     register_lsp_features(client, features)
     return client
 
