@@ -214,6 +214,7 @@ fn arguments(
             ),
         ],
         ("from", "server") | ("decommission" | "copies" | "witness" | "to", _) => servers(),
+        ("cluster", "dag") => declared(names, NameKind::Dag),
         (
             "database"
             | "public-folder-database"
@@ -256,6 +257,8 @@ fn declared(names: &Names, kind: NameKind) -> Vec<CompletionItem> {
                 NameKind::Server => (CompletionItemKind::CLASS, "server"),
                 NameKind::Database => (CompletionItemKind::STRUCT, "database"),
                 NameKind::Site => (CompletionItemKind::MODULE, "site"),
+                NameKind::Namespace => (CompletionItemKind::ENUM_MEMBER, "namespace"),
+                NameKind::Dag => (CompletionItemKind::INTERFACE, "DAG"),
             };
             word(&d.name, item_kind, detail)
         })

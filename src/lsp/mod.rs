@@ -397,6 +397,8 @@ fn handle_request(
                             crate::analyze::NameKind::Server => lsp_types::SymbolKind::OBJECT,
                             crate::analyze::NameKind::Database => lsp_types::SymbolKind::STRUCT,
                             crate::analyze::NameKind::Site => lsp_types::SymbolKind::NAMESPACE,
+                            crate::analyze::NameKind::Namespace => lsp_types::SymbolKind::CONSTANT,
+                            crate::analyze::NameKind::Dag => lsp_types::SymbolKind::INTERFACE,
                         },
                         tags: None,
                         deprecated: None,
@@ -591,7 +593,7 @@ fn rename(
     let Some(target) = at.and_then(|at| navigation::renamable(&names, at)) else {
         return invalid(
             id,
-            "only the name of a server or database can be renamed here".to_owned(),
+            "only the name of a server, database or DAG can be renamed here".to_owned(),
         );
     };
     let range = |s| index.range(s, encoding);

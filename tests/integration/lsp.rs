@@ -1333,3 +1333,62 @@ fn binary_garbage_and_deep_nesting_as_documents_get_diagnostics_and_every_reques
     }
     assert_eq!(server.stop(), Some(0));
 }
+
+#[test]
+fn dags_and_namespaces_are_names_too() {
+    let text = plan("tests/plans/ok/dag-2010-to-2013.exm");
+    let mut server = Server::start();
+    server.initialize(&[]);
+    let uri = "untitled:dag";
+    server.open(uri, &text);
+    assert_eq!(server.diagnostics()["diagnostics"], json!([]));
+    let lines: Vec<&str> = text.lines().collect();
+    let find = |needle: &str, nth: usize| {
+        let line = lines
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| l.contains(needle))
+            .nth(nth)
+            .unwrap()
+            .0;
+        (line, lines[line].find(needle).unwrap())
+    };
+    let position = |(line, character): (usize, usize), plus: usize| json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": character + plus}});
+    // `cluster dag "DAG1"` leads to `dag "DAG1"`, whose hover lists its members.
+    let member = find("\"DAG1\"", 0);
+    let declared = find("dag \"DAG1\" {", 0);
+    let reply = server.request("textDocument/definition", position(member, 2));
+    assert_eq!(
+        reply["result"]["range"]["start"]["line"], declared.0,
+        "{reply}"
+    );
+    let reply = server.request("textDocument/hover", position(member, 2));
+    let markdown = hover_text(&reply);
+    assert!(
+        markdown.contains("**DAG `DAG1`** — Exchange 2013"),
+        "{markdown}"
+    );
+    assert!(
+        markdown.contains("- members: MBX1, MBX2, MBX3"),
+        "{markdown}"
+    );
+    // Renamed everywhere: the declaration and the three members.
+    let mut params = position(member, 2);
+    params["newName"] = json!("DAG2");
+    let reply = server.request("textDocument/rename", params);
+    let edits = reply["result"]["changes"][uri].as_array().expect("edits");
+    assert_eq!(edits.len(), 4, "{reply}");
+
+    // `names primary` leads to `primary "mail..."`; a namespace kind is not renamed.
+    let named = find("names primary", 0);
+    let reply = server.request("textDocument/definition", position(named, 7));
+    assert_eq!(
+        reply["result"]["range"]["start"]["line"],
+        find("primary \"", 0).0
+    );
+    let reply = server.request("textDocument/hover", position(named, 7));
+    assert!(hover_text(&reply).contains("**namespace `primary`** — `mail.contoso.com`"));
+    let reply = server.request("textDocument/prepareRename", position(named, 7));
+    assert_eq!(reply["error"]["code"], -32602, "{reply}");
+    assert_eq!(server.stop(), Some(0));
+}
