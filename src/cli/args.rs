@@ -91,8 +91,16 @@ pub(super) struct IrArgs {
     /// Print the organization before the first phase and after each one instead of the plan:
     /// servers, where each name points, certificates, URLs, mailboxes of every kind, batches,
     /// pending work, and who reaches what.
-    #[arg(long)]
+    #[arg(long, conflicts_with_all = ["names", "steps"])]
     pub states: bool,
+    /// Print the plan's names instead: each declared server, database, site, namespace and DAG
+    /// with its line and column, and every place the plan names it (what editors navigate).
+    #[arg(long, conflicts_with = "steps")]
+    pub names: bool,
+    /// Print, for each step, the plan line it carries out and where its PowerShell lands: the
+    /// script, the line and the shell, and the text itself (what editors show on hover).
+    #[arg(long)]
+    pub steps: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
