@@ -67,7 +67,7 @@ fn fits_one_line(block: &Block<'_>) -> bool {
     block.one_line || (block.items.is_empty() && block.comment.is_none())
 }
 
-/// The rest of a block written on one line, after its `{`: ` a; b }`, or `}` when empty. A
+/// The rest of a block written on one line, after its `{`: ` a; b }`, or ` }` when empty. A
 /// block on one line holds statements only: a comment would have ended the line.
 fn one_line_body(block: &Block<'_>, line: &mut String) {
     let mut first = true;
@@ -82,9 +82,7 @@ fn one_line_body(block: &Block<'_>, line: &mut String) {
             }
         }
     }
-    if !first {
-        line.push(' ');
-    }
+    line.push(' ');
     line.push_str(block.close.text);
 }
 

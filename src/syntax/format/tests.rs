@@ -39,7 +39,7 @@ fn a_block_written_on_one_line_stays_on_one_line() {
         fmt("site X { server A { new } ; ; server B { new } }\n"),
         "site X { server A { new }; server B { new } }\n"
     );
-    assert_eq!(fmt("a {}\nb { }\nc {\n\n}\n"), "a {}\nb {}\nc {}\n");
+    assert_eq!(fmt("a {}\nb {  }\nc {\n\n}\n"), "a { }\nb { }\nc { }\n");
 }
 
 #[test]
@@ -79,7 +79,7 @@ fn comments_stay_where_they_are() {
     // A comment inside a block written on one line ends that line: the block spans lines.
     assert_eq!(fmt("a { b # c\n d }\n"), "a {\n  b # c\n  d\n}\n");
     assert_eq!(fmt("a { b\n } # c\n"), "a {\n  b\n} # c\n");
-    assert_eq!(fmt("a {\n} # c\n"), "a {} # c\n");
+    assert_eq!(fmt("a {\n} # c\n"), "a { } # c\n");
     assert_eq!(fmt("a { # c\n}\n"), "a { # c\n}\n");
     assert_eq!(fmt("a { ;# c\n; b }\n"), "a { # c\n  b\n}\n");
     // `#` in a string is no comment.
