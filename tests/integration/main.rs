@@ -9,6 +9,7 @@ mod diagnostics;
 mod docs;
 mod encoding;
 mod files;
+mod fmt;
 mod fuzz;
 mod lsp;
 mod model;
