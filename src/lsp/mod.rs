@@ -9,6 +9,7 @@
 //! code the LSP specifies.
 
 mod completion;
+mod formatting;
 mod navigation;
 mod outline;
 mod position;
@@ -87,6 +88,7 @@ pub fn serve(connection: &Connection) -> anyhow::Result<u8> {
             work_done_progress_options: lsp_types::WorkDoneProgressOptions::default(),
         })),
         folding_range_provider: Some(lsp_types::FoldingRangeProviderCapability::Simple(true)),
+        document_formatting_provider: Some(lsp_types::OneOf::Left(true)),
         ..ServerCapabilities::default()
     };
     connection.initialize_finish(
@@ -206,6 +208,10 @@ fn handle_request(
             let names = doc.names(uri);
             Response::new_ok(id, completion::items(text, at, outline.as_deref(), &names))
         }
+        "textDocument/formatting" => match open() {
+            Ok((_, doc)) => formatting::reply(id, &doc.text, encoding),
+            Err(refused) => refused,
+        },
         "textDocument/prepareRename" | "textDocument/rename" => {
             rename(request, documents, encoding)
         }

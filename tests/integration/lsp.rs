@@ -10,7 +10,7 @@ use std::sync::mpsc::{Receiver, channel};
 use std::time::Duration;
 
 /// A running `exgen lsp` and the messages it sends.
-struct Server {
+pub(crate) struct Server {
     child: Child,
     stdin: ChildStdin,
     messages: Receiver<Value>,
@@ -18,7 +18,7 @@ struct Server {
 }
 
 impl Server {
-    fn start() -> Server {
+    pub(crate) fn start() -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_exgen"))
             .arg("lsp")
             .stdin(Stdio::piped())
@@ -70,7 +70,7 @@ impl Server {
         self.stdin.flush().expect("flushed");
     }
 
-    fn request(&mut self, method: &str, params: Value) -> Value {
+    pub(crate) fn request(&mut self, method: &str, params: Value) -> Value {
         let id = self.next_id;
         self.next_id += 1;
         self.send(&json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
@@ -98,7 +98,7 @@ impl Server {
         self.wait(|m| m["method"] == "textDocument/publishDiagnostics")["params"].clone()
     }
 
-    fn initialize(&mut self, encodings: &[&str]) -> Value {
+    pub(crate) fn initialize(&mut self, encodings: &[&str]) -> Value {
         let reply = self.request(
             "initialize",
             json!({"capabilities": {"general": {"positionEncodings": encodings}}}),
@@ -107,14 +107,14 @@ impl Server {
         reply
     }
 
-    fn open(&mut self, uri: &str, text: &str) {
+    pub(crate) fn open(&mut self, uri: &str, text: &str) {
         self.notify(
             "textDocument/didOpen",
             json!({"textDocument": {"uri": uri, "languageId": "exm", "version": 1, "text": text}}),
         );
     }
 
-    fn change(&mut self, uri: &str, version: i64, text: &str) {
+    pub(crate) fn change(&mut self, uri: &str, version: i64, text: &str) {
         self.notify(
             "textDocument/didChange",
             json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": [{"text": text}]}),
@@ -122,7 +122,7 @@ impl Server {
     }
 
     /// Shuts down; the exit code.
-    fn stop(mut self) -> Option<i32> {
+    pub(crate) fn stop(mut self) -> Option<i32> {
         let reply = self.request("shutdown", Value::Null);
         assert_eq!(reply["result"], Value::Null, "{reply}");
         self.notify("exit", Value::Null);

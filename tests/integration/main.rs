@@ -12,6 +12,7 @@ mod files;
 mod fmt;
 mod fuzz;
 mod lsp;
+mod lsp_format;
 mod model;
 mod scale;
 mod support;
