@@ -57,8 +57,13 @@ pub fn format(text: &str) -> Result<String, Diagnostics> {
         out.push_str(&line.text);
         out.push_str(newline);
     }
-    if let Some(line) = lines.iter().find(|l| l.text.len() > MAX_LINE_BYTES) {
-        return Err(too_long_line(bom.len() + line.at, line.text.len()).into());
+    // The pre-scan counts a byte order mark as part of the first line.
+    let too_long = lines.iter().enumerate().find_map(|(i, line)| {
+        let len = line.text.len() + if i == 0 { bom.len() } else { 0 };
+        (len > MAX_LINE_BYTES).then_some((line.at, len))
+    });
+    if let Some((at, len)) = too_long {
+        return Err(too_long_line(bom.len() + at, len).into());
     }
     if out.len() > MAX_PLAN_BYTES {
         return Err(too_large(out.len()).into());

@@ -35,8 +35,8 @@ fn print_items(items: &[Item<'_>], depth: usize, out: &mut Vec<Line>) {
     }
 }
 
-/// A statement at the start of a line: its head, its block (on this line when written on one
-/// line and empty of comments, else over several) and its comment.
+/// A statement at the start of a line: its head, its block (on this line when it was written
+/// on one line or holds nothing, else over the lines that follow) and its comment.
 fn print_statement(stmt: &Stmt<'_>, depth: usize, out: &mut Vec<Line>) {
     let mut at = stmt.head.first().map_or(0, |t| t.at);
     let mut line = INDENT.repeat(depth);

@@ -141,6 +141,15 @@ fn a_line_that_indentation_would_make_too_long_is_refused() {
     let first = diags.iter().next().expect("a diagnostic");
     assert_eq!(first.code, Code::E0124);
     assert_eq!(first.primary.span.start, input.find("c \"").unwrap());
+    // A byte order mark counts to the first line, as in the pre-scan: the space the layout
+    // puts between `c` and its string is one byte too many.
+    let value = "x".repeat(crate::syntax::MAX_LINE_BYTES - 6);
+    let input = format!("\u{FEFF}c\"{value}\"");
+    assert_eq!(input.len(), crate::syntax::MAX_LINE_BYTES);
+    let Err(diags) = format(&input) else {
+        panic!("formatted a first line longer than the limit");
+    };
+    assert_eq!(diags.iter().next().map(|d| d.code), Some(Code::E0124));
 }
 
 #[test]
