@@ -6,7 +6,8 @@ use std::path::PathBuf;
 const EXIT_CODES: &str = "\
 Exit status:
   0  success (warnings allowed)
-  1  the plan has errors (see the diagnostics)
+  1  the plan has errors (see the diagnostics); for `fmt --check`, also: a plan is not
+     in the canonical layout
   2  usage error, unreadable plan file, or output folder refused or not writable
 
 `exgen explain CODE` explains a diagnostic; docs/cli.md documents these commands.";
@@ -29,6 +30,11 @@ pub(super) enum Command {
     Ir(IrArgs),
     /// Explain a diagnostic code, such as E0202.
     Explain(ExplainArgs),
+    /// Rewrite plans in the canonical layout; with --check, only report.
+    ///
+    /// The layout is docs/language.md's "Layout": indentation, line breaks and blank lines
+    /// change; comments, strings and words are kept as written.
+    Fmt(FmtArgs),
     /// Run the language server on stdin and stdout, for editors (live diagnostics).
     Lsp,
 }
@@ -115,6 +121,18 @@ pub(super) enum IrFormat {
 pub(super) struct ExplainArgs {
     /// The code, such as E0202 (case does not matter; the E may be left out).
     pub code: String,
+}
+
+#[derive(Debug, Args)]
+pub(super) struct FmtArgs {
+    /// The plan files. Each is rewritten in place, only when its layout changes; a plan with
+    /// syntax errors is left as it is.
+    #[arg(required = true, value_name = "PLAN")]
+    pub plans: Vec<PathBuf>,
+    /// Write nothing: print each plan that is not in the canonical layout with its first
+    /// difference, and exit 1 if there is one.
+    #[arg(long)]
+    pub check: bool,
 }
 
 #[cfg(test)]

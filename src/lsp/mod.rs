@@ -10,6 +10,7 @@
 
 mod actions;
 mod completion;
+mod formatting;
 mod hover;
 mod lens;
 mod navigation;
@@ -182,6 +183,7 @@ pub fn serve(connection: &Connection) -> anyhow::Result<u8> {
             commands: vec![EXPLAIN.to_owned(), lens::OPEN_SCRIPT.to_owned()],
             ..lsp_types::ExecuteCommandOptions::default()
         }),
+        document_formatting_provider: Some(lsp_types::OneOf::Left(true)),
         ..ServerCapabilities::default()
     };
     connection.initialize_finish(
@@ -474,6 +476,10 @@ fn handle_request(
                 None => Response::new_ok(id, serde_json::Value::Null),
             }
         }
+        "textDocument/formatting" => match open() {
+            Ok((_, doc)) => formatting::reply(id, &doc.text, encoding),
+            Err(refused) => refused,
+        },
         "textDocument/prepareRename" | "textDocument/rename" => {
             rename(request, documents, encoding)
         }

@@ -10,7 +10,7 @@ use std::sync::mpsc::{Receiver, channel};
 use std::time::Duration;
 
 /// A running `exgen lsp` and the messages it sends.
-struct Server {
+pub(crate) struct Server {
     child: Child,
     stdin: ChildStdin,
     messages: Receiver<Value>,
@@ -23,7 +23,7 @@ struct Server {
 
 impl Server {
     /// Starts `exgen lsp` with its cache folder (code explanations) in a temporary folder.
-    fn start() -> Server {
+    pub(crate) fn start() -> Server {
         let cache = tempfile::tempdir().expect("a temporary folder");
         let mut server = Server::start_with(&[
             ("XDG_CACHE_HOME", cache.path()),
@@ -92,7 +92,7 @@ impl Server {
         self.stdin.flush().expect("flushed");
     }
 
-    fn request(&mut self, method: &str, params: Value) -> Value {
+    pub(crate) fn request(&mut self, method: &str, params: Value) -> Value {
         let id = self.next_id;
         self.next_id += 1;
         self.send(&json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
@@ -128,7 +128,7 @@ impl Server {
         self.wait(|m| m["method"] == "textDocument/publishDiagnostics")["params"].clone()
     }
 
-    fn initialize(&mut self, encodings: &[&str]) -> Value {
+    pub(crate) fn initialize(&mut self, encodings: &[&str]) -> Value {
         let reply = self.request(
             "initialize",
             json!({"capabilities": {"general": {"positionEncodings": encodings}}}),
@@ -137,14 +137,14 @@ impl Server {
         reply
     }
 
-    fn open(&mut self, uri: &str, text: &str) {
+    pub(crate) fn open(&mut self, uri: &str, text: &str) {
         self.notify(
             "textDocument/didOpen",
             json!({"textDocument": {"uri": uri, "languageId": "exm", "version": 1, "text": text}}),
         );
     }
 
-    fn change(&mut self, uri: &str, version: i64, text: &str) {
+    pub(crate) fn change(&mut self, uri: &str, version: i64, text: &str) {
         self.notify(
             "textDocument/didChange",
             json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": [{"text": text}]}),
@@ -152,7 +152,7 @@ impl Server {
     }
 
     /// Shuts down; the exit code.
-    fn stop(mut self) -> Option<i32> {
+    pub(crate) fn stop(mut self) -> Option<i32> {
         let reply = self.request("shutdown", Value::Null);
         assert_eq!(reply["result"], Value::Null, "{reply}");
         self.notify("exit", Value::Null);
