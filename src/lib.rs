@@ -50,6 +50,12 @@ pub mod fuzzing {
         crate::analyze::read_csv(bytes)
     }
 
+    /// Runs every position-based editor feature of `exgen lsp` on `text` at byte `at` and checks
+    /// what each returns (see [`crate::lsp::exercise`]).
+    pub fn editor(text: &str, at: usize) {
+        crate::lsp::exercise(text, &[at]);
+    }
+
     /// A loader that serves one small valid CSV file of mailboxes for any path a plan names,
     /// so plans with `csv` lines get past analysis.
     pub struct OneCsv;

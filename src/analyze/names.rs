@@ -16,6 +16,8 @@ pub(super) struct Symbols<'p> {
     pub namespaces: IndexMap<String, &'p ast::Namespace>,
     /// Every name resolved so far: where it was written and the declaration it names.
     uses: std::cell::RefCell<Vec<NameUse>>,
+    /// Declarations found after collection, by the analysis of their statements (DAGs).
+    declared: std::cell::RefCell<Vec<Definition>>,
 }
 
 /// What a name names.
@@ -28,6 +30,10 @@ pub enum NameKind {
     Database,
     /// `site "NAME"`.
     Site,
+    /// A namespace kind declared in `namespaces { }` (`primary`), named in `names`.
+    Namespace,
+    /// `dag NAME`, named by its members' `cluster dag NAME`.
+    Dag,
 }
 
 /// A declared name: a server, database or site, at its declaration.
@@ -63,6 +69,15 @@ pub struct Names {
 }
 
 impl Symbols<'_> {
+    /// Records a declaration that analysis of its statement found.
+    pub fn define(&self, kind: NameKind, name: &str, span: Span) {
+        self.declared.borrow_mut().push(Definition {
+            kind,
+            name: name.to_owned(),
+            span,
+        });
+    }
+
     /// Records that `at` names the declaration at `definition`.
     pub fn note(&self, kind: NameKind, at: Span, definition: Span) {
         if at != definition {
@@ -94,6 +109,12 @@ impl Symbols<'_> {
                 name: s.name.node.clone(),
                 span: s.name.span,
             }))
+            .chain(self.namespaces.values().map(|n| Definition {
+                kind: NameKind::Namespace,
+                name: n.kind.node.clone(),
+                span: n.kind.span,
+            }))
+            .chain(self.declared.into_inner())
             .collect();
         definitions.sort_by_key(|d| d.span.start);
         let mut uses = self.uses.into_inner();
@@ -119,6 +140,7 @@ pub(super) fn collect<'p>(cx: &mut Cx<'_>, plan: &'p ast::Plan) -> Symbols<'p> {
         databases: IndexMap::new(),
         namespaces: IndexMap::new(),
         uses: std::cell::RefCell::new(Vec::new()),
+        declared: std::cell::RefCell::new(Vec::new()),
     };
     let mut site_names: IndexMap<String, Span> = IndexMap::new();
     for item in &plan.items {

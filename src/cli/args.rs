@@ -6,7 +6,8 @@ use std::path::PathBuf;
 const EXIT_CODES: &str = "\
 Exit status:
   0  success (warnings allowed)
-  1  the plan has errors (see the diagnostics)
+  1  the plan has errors (see the diagnostics); for `fmt --check`, also: a plan is not
+     in the canonical layout
   2  usage error, unreadable plan file, or output folder refused or not writable
 
 `exgen explain CODE` explains a diagnostic; docs/cli.md documents these commands.";
@@ -29,6 +30,11 @@ pub(super) enum Command {
     Ir(IrArgs),
     /// Explain a diagnostic code, such as E0202.
     Explain(ExplainArgs),
+    /// Rewrite plans in the canonical layout; with --check, only report.
+    ///
+    /// The layout is docs/language.md's "Layout": indentation, line breaks and blank lines
+    /// change; comments, strings and words are kept as written.
+    Fmt(FmtArgs),
     /// Run the language server on stdin and stdout, for editors (live diagnostics).
     Lsp,
 }
@@ -91,8 +97,16 @@ pub(super) struct IrArgs {
     /// Print the organization before the first phase and after each one instead of the plan:
     /// servers, where each name points, certificates, URLs, mailboxes of every kind, batches,
     /// pending work, and who reaches what.
-    #[arg(long)]
+    #[arg(long, conflicts_with_all = ["names", "steps"])]
     pub states: bool,
+    /// Print the plan's names instead: each declared server, database, site, namespace and DAG
+    /// with its line and column, and every place the plan names it (what editors navigate).
+    #[arg(long, conflicts_with = "steps")]
+    pub names: bool,
+    /// Print, for each step, the plan line it carries out and where its PowerShell lands: the
+    /// script, the line and the shell, and the text itself (what editors show on hover).
+    #[arg(long)]
+    pub steps: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -107,6 +121,18 @@ pub(super) enum IrFormat {
 pub(super) struct ExplainArgs {
     /// The code, such as E0202 (case does not matter; the E may be left out).
     pub code: String,
+}
+
+#[derive(Debug, Args)]
+pub(super) struct FmtArgs {
+    /// The plan files. Each is rewritten in place, only when its layout changes; a plan with
+    /// syntax errors is left as it is.
+    #[arg(required = true, value_name = "PLAN")]
+    pub plans: Vec<PathBuf>,
+    /// Write nothing: print each plan that is not in the canonical layout with its first
+    /// difference, and exit 1 if there is one.
+    #[arg(long)]
+    pub check: bool,
 }
 
 #[cfg(test)]

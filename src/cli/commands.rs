@@ -97,18 +97,88 @@ pub(super) fn check(args: &CheckArgs) -> anyhow::Result<u8> {
 /// `exgen ir`: the IR on stdout, diagnostics on stderr.
 pub(super) fn ir(args: &IrArgs) -> anyhow::Result<u8> {
     let plan = read_plan(&args.plan)?;
-    let (ir, diagnostics) = check_plan(&plan, &mut Timings::default());
+    let (ir, diagnostics, names) = match &plan.encoding {
+        Some(encoding) => (None, encoding.clone().into(), Default::default()),
+        None => crate::check_full(&plan.file, &plan.loader, &mut Timings::default()),
+    };
     report(&plan, &diagnostics, MessageFormat::Human)?;
     let Some(ir) = ir.filter(|_| !diagnostics.has_errors()) else {
         return Ok(PLAN_ERRORS);
     };
     let text = if args.states {
         print(args.format, &ir.states)?
+    } else if args.names {
+        print(args.format, &names_view(&plan.file, &names))?
+    } else if args.steps {
+        let lowered = match crate::generate_mapped(&ir) {
+            Ok(lowered) => lowered,
+            Err(errors) => {
+                report(&plan, &errors, MessageFormat::Human)?;
+                return Ok(PLAN_ERRORS);
+            }
+        };
+        let steps: Vec<StepView<'_>> = lowered
+            .steps
+            .iter()
+            .map(|s| StepView {
+                plan_line: plan.file.line_col(s.origin.start).line,
+                file: &s.file,
+                line: s.line,
+                shell: &s.shell,
+                text: &s.text,
+            })
+            .collect();
+        print(args.format, &steps)?
     } else {
         print(args.format, &ir.plan)?
     };
     print_str(&text)?;
     Ok(0)
+}
+
+/// One step, as `exgen ir --steps` prints it.
+#[derive(serde::Serialize)]
+struct StepView<'a> {
+    plan_line: usize,
+    file: &'a str,
+    line: usize,
+    shell: &'a str,
+    text: &'a str,
+}
+
+/// A declared name and its uses, as `exgen ir --names` prints them.
+#[derive(serde::Serialize)]
+struct NameView<'a> {
+    kind: crate::analyze::NameKind,
+    name: &'a str,
+    line: usize,
+    column: usize,
+    uses: Vec<crate::source::LineCol>,
+}
+
+fn names_view<'a>(
+    file: &crate::source::SourceFile,
+    names: &'a crate::analyze::Names,
+) -> Vec<NameView<'a>> {
+    names
+        .definitions
+        .iter()
+        .map(|d| {
+            let at = file.line_col(d.span.start);
+            NameView {
+                kind: d.kind,
+                name: &d.name,
+                line: at.line,
+                column: at.column,
+                uses: names
+                    .uses
+                    .iter()
+                    .filter(|u| u.definition == d.span)
+                    .map(|u| file.line_col(u.span.start))
+                    .collect(),
+            }
+        })
+        .collect()
 }
 
 /// `timings: read 0.12 ms, parse 3.40 ms, ...`: one line on stderr, stages in pipeline order.

@@ -14,6 +14,8 @@ pub(super) struct Plan {
     pub encoding: Option<Diagnostic>,
     /// Reads the files the plan names.
     pub loader: PlanLoader,
+    /// Whether the file starts with a UTF-8 byte order mark (not part of [`Plan::file`]).
+    pub bom: bool,
 }
 
 /// Reads the plan at `path`.
@@ -38,10 +40,12 @@ pub(super) fn read_plan(path: &Path) -> anyhow::Result<Plan> {
         |n| n.to_string_lossy().into_owned(),
     );
     let (file, encoding) = SourceFile::from_bytes(name, &bytes);
+    let bom = bytes.starts_with(b"\xEF\xBB\xBF");
     let folder = path.parent().unwrap_or(Path::new("")).to_path_buf();
     Ok(Plan {
         file,
         encoding,
         loader: PlanLoader { folder },
+        bom,
     })
 }

@@ -5,6 +5,7 @@
 
 mod args;
 mod commands;
+mod fmt;
 mod loader;
 
 pub use crate::files::{MAX_FILE_BYTES, read_file};
@@ -34,12 +35,18 @@ pub fn main() -> ExitCode {
     match run(cli.command) {
         Ok(code) => ExitCode::from(code),
         Err(error) => {
-            match error.downcast_ref::<Coded>() {
-                Some(coded) => eprint_str(&format!("error[{}]: {}\n", coded.code, coded.message)),
-                None => eprint_str(&format!("error: {error:#}\n")),
-            }
+            eprint_error(&error);
             ExitCode::from(FAILURE)
         }
+    }
+}
+
+/// Prints an error of the command (not of the plan's text) to stderr: `error[E0504]: ...` when
+/// it has a code, else `error: ...` with its causes.
+fn eprint_error(error: &anyhow::Error) {
+    match error.downcast_ref::<Coded>() {
+        Some(coded) => eprint_str(&format!("error[{}]: {}\n", coded.code, coded.message)),
+        None => eprint_str(&format!("error: {error:#}\n")),
     }
 }
 
@@ -65,6 +72,7 @@ fn run(command: Command) -> anyhow::Result<u8> {
         Command::Check(args) => commands::check(&args),
         Command::Ir(args) => commands::ir(&args),
         Command::Explain(args) => commands::explain(&args),
+        Command::Fmt(args) => fmt::fmt(&args),
         Command::Lsp => crate::lsp::run(),
     }
 }

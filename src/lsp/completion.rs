@@ -214,6 +214,7 @@ fn arguments(
             ),
         ],
         ("from", "server") | ("decommission" | "copies" | "witness" | "to", _) => servers(),
+        ("cluster", "dag") => declared(names, outline, NameKind::Dag),
         (
             "database"
             | "public-folder-database"
@@ -253,6 +254,8 @@ fn declared(names: &Names, outline: Option<&[Node]>, kind: NameKind) -> Vec<Comp
         NameKind::Server => (CompletionItemKind::CLASS, "server"),
         NameKind::Database => (CompletionItemKind::STRUCT, "database"),
         NameKind::Site => (CompletionItemKind::MODULE, "site"),
+        NameKind::Namespace => (CompletionItemKind::ENUM_MEMBER, "namespace"),
+        NameKind::Dag => (CompletionItemKind::INTERFACE, "DAG"),
     };
     let found: Vec<String> = if names.definitions.is_empty() {
         written(outline, kind)
@@ -271,8 +274,8 @@ fn declared(names: &Names, outline: Option<&[Node]>, kind: NameKind) -> Vec<Comp
 }
 
 /// The names of `kind` the statements of the plan declare, as written: `server NAME` in a
-/// site, `database NAME` and `site "NAME"` in the plan; the first of names that differ only in
-/// case, as analysis keeps.
+/// site, `database NAME`, `dag NAME` and `site "NAME"` in the plan, the kinds in `namespaces`;
+/// the first of names that differ only in case, as analysis keeps.
 fn written(outline: Option<&[Node]>, kind: NameKind) -> Vec<String> {
     let is = |node: &&Node, keyword: &str| node.keyword.eq_ignore_ascii_case(keyword);
     let statements = outline
@@ -288,11 +291,21 @@ fn written(outline: Option<&[Node]>, kind: NameKind) -> Vec<String> {
             .collect(),
         NameKind::Database => statements.filter(|n| is(n, "database")).collect(),
         NameKind::Site => statements.filter(|n| is(n, "site")).collect(),
+        NameKind::Dag => statements.filter(|n| is(n, "dag")).collect(),
+        NameKind::Namespace => statements
+            .filter(|n| is(n, "namespaces"))
+            .flat_map(|n| &n.children)
+            .collect(),
+    };
+    let name_of = |n: &&Node| match kind {
+        // A namespace is named by its kind, the keyword of its line.
+        NameKind::Namespace => Some(n.keyword.clone()),
+        _ => n.name.clone(),
     };
     let mut found: Vec<String> = Vec::new();
-    for name in declarations.iter().filter_map(|n| n.name.as_ref()) {
-        if !found.iter().any(|f| f.eq_ignore_ascii_case(name)) {
-            found.push(name.clone());
+    for name in declarations.iter().filter_map(name_of) {
+        if !found.iter().any(|f| f.eq_ignore_ascii_case(&name)) {
+            found.push(name);
         }
     }
     found

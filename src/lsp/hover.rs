@@ -163,6 +163,8 @@ fn kind_word(kind: NameKind) -> &'static str {
         NameKind::Server => "server",
         NameKind::Database => "database",
         NameKind::Site => "site",
+        NameKind::Namespace => "namespace",
+        NameKind::Dag => "DAG",
     }
 }
 
@@ -271,6 +273,41 @@ fn summary(checked: &Checked, kind: NameKind, name: &str) -> Option<String> {
                     .collect();
                 let _ = writeln!(out, "- copies: {}", copies.join(", "));
             }
+        }
+        NameKind::Namespace => {
+            let ns = &plan.namespaces;
+            let host = match name.to_ascii_lowercase().as_str() {
+                "primary" => ns.primary.as_ref(),
+                "autodiscover" => ns.autodiscover.as_ref(),
+                "legacy" => ns.legacy.as_ref(),
+                _ => None,
+            }?;
+            let _ = writeln!(out, "**namespace `{name}`** — `{}`\n", host.host);
+            let on: Vec<String> = plan
+                .certificates
+                .iter()
+                .filter(|c| c.names.iter().any(|n| n == &host.host))
+                .map(|c| {
+                    let on: Vec<&str> = c.install_on.iter().map(|(s, _)| s.as_str()).collect();
+                    format!("`{}`", on.join("`, `"))
+                })
+                .collect();
+            if !on.is_empty() {
+                let _ = writeln!(out, "- on the certificate of {}", on.join("; "));
+            }
+        }
+        NameKind::Dag => {
+            let d = plan
+                .dags
+                .iter()
+                .find(|d| d.name.eq_ignore_ascii_case(name))?;
+            let _ = writeln!(out, "**DAG `{}`** — Exchange {}\n", d.name, d.version);
+            let _ = writeln!(out, "- members: {}", d.members.join(", "));
+            let _ = writeln!(
+                out,
+                "- witness: {} {}",
+                d.witness_server, d.witness_directory
+            );
         }
         NameKind::Site => {
             let s = plan.sites.iter().find(|s| s.name == name)?;

@@ -29,8 +29,9 @@ pub fn same_name(names: &Names, at: usize) -> Option<(Span, Vec<Span>)> {
     Some((definition, uses))
 }
 
-/// The declaration of the name at byte `at`, when it can be renamed: servers and databases
-/// (bare words); site names are strings and are left alone.
+/// The declaration of the name at byte `at`, when it can be renamed: servers, databases and
+/// DAGs. Site names are Active Directory's (strings, left alone) and namespace kinds are
+/// keywords.
 #[must_use]
 pub fn renamable(names: &Names, at: usize) -> Option<&crate::analyze::Definition> {
     let (definition, _) = same_name(names, at)?;
@@ -38,7 +39,13 @@ pub fn renamable(names: &Names, at: usize) -> Option<&crate::analyze::Definition
         .definitions
         .iter()
         .find(|d| d.span == definition)
-        .filter(|d| d.kind != crate::analyze::NameKind::Site)
+        .filter(|d| {
+            use crate::analyze::NameKind;
+            matches!(
+                d.kind,
+                NameKind::Server | NameKind::Database | NameKind::Dag
+            )
+        })
 }
 
 /// Why `new` cannot replace the name declared by `target`, if it cannot: not a bare word, not
@@ -61,8 +68,10 @@ pub fn refuse_rename(
             "`{new}` is not a name: use letters, digits, `-`, `_` and `.`"
         ));
     }
-    if target.kind == crate::analyze::NameKind::Server
-        && let Err(why) = crate::syntax::values::computer_name(new)
+    if matches!(
+        target.kind,
+        crate::analyze::NameKind::Server | crate::analyze::NameKind::Dag
+    ) && let Err(why) = crate::syntax::values::computer_name(new)
     {
         return Some(format!("`{new}` is not a computer name: {why}"));
     }

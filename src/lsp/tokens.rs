@@ -27,6 +27,7 @@ pub enum Kind {
     Site = 7,
     /// A word that is none of the above (an unresolved name).
     Word = 8,
+    Dag = 9,
 }
 
 /// The token types and modifiers the server announces.
@@ -42,6 +43,7 @@ pub fn legend() -> SemanticTokensLegend {
             SemanticTokenType::STRUCT,
             SemanticTokenType::NAMESPACE,
             SemanticTokenType::VARIABLE,
+            SemanticTokenType::INTERFACE,
         ],
         token_modifiers: vec![SemanticTokenModifier::DECLARATION],
     }
@@ -205,6 +207,10 @@ fn name_tokens(tokens: &mut [Token], names: &Names) {
         NameKind::Server => Kind::Server,
         NameKind::Database => Kind::Database,
         NameKind::Site => Kind::Site,
+        // A namespace kind is a value of a fixed list where it is named (`names primary`) and
+        // stays the keyword of its statement where it is declared (`primary "mail..."`).
+        NameKind::Namespace => Kind::Value,
+        NameKind::Dag => Kind::Dag,
     };
     let mut spans: Vec<(Span, Kind, bool)> = names
         .definitions
@@ -217,7 +223,9 @@ fn name_tokens(tokens: &mut [Token], names: &Names) {
         if let Ok(i) = tokens.binary_search_by_key(&span.start, |t| t.span.start)
             && tokens[i].span.end == span.end
         {
-            tokens[i].kind = k;
+            if tokens[i].kind != Kind::Keyword {
+                tokens[i].kind = k;
+            }
             tokens[i].declaration = declaration;
         }
     }
@@ -371,6 +379,8 @@ mod tests {
                     NameKind::Server => Kind::Server,
                     NameKind::Database => Kind::Database,
                     NameKind::Site => Kind::Site,
+                    NameKind::Namespace => Kind::Keyword,
+                    NameKind::Dag => Kind::Dag,
                 };
                 let token = found
                     .iter()

@@ -3,11 +3,13 @@
 //!
 //! Three steps: a linear pre-scan for strings, braces and nesting depth (`scan`); a pest
 //! parse into generic `keyword argument* block?` statements (`parser`); and the schema
-//! layer that checks keywords and arguments and builds the AST (`build`).
+//! layer that checks keywords and arguments and builds the AST (`build`). [`format()`] lays a
+//! plan out canonically from the same reading (`exgen fmt`, the language server's formatting).
 
 mod args;
 pub mod ast;
 mod build;
+mod format;
 mod lexer;
 mod migration;
 pub mod outline;
@@ -19,6 +21,7 @@ pub(crate) mod stmt;
 mod topology;
 pub mod values;
 
+pub use format::format;
 pub use scan::{MAX_DEPTH, MAX_LINE_BYTES, MAX_PLAN_BYTES, MAX_STATEMENTS, MAX_WORD_BYTES};
 
 #[cfg(test)]

@@ -340,3 +340,71 @@ fn ir_states_prints_the_organization_before_and_after_each_phase() {
     assert!(!access.is_empty());
     assert!(access.iter().all(|row| row["ok"] == true), "{access:?}");
 }
+
+#[test]
+fn ir_prints_the_names_and_where_each_step_s_powershell_lands() {
+    let run = exgen(
+        &repo(""),
+        [
+            "ir",
+            "--names",
+            "--format",
+            "json",
+            "tests/plans/ok/dag-2010-to-2013.exm",
+        ],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let names: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let dag = names
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["kind"] == "dag")
+        .expect("the DAG");
+    assert_eq!(dag["name"], "DAG1");
+    assert_eq!(dag["line"], 16);
+    let uses: Vec<u64> = dag["uses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(uses, [11, 12, 13], "the members' cluster lines");
+
+    let run = exgen(
+        &repo(""),
+        [
+            "ir",
+            "--steps",
+            "--format",
+            "json",
+            "examples/contoso-2007-to-2010.exm",
+        ],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let steps: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let files = crate::common::compile_ok(&repo("examples/contoso-2007-to-2010.exm"));
+    for step in steps.as_array().unwrap() {
+        let file = files
+            .iter()
+            .find(|f| f.path == step["file"].as_str().unwrap())
+            .expect("a generated script");
+        let line = step["line"].as_u64().unwrap() as usize;
+        let first = step["text"].as_str().unwrap().lines().next().unwrap();
+        assert_eq!(file.contents.lines().nth(line - 1).unwrap().trim(), first);
+        assert!(
+            first.contains(&format!(":{}  ", step["plan_line"])),
+            "{first}"
+        );
+    }
+    let both = exgen(
+        &repo(""),
+        [
+            "ir",
+            "--steps",
+            "--names",
+            "examples/contoso-2007-to-2010.exm",
+        ],
+    );
+    assert_eq!(both.code, Some(2));
+}

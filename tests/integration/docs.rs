@@ -9,17 +9,17 @@ use exgen::diag::{Code, Diagnostics};
 use exgen::source::SourceFile;
 
 /// A fenced code block of a Markdown file.
-struct Block {
+pub(crate) struct Block {
     /// The `## ` heading it falls under (empty before the first).
-    heading: String,
+    pub(crate) heading: String,
     /// The fence's language, such as `exm` or `csv`.
-    lang: String,
+    pub(crate) lang: String,
     /// What follows the language on the fence line, such as `not-generated`.
     info: String,
-    text: String,
+    pub(crate) text: String,
 }
 
-fn fenced_blocks(markdown: &str) -> Vec<Block> {
+pub(crate) fn fenced_blocks(markdown: &str) -> Vec<Block> {
     let mut blocks = Vec::new();
     let mut heading = String::new();
     let mut current: Option<Block> = None;

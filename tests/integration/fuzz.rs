@@ -218,6 +218,29 @@ fn as_fuzz_target(target: &str, bytes: &[u8]) {
                 code.starts_with("E05") || code == "E0115" || code == "E0118"
             }));
         }
+        "format" => {
+            let text = String::from_utf8_lossy(bytes);
+            match exgen::syntax::format(&text) {
+                Ok(formatted) => assert_eq!(
+                    exgen::syntax::format(&formatted).ok().as_deref(),
+                    Some(formatted.as_str())
+                ),
+                Err(diagnostics) => {
+                    assert!(
+                        diagnostics
+                            .iter()
+                            .all(|d| d.code != exgen::diag::Code::E9001)
+                    );
+                }
+            }
+        }
+        "editor" => {
+            let (at, text) = match bytes {
+                [a, b, rest @ ..] => (usize::from(u16::from_le_bytes([*a, *b])), rest),
+                _ => (0, bytes),
+            };
+            exgen::fuzzing::editor(&String::from_utf8_lossy(text), at);
+        }
         _ => panic!("no fuzz target `{target}`"),
     }
 }
@@ -254,4 +277,22 @@ fn the_regression_checks_pass_on_an_example() {
     }
     let csv = OneCsv.read("any.csv").unwrap();
     as_fuzz_target("csv", &csv);
+}
+
+/// The `editor` fuzz target's checks on every plan of the repository, good and bad, at 64
+/// positions spread over each (and at its end): every editor feature answers within its
+/// invariants.
+#[test]
+fn every_editor_feature_keeps_its_invariants_on_every_plan() {
+    let mut plans = crate::common::good_plans();
+    plans.extend(crate::common::plans("tests/plans/fail"));
+    assert!(plans.len() > 100);
+    for path in plans {
+        let bytes = std::fs::read(&path).unwrap();
+        let text = String::from_utf8_lossy(&bytes);
+        let step = (text.len() / 64).max(1);
+        let offsets: Vec<usize> = (0..=text.len()).step_by(step).chain([text.len()]).collect();
+        let result = std::panic::catch_unwind(|| exgen::lsp::exercise(&text, &offsets));
+        assert!(result.is_ok(), "{}", path.display());
+    }
 }

@@ -10,7 +10,7 @@ use std::sync::mpsc::{Receiver, channel};
 use std::time::Duration;
 
 /// A running `exgen lsp` and the messages it sends.
-struct Server {
+pub(crate) struct Server {
     child: Child,
     stdin: ChildStdin,
     messages: Receiver<Value>,
@@ -23,7 +23,7 @@ struct Server {
 
 impl Server {
     /// Starts `exgen lsp` with its cache folder (code explanations) in a temporary folder.
-    fn start() -> Server {
+    pub(crate) fn start() -> Server {
         let cache = tempfile::tempdir().expect("a temporary folder");
         let mut server = Server::start_with(&[
             ("XDG_CACHE_HOME", cache.path()),
@@ -92,7 +92,7 @@ impl Server {
         self.stdin.flush().expect("flushed");
     }
 
-    fn request(&mut self, method: &str, params: Value) -> Value {
+    pub(crate) fn request(&mut self, method: &str, params: Value) -> Value {
         let id = self.next_id;
         self.next_id += 1;
         self.send(&json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
@@ -128,7 +128,7 @@ impl Server {
         self.wait(|m| m["method"] == "textDocument/publishDiagnostics")["params"].clone()
     }
 
-    fn initialize(&mut self, encodings: &[&str]) -> Value {
+    pub(crate) fn initialize(&mut self, encodings: &[&str]) -> Value {
         let reply = self.request(
             "initialize",
             json!({"capabilities": {"general": {"positionEncodings": encodings}}}),
@@ -137,14 +137,14 @@ impl Server {
         reply
     }
 
-    fn open(&mut self, uri: &str, text: &str) {
+    pub(crate) fn open(&mut self, uri: &str, text: &str) {
         self.notify(
             "textDocument/didOpen",
             json!({"textDocument": {"uri": uri, "languageId": "exm", "version": 1, "text": text}}),
         );
     }
 
-    fn change(&mut self, uri: &str, version: i64, text: &str) {
+    pub(crate) fn change(&mut self, uri: &str, version: i64, text: &str) {
         self.notify(
             "textDocument/didChange",
             json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": [{"text": text}]}),
@@ -152,7 +152,7 @@ impl Server {
     }
 
     /// Shuts down; the exit code.
-    fn stop(mut self) -> Option<i32> {
+    pub(crate) fn stop(mut self) -> Option<i32> {
         let reply = self.request("shutdown", Value::Null);
         assert_eq!(reply["result"], Value::Null, "{reply}");
         self.notify("exit", Value::Null);
@@ -1331,5 +1331,64 @@ fn binary_garbage_and_deep_nesting_as_documents_get_diagnostics_and_every_reques
             .unwrap();
         assert!(peak_kb < 100 * 1024, "peak RSS {peak_kb} kB");
     }
+    assert_eq!(server.stop(), Some(0));
+}
+
+#[test]
+fn dags_and_namespaces_are_names_too() {
+    let text = plan("tests/plans/ok/dag-2010-to-2013.exm");
+    let mut server = Server::start();
+    server.initialize(&[]);
+    let uri = "untitled:dag";
+    server.open(uri, &text);
+    assert_eq!(server.diagnostics()["diagnostics"], json!([]));
+    let lines: Vec<&str> = text.lines().collect();
+    let find = |needle: &str, nth: usize| {
+        let line = lines
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| l.contains(needle))
+            .nth(nth)
+            .unwrap()
+            .0;
+        (line, lines[line].find(needle).unwrap())
+    };
+    let position = |(line, character): (usize, usize), plus: usize| json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": character + plus}});
+    // `cluster dag "DAG1"` leads to `dag "DAG1"`, whose hover lists its members.
+    let member = find("\"DAG1\"", 0);
+    let declared = find("dag \"DAG1\" {", 0);
+    let reply = server.request("textDocument/definition", position(member, 2));
+    assert_eq!(
+        reply["result"]["range"]["start"]["line"], declared.0,
+        "{reply}"
+    );
+    let reply = server.request("textDocument/hover", position(member, 2));
+    let markdown = hover_text(&reply);
+    assert!(
+        markdown.contains("**DAG `DAG1`** — Exchange 2013"),
+        "{markdown}"
+    );
+    assert!(
+        markdown.contains("- members: MBX1, MBX2, MBX3"),
+        "{markdown}"
+    );
+    // Renamed everywhere: the declaration and the three members.
+    let mut params = position(member, 2);
+    params["newName"] = json!("DAG2");
+    let reply = server.request("textDocument/rename", params);
+    let edits = reply["result"]["changes"][uri].as_array().expect("edits");
+    assert_eq!(edits.len(), 4, "{reply}");
+
+    // `names primary` leads to `primary "mail..."`; a namespace kind is not renamed.
+    let named = find("names primary", 0);
+    let reply = server.request("textDocument/definition", position(named, 7));
+    assert_eq!(
+        reply["result"]["range"]["start"]["line"],
+        find("primary \"", 0).0
+    );
+    let reply = server.request("textDocument/hover", position(named, 7));
+    assert!(hover_text(&reply).contains("**namespace `primary`** — `mail.contoso.com`"));
+    let reply = server.request("textDocument/prepareRename", position(named, 7));
+    assert_eq!(reply["error"]["code"], -32602, "{reply}");
     assert_eq!(server.stop(), Some(0));
 }

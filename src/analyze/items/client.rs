@@ -3,6 +3,7 @@
 use super::super::names::NAMESPACE_KINDS;
 use super::{Builder, Ref};
 use crate::analyze::Cx;
+use crate::analyze::NameKind;
 use crate::diag::suggest;
 use crate::diag::{Code, Diagnostic};
 use crate::ir;
@@ -95,6 +96,9 @@ pub(super) fn namespace_ref(
             .with_help(help),
         );
         return None;
+    }
+    if let Some(ns) = b.symbols.namespace(&key) {
+        b.symbols.note(NameKind::Namespace, kind.span, ns.kind.span);
     }
     let host = b.namespace(&key);
     if host.is_none() {

@@ -3,6 +3,7 @@
 
 use super::Builder;
 use crate::analyze::Cx;
+use crate::analyze::NameKind;
 use crate::diag::{Code, Diagnostic};
 use crate::ir;
 use crate::source::Span;
@@ -92,6 +93,12 @@ pub(super) fn dags(cx: &mut Cx<'_>, b: &Builder<'_, '_, '_>, plan: &ast::Plan, o
             .iter()
             .find(|(k, _)| *k == key)
             .map_or(&[][..], |(_, l)| l.as_slice());
+        b.symbols
+            .define(NameKind::Dag, &dag.name.node, dag.name.span);
+        for member in list {
+            b.symbols
+                .note(NameKind::Dag, member.cluster.name.span, dag.name.span);
+        }
         if let Some(dag) = one_dag(cx, b, dag, *span, list) {
             out.dags.push(dag);
         }

@@ -1,0 +1,157 @@
+//! `exgen fmt`: plans rewritten in the canonical layout ([`crate::syntax::format()`]), in place,
+//! or with `--check` only reported.
+
+use super::args::FmtArgs;
+use super::loader::read_plan;
+use super::{FAILURE, PLAN_ERRORS, eprint_error, eprint_str, print_str};
+use crate::diag::render;
+use anyhow::Context as _;
+use std::io::Write as _;
+use std::path::Path;
+use std::time::Duration;
+
+/// The lines of a difference `--check` shows, at most.
+const DIFF_LINES: usize = 30;
+
+/// `exgen fmt`: each plan formatted (or checked); the worst outcome's exit code: 2 when a plan
+/// could not be read or written, 1 when one has syntax errors or (`--check`) is not canonical.
+pub(super) fn fmt(args: &FmtArgs) -> anyhow::Result<u8> {
+    let mut code = 0;
+    for path in &args.plans {
+        let outcome = match fmt_one(path, args.check) {
+            Ok(outcome) => outcome,
+            Err(error) => {
+                eprint_error(&error);
+                FAILURE
+            }
+        };
+        code = code.max(outcome);
+    }
+    Ok(code)
+}
+
+/// Formats or checks one plan: 0 when it is canonical (or now is), [`PLAN_ERRORS`] when it has
+/// syntax errors or `check` finds it is not canonical.
+fn fmt_one(path: &Path, check: bool) -> anyhow::Result<u8> {
+    let plan = read_plan(path)?;
+    let text = plan.file.text();
+    let formatted = match &plan.encoding {
+        Some(encoding) => Err(encoding.clone().into()),
+        None => crate::syntax::format(text),
+    };
+    let diagnostics = match formatted {
+        Err(diagnostics) => diagnostics,
+        Ok(formatted) if formatted == text => return Ok(0),
+        Ok(formatted) if check => {
+            let diff = first_difference(text, &formatted);
+            print_str(&format!("would reformat {}\n{diff}", path.display()))?;
+            return Ok(PLAN_ERRORS);
+        }
+        Ok(formatted) => {
+            // The plan as read lost its byte order mark (`SourceFile` drops it); it keeps it.
+            let bom = if plan.bom { "\u{FEFF}" } else { "" };
+            replace(path, format!("{bom}{formatted}").as_bytes())?;
+            print_str(&format!("formatted {}\n", path.display()))?;
+            return Ok(0);
+        }
+    };
+    eprint_str(&render::terminal(
+        &plan.file,
+        &diagnostics,
+        render::use_color(),
+    ));
+    Ok(PLAN_ERRORS)
+}
+
+/// The first hunk of a unified diff from `old` to `new` (three lines of context, at most
+/// [`DIFF_LINES`] lines), and how many more there are.
+fn first_difference(old: &str, new: &str) -> String {
+    let diff = similar::TextDiff::configure()
+        // A plan of 16 MiB must not make the check slow: past this, the diff is coarser.
+        .timeout(Duration::from_secs(1))
+        .diff_lines(old, new);
+    let unified = diff.unified_diff();
+    let mut hunks = unified.iter_hunks();
+    let Some(hunk) = hunks.next() else {
+        return String::new();
+    };
+    let mut out = format!("{}\n", hunk.header());
+    let changes: Vec<_> = hunk.iter_changes().collect();
+    for change in changes.iter().take(DIFF_LINES) {
+        let line = change.value().trim_end_matches(['\n', '\r']);
+        out.push_str(&format!("{}{line}\n", change.tag()));
+    }
+    if changes.len() > DIFF_LINES {
+        out.push_str(&format!("... {} more lines\n", changes.len() - DIFF_LINES));
+    }
+    let more = hunks.count();
+    if more > 0 {
+        out.push_str(&format!(
+            "... and {}\n",
+            render::plural(more, "more change")
+        ));
+    }
+    out
+}
+
+/// Replaces the plan at `path` with `bytes` atomically: they are written to a temporary file
+/// beside it, flushed, given the plan's permissions and renamed over it, so the plan is
+/// always either the old text or the new one. A symbolic link is followed (the file it names
+/// is replaced); a read-only plan is refused.
+fn replace(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let failed = || format!("cannot write `{}`", path.display());
+    let target = std::fs::canonicalize(path).with_context(failed)?;
+    let permissions = std::fs::metadata(&target)
+        .with_context(failed)?
+        .permissions();
+    if permissions.readonly() {
+        anyhow::bail!("{}: the file is read-only", failed());
+    }
+    let folder = target.parent().unwrap_or(Path::new("."));
+    let name = target
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    let mut temp = tempfile::Builder::new()
+        .prefix(&format!(".{name}.exgen-fmt-"))
+        .tempfile_in(folder)
+        .with_context(failed)?;
+    temp.write_all(bytes).with_context(failed)?;
+    temp.as_file()
+        .set_permissions(permissions)
+        .with_context(failed)?;
+    temp.as_file().sync_all().with_context(failed)?;
+    temp.persist(&target)
+        .map_err(|e| e.error)
+        .with_context(failed)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::first_difference;
+
+    #[test]
+    fn the_first_difference_is_a_hunk_with_context() {
+        let old = "a\nb {x}\nc\nd\ne\nf\ng\nh\ni\nj\nk {y}\n";
+        let new = "a\nb { x }\nc\nd\ne\nf\ng\nh\ni\nj\nk { y }\n";
+        assert_eq!(
+            first_difference(old, new),
+            "@@ -1,5 +1,5 @@\n a\n-b {x}\n+b { x }\n c\n d\n e\n... and 1 more change\n"
+        );
+        // Line breaks are not shown, so a CRLF line that changes reads as itself.
+        assert_eq!(
+            first_difference("a\r\nb  \r\n", "a\r\nb\r\n"),
+            "@@ -1,2 +1,2 @@\n a\n-b  \n+b\n"
+        );
+        assert_eq!(first_difference("same\n", "same\n"), "");
+    }
+
+    #[test]
+    fn a_long_difference_is_cut() {
+        let old = "x\n".repeat(100);
+        let new = "y\n".repeat(100);
+        let shown = first_difference(&old, &new);
+        assert_eq!(shown.lines().count(), 1 + 30 + 1, "{shown}");
+        assert!(shown.ends_with("... 170 more lines\n"), "{shown}");
+    }
+}
