@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from lsprotocol import types
-from pygls.exceptions import JsonRpcException
+from pygls.exceptions import JsonRpcInvalidParams
 
 from conftest import EXGEN, ExgenClient
 
@@ -247,8 +247,8 @@ async def test_rename_edits_the_declaration_and_every_reference(client: ExgenCli
     )
     assert prepared == span(50, 22, 30)
 
-    # On the keyword `public-folders`: refused, with the reason.
-    with pytest.raises(JsonRpcException, match="only the name of a server or database"):
+    # On the keyword `public-folders`: refused (InvalidParams), with the reason.
+    with pytest.raises(JsonRpcInvalidParams, match="only the name of .* can be renamed"):
         await client.ask(
             client.text_document_prepare_rename_async(
                 types.PrepareRenameParams(text_document=doc(), position=at(50, 4))
