@@ -1,4 +1,4 @@
-//! Hover: what a keyword does (from the language reference, [`super::reference`]), what a
+//! Hover: what a statement's keyword and options do (from the language reference, [`super::reference`]), what a
 //! declared name stands for (from the checked plan), and the PowerShell a statement produces:
 //! the lowered text itself ([`crate::lower::StepOutput`]), as `exgen compile` writes it.
 
@@ -34,17 +34,9 @@ pub fn hover(cx: &Context<'_>, at: usize) -> Option<(String, Span)> {
     }
     let nodes = cx.outline?;
     let (node, block) = innermost_head(nodes, at, None)?;
-    let keyword = Span {
-        start: node.head.start,
-        end: node.head.start + node.keyword.len(),
-    };
-    let mut out = String::new();
-    if keyword.start <= at
-        && at < keyword.end
-        && let Some(doc) = reference::describe(&node.keyword, block)
-    {
-        out.push_str(&doc);
-    }
+    // Anywhere on the keyword and its arguments (a role, a version, `internet-facing`): what
+    // the statement means, as the reference says.
+    let mut out = reference::describe(&node.keyword, block).unwrap_or_default();
     let generated = cx.steps.map(|s| powershell(s, at)).unwrap_or_default();
     if !generated.is_empty() {
         if !out.is_empty() {

@@ -777,6 +777,12 @@ fn hover_shows_the_powershell_compile_writes_for_a_statement() {
         "{markdown}"
     );
 
+    // On an option's value: the statement's description, its values and the roles by version.
+    let reply = server.request("textDocument/hover", at("roles cas hub mailbox", 7));
+    let markdown = hover_text(&reply);
+    assert!(markdown.contains("roles ROLE"), "{markdown}");
+    assert!(markdown.contains("**Roles by version:**"), "{markdown}");
+
     // A `move mailboxes` statement: the batch's own step.
     let reply = server.request("textDocument/hover", at("move mailboxes to", 0));
     let markdown = hover_text(&reply);
