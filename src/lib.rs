@@ -120,7 +120,7 @@ pub fn check_timed(
     loader: &dyn FileLoader,
     timings: &mut Timings,
 ) -> (Option<ir::Checked>, Diagnostics) {
-    let (ir, diagnostics, _) = check_full(file, loader, timings);
+    let (ir, diagnostics, _) = check_inner(file, loader, timings, false);
     (ir, diagnostics)
 }
 
@@ -132,12 +132,33 @@ pub fn check_full(
     loader: &dyn FileLoader,
     timings: &mut Timings,
 ) -> (Option<ir::Checked>, Diagnostics, analyze::Names) {
+    check_inner(file, loader, timings, true)
+}
+
+/// [`check_full`]; the names of a plan with syntax errors only when `names` is set (resolving
+/// them analyzes the well-formed part of the plan, which `check` and `compile` do not need).
+fn check_inner(
+    file: &SourceFile,
+    loader: &dyn FileLoader,
+    timings: &mut Timings,
+    names: bool,
+) -> (Option<ir::Checked>, Diagnostics, analyze::Names) {
     let start = Instant::now();
-    let (ast, mut diagnostics) = syntax::parse(file);
+    let (ast, mut diagnostics) = syntax::parse_recovering(file);
     timings.parse += start.elapsed();
     let Some(ast) = ast else {
         return (None, diagnostics, analyze::Names::default());
     };
+    if diagnostics.has_errors() {
+        if !names {
+            return (None, diagnostics, analyze::Names::default());
+        }
+        // The plan is not checked further (its diagnostics are the syntax stage's, as `check`
+        // prints them), but the names of its well-formed statements are resolved, so an editor
+        // navigates a plan while one statement is being typed.
+        let (_, _, names) = analyze::analyze_with_names(&ast, file, Specs::embedded(), loader);
+        return (None, diagnostics, names);
+    }
     let start = Instant::now();
     let (ir, more, symbols) = analyze::analyze_with_names(&ast, file, Specs::embedded(), loader);
     diagnostics.extend(more);

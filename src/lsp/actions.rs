@@ -69,13 +69,19 @@ fn is_bare(word: &str) -> bool {
 /// block. `None` when the span is not a statement of `text`.
 fn add_to_block(text: &str, statement: Span, add: &str) -> Option<(Span, String)> {
     let stmt = text.get(statement.start..statement.end)?;
-    let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    // The file's own line break: CRLF, a CR alone (old Mac files) or LF.
+    let newline = if text.contains("\r\n") {
+        "\r\n"
+    } else if text.contains('\r') {
+        "\r"
+    } else {
+        "\n"
+    };
     let Some(open) = block_open(stmt).map(|i| statement.start + i) else {
-        let at = Span {
-            start: statement.end,
-            end: statement.end,
-        };
-        return Some((at, format!(" {{ {add} }}")));
+        // After the last argument, before a comment on the line.
+        let code = comment_start(stmt).map_or(stmt, |i| &stmt[..i]);
+        let end = statement.start + code.trim_end().len();
+        return Some((Span { start: end, end }, format!(" {{ {add} }}")));
     };
     let close = statement.end.checked_sub(1)?;
     if text.as_bytes().get(close) != Some(&b'}') || close <= open {
@@ -91,14 +97,14 @@ fn add_to_block(text: &str, statement: Span, add: &str) -> Option<(Span, String)
             return Some((span, format!(" {add} ")));
         }
         let at = open + 1 + inner.trim_end().len();
-        return Some((Span { start: at, end: at }, format!("; {add}")));
+        return Some((Span { start: at, end: at }, after_last(inner, add)));
     }
     let line_start = text[..close].rfind(['\n', '\r']).map_or(0, |i| i + 1);
     let before_close = &text[line_start..close];
     if !before_close.trim().is_empty() {
         // `  roles mailbox }`: the last statement shares the line of `}`.
         let at = line_start + before_close.trim_end().len();
-        return Some((Span { start: at, end: at }, format!("; {add}")));
+        return Some((Span { start: at, end: at }, after_last(before_close, add)));
     }
     // The indentation of the block's first statement, or the `}` line's and two spaces.
     let indent = inner
@@ -114,17 +120,41 @@ fn add_to_block(text: &str, statement: Span, add: &str) -> Option<(Span, String)
     Some((at, format!("{indent}{add}{newline}")))
 }
 
-/// The offset of the `{` that opens a statement's block (outside quoted strings).
+/// `add` written after the statements of `before`: after a `;` unless one ends them.
+fn after_last(before: &str, add: &str) -> String {
+    if before.trim_end().ends_with(';') {
+        format!(" {add}")
+    } else {
+        format!("; {add}")
+    }
+}
+
+/// The offset of the `{` that opens a statement's block (outside quoted strings, before a
+/// comment: a block opens on its statement's line).
 fn block_open(stmt: &str) -> Option<usize> {
     let mut quoted = false;
     for (i, c) in stmt.char_indices() {
         match c {
             '"' => quoted = !quoted,
             '{' if !quoted => return Some(i),
+            '#' | '\n' | '\r' if !quoted => return None,
             _ => {}
         }
     }
     None
+}
+
+/// The offset of the first `#` outside quoted strings: where a comment starts.
+fn comment_start(stmt: &str) -> Option<usize> {
+    let mut quoted = false;
+    stmt.char_indices().find_map(|(i, c)| match c {
+        '"' => {
+            quoted = !quoted;
+            None
+        }
+        '#' if !quoted => Some(i),
+        _ => None,
+    })
 }
 
 /// The explanation of `code` (what `exgen explain` prints) as a file on this machine, written
@@ -223,6 +253,35 @@ mod tests {
         );
         let none = "  dag DAG1\n";
         assert_eq!(add(none, "dag", "ip dhcp"), "  dag DAG1 { ip dhcp }\n");
+        let commented = "  dag DAG1   # the main one\n";
+        let start = commented.find("dag").unwrap();
+        let edit = add_to_block(
+            commented,
+            Span {
+                start,
+                end: commented.len() - 1,
+            },
+            "ip dhcp",
+        );
+        assert_eq!(
+            apply(commented, edit.unwrap()),
+            "  dag DAG1 { ip dhcp }   # the main one\n"
+        );
+        let trailing = "  outlook-anywhere { ssl-offloading off; }\n";
+        assert_eq!(
+            add(trailing, "outlook-anywhere", "auth ntlm"),
+            "  outlook-anywhere { ssl-offloading off; auth ntlm }\n"
+        );
+        let cr = "  outlook-anywhere {\r    host \"a\"\r  }\r";
+        let start = cr.find("outlook").unwrap();
+        let end = cr.rfind('}').unwrap() + 1;
+        assert_eq!(
+            apply(
+                cr,
+                add_to_block(cr, Span { start, end }, "auth ntlm").unwrap()
+            ),
+            "  outlook-anywhere {\r    host \"a\"\r    auth ntlm\r  }\r"
+        );
         let braces_in_name = "  cross-forest-connector \"a{b\" { tls }\n";
         assert_eq!(
             add(braces_in_name, "cross", "auth none"),

@@ -339,7 +339,7 @@ fn handle_request(
                 completion::items(text, at, outline.as_deref(), &names, snippets),
             )
         }
-        "textDocument/codeAction" => code_actions(request),
+        "textDocument/codeAction" => code_actions(request, documents),
         "textDocument/semanticTokens/full" => {
             let (uri, doc) = match open() {
                 Ok(found) => found,
@@ -692,7 +692,9 @@ fn publish_dirty(
 ) -> anyhow::Result<()> {
     for (uri, doc) in documents.iter_mut().filter(|(_, d)| d.dirty) {
         doc.dirty = false;
-        let checked = catch_unwind(AssertUnwindSafe(|| diagnostics(uri, &doc.text, encoding)));
+        let checked = catch_unwind(AssertUnwindSafe(|| {
+            diagnostics(uri, &doc.text, doc.version, encoding)
+        }));
         let Ok((diagnostics, analysis)) = checked else {
             log(connection, &format!("exgen lsp: checking {uri} failed"));
             continue;
@@ -717,13 +719,18 @@ fn publish_dirty(
 }
 
 /// What `exgen check` reports for `text`, as LSP diagnostics, and what else it found.
-fn diagnostics(uri: &str, text: &str, encoding: Encoding) -> (Vec<Diagnostic>, Analysis) {
+fn diagnostics(
+    uri: &str,
+    text: &str,
+    version: i32,
+    encoding: Encoding,
+) -> (Vec<Diagnostic>, Analysis) {
     let (checked, found, names) = check(uri, text);
     let index = LineIndex::new(text);
     let range = |s| index.range(s, encoding);
     let diagnostics = found
         .iter()
-        .map(|d| convert(d, uri, text, &range))
+        .map(|d| convert(d, uri, text, version, &range))
         .collect();
     (diagnostics, Analysis::new(checked, names))
 }
@@ -761,6 +768,7 @@ fn convert(
     d: &ExgenDiagnostic,
     uri: &str,
     text: &str,
+    version: i32,
     range: &dyn Fn(crate::source::Span) -> Range,
 ) -> Diagnostic {
     let mut message = d.message.clone();
@@ -800,7 +808,8 @@ fn convert(
                     })
                 })
                 .collect();
-            (!fixes.is_empty()).then(|| serde_json::json!({ "fixes": fixes }))
+            // The version the fixes' ranges belong to: a code action for another is stale.
+            (!fixes.is_empty()).then(|| serde_json::json!({ "version": version, "fixes": fixes }))
         },
         ..Diagnostic::default()
     }
@@ -808,8 +817,14 @@ fn convert(
 
 /// `textDocument/codeAction`: for each diagnostic of the request's context, its quick fixes
 /// (kept in its `data` when it was published) and "Explain" (the `exgen.explain` command).
-fn code_actions(request: &Request) -> Response {
+fn code_actions(request: &Request, documents: &BTreeMap<String, Document>) -> Response {
     let id = request.id.clone();
+    // Fixes are offered only for the text they were computed on: after a change, the client's
+    // diagnostics (and their ranges) are those of an older version until the next publish.
+    let current = request.params["textDocument"]["uri"]
+        .as_str()
+        .and_then(|u| documents.get(u))
+        .map(|d| i64::from(d.version));
     let Some(uri) = request.params["textDocument"]["uri"]
         .as_str()
         .and_then(|u| u.parse::<Uri>().ok())
@@ -827,6 +842,7 @@ fn code_actions(request: &Request) -> Response {
         let fixes = d
             .data
             .as_ref()
+            .filter(|data| current.is_some() && data["version"].as_i64() == current)
             .and_then(|data| data["fixes"].as_array().cloned())
             .unwrap_or_default();
         let only = fixes.len() == 1;

@@ -14,18 +14,37 @@ pub enum Encoding {
 }
 
 /// A document's text with the byte offset of each line's start.
+///
+/// A UTF-16 position costs nothing on an ASCII line and, on others, counts on from the last
+/// position asked on that line when it lies before (positions come in text order: tokens,
+/// diagnostics), so converting every position of a long line stays linear.
 pub struct LineIndex<'a> {
     text: &'a str,
     starts: Vec<usize>,
+    /// Whether each line is ASCII (its UTF-16 column is its byte column).
+    ascii: Vec<bool>,
+    /// The last UTF-16 count made: line, byte offset, units from the line's start.
+    last: std::cell::Cell<(usize, usize, usize)>,
 }
 
 impl<'a> LineIndex<'a> {
     /// Indexes `text`.
     #[must_use]
     pub fn new(text: &'a str) -> Self {
+        let starts = crate::source::line_starts(text);
+        let ascii = starts
+            .iter()
+            .enumerate()
+            .map(|(i, &s)| {
+                let end = starts.get(i + 1).copied().unwrap_or(text.len());
+                text.as_bytes()[s..end].is_ascii()
+            })
+            .collect();
         Self {
             text,
-            starts: crate::source::line_starts(text),
+            starts,
+            ascii,
+            last: std::cell::Cell::new((usize::MAX, 0, 0)),
         }
     }
 
@@ -37,10 +56,25 @@ impl<'a> LineIndex<'a> {
             offset -= 1;
         }
         let line = self.starts.partition_point(|&s| s <= offset) - 1;
-        let prefix = &self.text[self.starts[line]..offset];
+        let start = self.starts[line];
         let character = match encoding {
-            Encoding::Utf8 => prefix.len(),
-            Encoding::Utf16 => prefix.chars().map(char::len_utf16).sum(),
+            Encoding::Utf8 => offset - start,
+            Encoding::Utf16 if self.ascii[line] => offset - start,
+            Encoding::Utf16 => {
+                let (last_line, last_offset, last_units) = self.last.get();
+                let (from, units) = if last_line == line && last_offset <= offset {
+                    (last_offset, last_units)
+                } else {
+                    (start, 0)
+                };
+                let units = units
+                    + self.text[from..offset]
+                        .chars()
+                        .map(char::len_utf16)
+                        .sum::<usize>();
+                self.last.set((line, offset, units));
+                units
+            }
         };
         Position::new(
             u32::try_from(line).unwrap_or(u32::MAX),
@@ -114,5 +148,18 @@ mod tests {
         assert_eq!(index.offset(Position::new(1, 9), Encoding::Utf8), Some(x));
         assert_eq!(index.offset(Position::new(0, 99), Encoding::Utf8), Some(2));
         assert_eq!(index.offset(Position::new(9, 0), Encoding::Utf8), None);
+    }
+
+    #[test]
+    fn positions_asked_out_of_order_on_a_long_line_stay_right() {
+        let line = "é😀x".repeat(1000);
+        let index = LineIndex::new(&line);
+        let expected = |offset: usize| line[..offset].encode_utf16().count() as u32;
+        for offset in [7000, 14, 0, 6993, 7, 21, 7000] {
+            assert_eq!(
+                index.position(offset, Encoding::Utf16).character,
+                expected(offset)
+            );
+        }
     }
 }

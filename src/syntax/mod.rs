@@ -41,10 +41,31 @@ pub(crate) fn readers_agree(text: &str) -> bool {
 use crate::diag::Diagnostics;
 use crate::source::SourceFile;
 
+/// Whether the pre-scan refuses `text` (unbalanced braces, an unterminated string, a limit, a
+/// hidden character): what the readers never see.
+#[must_use]
+pub(crate) fn scan_has_errors(text: &str) -> bool {
+    scan::scan(text).has_errors()
+}
+
 /// Parses a plan. Returns the plan when there are no errors; the diagnostics hold every
 /// error found in one pass. Never panics, whatever the input.
 #[must_use]
 pub fn parse(file: &SourceFile) -> (Option<ast::Plan>, Diagnostics) {
+    let (plan, diags) = parse_recovering(file);
+    if diags.has_errors() {
+        (None, diags)
+    } else {
+        (plan, diags)
+    }
+}
+
+/// [`parse`], keeping the plan also when the schema found errors: the plan of the statements
+/// that were well formed (a statement with an error is left out, whole). `None` when the text
+/// cannot be read as statements at all. For editors, which resolve the names of a plan being
+/// typed; compilation uses [`parse`].
+#[must_use]
+pub fn parse_recovering(file: &SourceFile) -> (Option<ast::Plan>, Diagnostics) {
     let text = file.text();
     let diags = scan::scan(text);
     if diags.has_errors() {
@@ -58,9 +79,5 @@ pub fn parse(file: &SourceFile) -> (Option<ast::Plan>, Diagnostics) {
     let plan = build::build_file(&mut builder, &stmts, text.len());
     let mut diags = builder.diags;
     diags.sort();
-    if diags.has_errors() {
-        (None, diags)
-    } else {
-        (plan, diags)
-    }
+    (plan, diags)
 }

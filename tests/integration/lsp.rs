@@ -949,6 +949,14 @@ fn quick_fixes_complete_a_missing_setting_and_a_misspelt_keyword_and_codes_expla
     server.change(&uri, 3, &fixed);
     let published = server.diagnostics();
     assert_eq!(published["diagnostics"], json!([]), "{published}");
+
+    // A fix of an older version is not offered: its range no longer points at its text.
+    server.change(&uri, 4, &format!("# a new first line\n{broken}"));
+    let titles: Vec<String> = actions(&mut server, &missing)
+        .iter()
+        .map(|a| a["title"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(titles, ["Explain E0109"]);
     assert_eq!(server.stop(), Some(0));
 }
 
@@ -1384,6 +1392,16 @@ fn dags_and_namespaces_are_names_too() {
     let reply = server.request("textDocument/rename", params);
     let edits = reply["result"]["changes"][uri].as_array().expect("edits");
     assert_eq!(edits.len(), 4, "{reply}");
+    // Servers and DAGs share Active Directory's computer names.
+    let mut params = position(find("server MBX1", 0), 8);
+    params["newName"] = json!("dag1");
+    let reply = server.request("textDocument/rename", params);
+    assert_eq!(reply["error"]["code"], -32602, "{reply}");
+    // A build number is not a name, whatever it looks like.
+    let mut params = position(find("server MBX1", 0), 8);
+    params["newName"] = json!("8.2.176.2");
+    let reply = server.request("textDocument/rename", params);
+    assert_eq!(reply["error"]["code"], -32602, "{reply}");
 
     // `names primary` leads to `primary "mail..."`; a namespace kind is not renamed.
     let named = find("names primary", 0);
@@ -1396,5 +1414,46 @@ fn dags_and_namespaces_are_names_too() {
     assert!(hover_text(&reply).contains("**namespace `primary`** — `mail.contoso.com`"));
     let reply = server.request("textDocument/prepareRename", position(named, 7));
     assert_eq!(reply["error"]["code"], -32602, "{reply}");
+    assert_eq!(server.stop(), Some(0));
+}
+
+#[test]
+fn a_name_written_as_a_string_is_renamed_to_a_string() {
+    let text = plan("examples/fabrikam-2003-to-2007.exm");
+    let mut server = Server::start();
+    server.initialize(&[]);
+    let uri = "untitled:fabrikam";
+    server.open(uri, &text);
+    server.diagnostics();
+    let line = text
+        .lines()
+        .position(|l| l.contains("\"Mailboxes 01\""))
+        .unwrap();
+    let character = text
+        .lines()
+        .nth(line)
+        .unwrap()
+        .find("\"Mailboxes 01\"")
+        .unwrap();
+    let at = json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": character + 3}});
+    let reply = server.request("textDocument/prepareRename", at.clone());
+    assert_eq!(reply["result"]["start"]["character"], character, "{reply}");
+    let mut params = at;
+    params["newName"] = json!("\"Mailboxes 02\"");
+    let reply = server.request("textDocument/rename", params);
+    let edits = reply["result"]["changes"][uri]
+        .as_array()
+        .expect("edits")
+        .clone();
+    assert!(edits.len() >= 2, "{reply}");
+    let mut renamed = text.clone();
+    // Applied from the last, so earlier ranges stay put.
+    for edit in edits.iter().rev() {
+        renamed = apply_edit(&renamed, edit);
+    }
+    assert_eq!(
+        renamed,
+        text.replace("\"Mailboxes 01\"", "\"Mailboxes 02\"")
+    );
     assert_eq!(server.stop(), Some(0));
 }
