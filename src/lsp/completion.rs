@@ -22,6 +22,9 @@ pub fn items(
 ) -> Vec<CompletionItem> {
     let line_start = text[..at].rfind(['\n', '\r']).map_or(0, |i| i + 1);
     let before = &text[line_start..at];
+    if in_comment_or_string(before) {
+        return Vec::new();
+    }
     // The statement so far on this line: after the last `{` or `;`.
     let statement = before.rsplit(['{', ';']).next().unwrap_or("");
     let mut words: Vec<&str> = statement.split_whitespace().collect();
@@ -31,6 +34,16 @@ pub fn items(
     }
     let path = outline.map(|nodes| path_to(nodes, at)).unwrap_or_default();
     if words.is_empty() {
+        if path.is_empty()
+            && outline.is_some_and(|nodes| !nodes.iter().any(|n| n.keyword == "plan"))
+        {
+            // An empty file, or one without its plan yet: the plan itself.
+            return plan_item(snippets);
+        }
+        // Inside `validate { }`: the checks the specs know.
+        if path.last().is_some_and(|n| n.keyword == "validate") {
+            return checks();
+        }
         let block = match outline {
             None => Some(BlockKind::Plan),
             Some(_) => enclosing(&path),
@@ -42,6 +55,51 @@ pub fn items(
     let block = enclosing(&path).unwrap_or(BlockKind::Plan);
     let server = server_version(&path);
     arguments(&words, block, server.as_deref(), outline, names)
+}
+
+/// `plan "Title" { }`, the statement every file holds once.
+fn plan_item(snippets: bool) -> Vec<CompletionItem> {
+    let mut item = word(
+        "plan",
+        CompletionItemKind::KEYWORD,
+        "the plan: once per file",
+    );
+    if snippets {
+        item.insert_text = Some(
+            "plan \"${1:Contoso: Exchange 2010 to 2016}\" {\n\ttarget exchange ${2:2016} ${3:cu23}\n\t$0\n}"
+                .to_owned(),
+        );
+        item.insert_text_format = Some(InsertTextFormat::SNIPPET);
+    }
+    vec![item]
+}
+
+/// The checks a `validate { }` block may list: every version's, once each.
+fn checks() -> Vec<CompletionItem> {
+    let mut names: Vec<&str> = Specs::embedded()
+        .all()
+        .iter()
+        .flat_map(|s| s.validation_checks.iter().map(String::as_str))
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    names
+        .into_iter()
+        .map(|c| word(c, CompletionItemKind::FUNCTION, "a post-change test"))
+        .collect()
+}
+
+/// Whether the end of `line` (a line up to the cursor) is inside a comment or a string.
+fn in_comment_or_string(line: &str) -> bool {
+    let mut quoted = false;
+    for c in line.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            '#' if !quoted => return true,
+            _ => {}
+        }
+    }
+    quoted
 }
 
 /// The keywords a block of `kind` accepts, and a snippet for each that opens a block.
@@ -215,6 +273,50 @@ fn arguments(
         ],
         ("from", "server") | ("decommission" | "copies" | "witness" | "to", _) => servers(),
         ("cluster", "dag") => declared(names, outline, NameKind::Dag),
+        ("inbound", "inbound") => ["anonymous", "gateway"]
+            .iter()
+            .map(|w| {
+                word(
+                    w,
+                    CompletionItemKind::ENUM_MEMBER,
+                    "how internet mail arrives",
+                )
+            })
+            .collect(),
+        ("organization", "mode") => schema::MODES
+            .iter()
+            .map(|w| {
+                word(
+                    w,
+                    CompletionItemKind::ENUM_MEMBER,
+                    "a 2000/2003 organization's mode",
+                )
+            })
+            .collect(),
+        ("organization", _) if words.len() == 2 => {
+            vec![word(
+                "mode",
+                CompletionItemKind::KEYWORD,
+                "native or mixed (2000/2003)",
+            )]
+        }
+        ("functional-level", "functional-level") => specs
+            .functional_levels()
+            .iter()
+            .map(|l| word(&l.level, CompletionItemKind::ENUM_MEMBER, &l.forest_mode))
+            .collect(),
+        ("manual", "after") => target_version(outline)
+            .and_then(|v| specs.get(&v))
+            .map(|spec| {
+                spec.phases
+                    .iter()
+                    .map(|p| word(&p.id, CompletionItemKind::EVENT, &p.title))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        ("manual", _) if words.len() == 2 => {
+            vec![word("after", CompletionItemKind::KEYWORD, "after a phase")]
+        }
         (
             "database"
             | "public-folder-database"
@@ -331,6 +433,15 @@ fn namespaces(outline: Option<&[Node]>) -> Vec<String> {
     }
 }
 
+/// The version the plan's `target exchange VERSION` names.
+fn target_version(outline: Option<&[Node]>) -> Option<String> {
+    outline?
+        .iter()
+        .flat_map(|plan| &plan.children)
+        .find(|n| n.keyword == "target")
+        .and_then(|n| n.args.get(1).cloned())
+}
+
 /// The statements whose blocks hold byte `at`, outermost first.
 fn path_to(nodes: &[Node], at: usize) -> Vec<&Node> {
     let mut path = Vec::new();
@@ -439,6 +550,40 @@ mod tests {
                 false
             )
             .is_empty()
+        );
+    }
+
+    #[test]
+    fn nothing_inside_a_comment_or_a_string() {
+        assert!(
+            labels(
+                "plan \"P\" {\n  decommission A # move to |X|\n}\n",
+                "|X|",
+                false
+            )
+            .is_empty()
+        );
+        assert!(labels("plan \"P\" {\n  media \"a; roles |X|\n}\n", "|X|", false).is_empty());
+    }
+
+    #[test]
+    fn checks_phases_and_the_plan_itself() {
+        let checks = labels("plan \"P\" {\n  validate { |X| }\n}\n", "|X|", false);
+        assert!(checks.contains(&"service-health".to_owned()), "{checks:?}");
+        let phases = labels(
+            "plan \"P\" {\n  target exchange 2010 sp3\n  manual \"x\" after |X|\n}\n",
+            "|X|",
+            false,
+        );
+        assert!(phases.contains(&"client-access".to_owned()), "{phases:?}");
+        assert_eq!(labels("|X|", "|X|", true), ["plan"]);
+        assert_eq!(
+            labels(
+                "plan \"P\" {\n  mail-flow on A { inbound |X| }\n}\n",
+                "|X|",
+                false
+            ),
+            ["anonymous", "gateway"]
         );
     }
 

@@ -120,6 +120,15 @@ pub fn serve(connection: &Connection) -> anyhow::Result<u8> {
     let (id, params) = connection.initialize_start()?;
     let params: InitializeParams = serde_json::from_value(params).unwrap_or_default();
     let encoding = negotiate(&params);
+    #[allow(deprecated)] // `root_uri` is what older clients send.
+    let root = params
+        .workspace_folders
+        .as_ref()
+        .and_then(|f| f.first().map(|f| f.uri.as_str().to_owned()))
+        .or_else(|| params.root_uri.as_ref().map(|u| u.as_str().to_owned()));
+    if let Some(folder) = root.as_deref().and_then(file_path) {
+        let _ = WORKSPACE.set(folder);
+    }
     let snippets = params
         .capabilities
         .text_document
@@ -269,14 +278,29 @@ pub fn serve(connection: &Connection) -> anyhow::Result<u8> {
             Message::Notification(notification) if notification.method == "exit" => return Ok(1),
             Message::Notification(notification) => {
                 let method = notification.method.clone();
+                let mut closed = Vec::new();
                 let outcome = catch_unwind(AssertUnwindSafe(|| {
-                    notify(&mut documents, notification);
+                    notify(&mut documents, notification, &mut closed);
                 }));
                 if outcome.is_err() {
                     log(
                         connection,
                         &format!("exgen lsp: the {method} handler failed"),
                     );
+                }
+                // A closed plan's problems leave the client's list with it.
+                for uri in closed {
+                    let params = PublishDiagnosticsParams {
+                        uri,
+                        diagnostics: Vec::new(),
+                        version: None,
+                    };
+                    connection
+                        .sender
+                        .send(Message::Notification(Notification::new(
+                            "textDocument/publishDiagnostics".to_owned(),
+                            params,
+                        )))?;
                 }
             }
             Message::Response(_) => {}
@@ -634,8 +658,13 @@ fn rename(
     Response::new_ok(id, lsp_types::WorkspaceEdit::new(changes))
 }
 
-/// Keeps the open documents current.
-fn notify(documents: &mut BTreeMap<String, Document>, notification: Notification) {
+/// Keeps the open documents current; the documents closed are added to `closed`, whose
+/// diagnostics the client should no longer show.
+fn notify(
+    documents: &mut BTreeMap<String, Document>,
+    notification: Notification,
+    closed: &mut Vec<Uri>,
+) {
     use lsp_types::notification::{
         DidChangeTextDocument, DidCloseTextDocument, DidOpenTextDocument, Notification as _,
     };
@@ -676,8 +705,9 @@ fn notify(documents: &mut BTreeMap<String, Document>, notification: Notification
         DidCloseTextDocument::METHOD => {
             if let Ok(p) =
                 serde_json::from_value::<lsp_types::DidCloseTextDocumentParams>(notification.params)
+                && documents.remove(p.text_document.uri.as_str()).is_some()
             {
-                documents.remove(p.text_document.uri.as_str());
+                closed.push(p.text_document.uri);
             }
         }
         _ => {}
@@ -751,15 +781,30 @@ fn check(
         || "plan.exm".to_owned(),
         |n| n.to_string_lossy().into_owned(),
     );
+    // A document that is not a file (`untitled:`) reads the files it names relative to the
+    // workspace's folder, when the client gave one.
     let folder = path
         .as_ref()
         .and_then(|p| p.parent())
         .map(PathBuf::from)
+        .or_else(|| WORKSPACE.get().cloned())
         .unwrap_or_default();
-    let file = SourceFile::new(name, text);
+    // As `exgen check` reads a file: a byte order mark is not part of the plan (three spaces
+    // in its place keep every offset the same), and a NUL byte means it is not text (E0104).
+    let plan_text: std::borrow::Cow<'_, str> = match text.strip_prefix('\u{FEFF}') {
+        Some(rest) => format!("   {rest}").into(),
+        None => text.into(),
+    };
+    let (file, not_text) = SourceFile::from_bytes(name, plan_text.as_bytes());
+    if let Some(diagnostic) = not_text {
+        return (None, diagnostic.into(), crate::analyze::Names::default());
+    }
     let loader = crate::files::PlanLoader { folder };
     crate::check_full(&file, &loader, &mut crate::Timings::default())
 }
+
+/// The workspace's folder, from `initialize` (`workspaceFolders`, else `rootUri`).
+static WORKSPACE: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
 
 /// An exgen diagnostic as the LSP's: the code with a link to its explanation, the help line
 /// after the message, secondary spans as related information, and the quick fixes it knows in
@@ -901,6 +946,19 @@ fn open_script(connection: &Connection, request: &Request, show_document: bool) 
             "exgen.openGeneratedScript takes the plan's URI, a script file and a line".to_owned(),
         );
     };
+    // Only a script of the plan's own output folder: a bare file name that compile writes.
+    let generated = std::path::Path::new(file).file_name() == Some(std::ffi::OsStr::new(file))
+        && !file.starts_with('.')
+        && [".ps1", ".cmd", ".md", ".csv", ".ini"]
+            .iter()
+            .any(|e| file.ends_with(e));
+    if !generated {
+        return Response::new_err(
+            request.id.clone(),
+            ErrorCode::InvalidParams as i32,
+            format!("`{file}` is not a file exgen generates"),
+        );
+    }
     let script = file_path(plan)
         .and_then(|p| crate::files::default_output_folder(&p))
         .map(|folder| folder.join(file))
@@ -910,7 +968,7 @@ fn open_script(connection: &Connection, request: &Request, show_document: bool) 
         .and_then(|p| actions::file_uri(p).parse::<Uri>().ok());
     match uri {
         Some(uri) if show_document => {
-            let line = u32::try_from(line.saturating_sub(1)).unwrap_or(0);
+            let line = u32::try_from(line.saturating_sub(1)).unwrap_or(u32::MAX);
             let at = lsp_types::Position::new(line, 0);
             let params = lsp_types::ShowDocumentParams {
                 uri,
@@ -966,10 +1024,15 @@ fn execute_command(connection: &Connection, request: &Request, show_document: bo
     if request.params["command"] != EXPLAIN {
         return invalid("exgen lsp knows the commands exgen.explain and exgen.openGeneratedScript");
     }
-    let Some(code) = request.params["arguments"][0]
-        .as_str()
-        .and_then(crate::diag::Code::parse)
-    else {
+    // As `exgen explain` takes it: `E0106`, `e0106` or `0106`.
+    let Some(code) = request.params["arguments"][0].as_str().and_then(|word| {
+        let word = word.trim();
+        if word.starts_with(|c: char| c.is_ascii_digit()) {
+            crate::diag::Code::parse(&format!("E{word}"))
+        } else {
+            crate::diag::Code::parse(word)
+        }
+    }) else {
         return invalid("exgen.explain takes a diagnostic code, such as \"E0106\"");
     };
     let file = actions::explanation_file(code)
@@ -1017,11 +1080,13 @@ fn execute_command(connection: &Connection, request: &Request, show_document: bo
 /// The local path of a `file:` URI (percent-decoded; `file:///C:/x` is `C:/x`), or `None`.
 fn file_path(uri: &str) -> Option<PathBuf> {
     let rest = uri.strip_prefix("file://")?;
-    let rest = rest
-        .strip_prefix('/')
-        .filter(|r| r.get(1..2) == Some(":"))
-        .unwrap_or(rest);
-    let mut bytes = Vec::with_capacity(rest.len());
+    // `file://localhost/x` is `file:///x`; another host is a UNC path (`//server/share/x`).
+    let rest = rest.strip_prefix("localhost").unwrap_or(rest);
+    let unc = !rest.starts_with('/');
+    let mut bytes = Vec::with_capacity(rest.len() + 2);
+    if unc {
+        bytes.extend_from_slice(b"//");
+    }
     let mut iter = rest.bytes();
     while let Some(b) = iter.next() {
         if b == b'%' {
@@ -1032,7 +1097,15 @@ fn file_path(uri: &str) -> Option<PathBuf> {
             bytes.push(b);
         }
     }
-    Some(PathBuf::from(String::from_utf8(bytes).ok()?))
+    let path = String::from_utf8(bytes).ok()?;
+    // `/C:/x` (VS Code writes `file:///c%3A/x`) is the Windows path `C:/x`.
+    let path = match path.strip_prefix('/') {
+        Some(rest) if rest.get(1..2) == Some(":") && rest.as_bytes()[0].is_ascii_alphabetic() => {
+            rest.to_owned()
+        }
+        _ => path,
+    };
+    Some(PathBuf::from(path))
 }
 
 /// A line for the client's log (`window/logMessage`), also on stderr.
@@ -1149,6 +1222,18 @@ mod tests {
             Some(PathBuf::from("C:/plans/plan.exm"))
         );
         assert_eq!(file_path("untitled:Untitled-1"), None);
+        assert_eq!(
+            file_path("file:///c%3A/plans/plan.exm"),
+            Some(PathBuf::from("c:/plans/plan.exm"))
+        );
+        assert_eq!(
+            file_path("file://localhost/srv/plan.exm"),
+            Some(PathBuf::from("/srv/plan.exm"))
+        );
+        assert_eq!(
+            file_path("file://server/share/plan.exm"),
+            Some(PathBuf::from("//server/share/plan.exm"))
+        );
         assert_eq!(file_path("file:///bad%2"), None);
     }
 }

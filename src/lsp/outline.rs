@@ -21,7 +21,7 @@ pub fn symbols(
             let range = |s| index.range(s, encoding);
             let children = symbols(&n.children, index, encoding, n.keyword == "plan");
             DocumentSymbol {
-                name: n.name.clone().unwrap_or_else(|| n.keyword.clone()),
+                name: display_name(n),
                 detail: n.name.as_ref().map(|_| n.keyword.clone()),
                 kind: kind(&n.keyword),
                 tags: None,
@@ -32,6 +32,24 @@ pub fn symbols(
             }
         })
         .collect()
+}
+
+/// What the outline calls a statement: its name (`MAIL2010`, `HQ`) or, when its first argument
+/// is a word of its syntax (`certificate on A B`, `move mailboxes to DB1`), its arguments.
+fn display_name(n: &Node) -> String {
+    const CONNECTIVES: &[&str] = &["on", "exchange", "mailboxes", "from", "to"];
+    match n.name.as_deref() {
+        Some(first) if CONNECTIVES.contains(&first.to_ascii_lowercase().as_str()) => {
+            let args = n.args.join(" ");
+            if args.chars().count() > 60 {
+                args.chars().take(59).collect::<String>() + "…"
+            } else {
+                args
+            }
+        }
+        Some(name) => name.to_owned(),
+        None => n.keyword.clone(),
+    }
 }
 
 fn kind(keyword: &str) -> SymbolKind {
@@ -89,7 +107,7 @@ pub fn selection(
         .find(|n| n.span.start <= at && at <= n.span.end)
     {
         spans.push(node.span);
-        if node.head.start <= at && at <= node.head.end {
+        if node.head.start <= at && at <= node.head.end && node.head != node.span {
             spans.push(node.head);
         }
         level = &node.children;

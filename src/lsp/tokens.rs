@@ -96,7 +96,8 @@ pub fn tokens(text: &str, names: &Names) -> Vec<Token> {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
     let mut statement_start = true;
-    let mut i = 0;
+    // A byte order mark is not part of the plan (nor of its first word).
+    let mut i = if text.starts_with('\u{FEFF}') { 3 } else { 0 };
     while i < bytes.len() {
         let b = bytes[i];
         match b {
@@ -397,6 +398,14 @@ mod tests {
             checked += 1;
         }
         assert!(checked > 100, "only {checked} plans parsed");
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_no_part_of_the_first_word() {
+        assert_eq!(
+            kinds("\u{FEFF}plan \"P\""),
+            [("plan", Kind::Keyword), ("\"P\"", Kind::String)]
+        );
     }
 
     #[test]

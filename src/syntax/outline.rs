@@ -12,6 +12,8 @@ pub struct Node {
     pub keyword: String,
     /// The first argument, unquoted (a site's or server's name), when there is one.
     pub name: Option<String>,
+    /// Every argument, unquoted, in order.
+    pub args: Vec<String>,
     /// The whole statement, block included.
     pub span: Span,
     /// The keyword and its arguments: what an editor selects for the node.
@@ -37,6 +39,7 @@ fn node(stmt: &Stmt) -> Node {
     Node {
         keyword: stmt.keyword.clone(),
         name: stmt.args.first().map(|a| a.text.clone()),
+        args: stmt.args.iter().map(|a| a.text.clone()).collect(),
         span: stmt.span,
         head: stmt.head(),
         block: stmt.block.as_ref().map(|b| b.span),

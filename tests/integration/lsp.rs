@@ -1190,6 +1190,12 @@ fn code_lenses_open_the_compiled_script_at_the_statement_s_line() {
     run(&mut server, 1002);
     let shown = server.wait(|m| m["method"] == "window/showDocument");
     server.wait(|m| m["id"] == 1002);
+    // Only files exgen writes, in the plan's output folder.
+    let reply = server.request(
+        "workspace/executeCommand",
+        json!({"command": "exgen.openGeneratedScript", "arguments": [uri, "/etc/passwd", 1]}),
+    );
+    assert_eq!(reply["error"]["code"], -32602, "{reply}");
     let (file, line) = {
         let title = titles[0].trim_start_matches("▸ ");
         let (file, line) = title.rsplit_once(':').unwrap();
@@ -1345,6 +1351,22 @@ fn binary_garbage_and_deep_nesting_as_documents_get_diagnostics_and_every_reques
             .unwrap();
         assert!(peak_kb < 100 * 1024, "peak RSS {peak_kb} kB");
     }
+    assert_eq!(server.stop(), Some(0));
+}
+
+#[test]
+fn closing_a_plan_clears_its_diagnostics() {
+    let mut server = Server::start();
+    server.initialize(&[]);
+    server.open("untitled:c", "plan \"P\" {\n  organisaton \"x\"\n}\n");
+    assert_ne!(server.diagnostics()["diagnostics"], json!([]));
+    server.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": "untitled:c"}}),
+    );
+    let cleared = server.diagnostics();
+    assert_eq!(cleared["uri"], "untitled:c");
+    assert_eq!(cleared["diagnostics"], json!([]));
     assert_eq!(server.stop(), Some(0));
 }
 
