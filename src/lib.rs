@@ -120,28 +120,32 @@ pub fn check_timed(
     loader: &dyn FileLoader,
     timings: &mut Timings,
 ) -> (Option<ir::Checked>, Diagnostics) {
-    let (ir, diagnostics, _) = check_inner(file, loader, timings, false);
+    let (ir, diagnostics, _) = check_inner(file, loader, timings, false, true);
     (ir, diagnostics)
 }
 
 /// [`check_timed`], and the plan's names as analysis resolved them (declarations and every
-/// use), also when the plan has errors: what an editor needs for navigation.
+/// use), also when the plan has errors: what an editor needs for navigation. The checked plan
+/// keeps no states (`Checked::states` is empty; [`generate`] walks them when it needs them),
+/// so a check on every keystroke copies no organization per phase.
 #[must_use]
 pub fn check_full(
     file: &SourceFile,
     loader: &dyn FileLoader,
     timings: &mut Timings,
 ) -> (Option<ir::Checked>, Diagnostics, analyze::Names) {
-    check_inner(file, loader, timings, true)
+    check_inner(file, loader, timings, true, false)
 }
 
 /// [`check_full`]; the names of a plan with syntax errors only when `names` is set (resolving
-/// them analyzes the well-formed part of the plan, which `check` and `compile` do not need).
+/// them analyzes the well-formed part of the plan, which `check` and `compile` do not need),
+/// the states after each phase only when `states` is.
 fn check_inner(
     file: &SourceFile,
     loader: &dyn FileLoader,
     timings: &mut Timings,
     names: bool,
+    states: bool,
 ) -> (Option<ir::Checked>, Diagnostics, analyze::Names) {
     let start = Instant::now();
     let (ast, mut diagnostics) = syntax::parse_recovering(file);
@@ -160,7 +164,7 @@ fn check_inner(
         return (None, diagnostics, names);
     }
     let start = Instant::now();
-    let (ir, more, symbols) = analyze::analyze_with_names(&ast, file, Specs::embedded(), loader);
+    let (ir, more, symbols) = analyze::analyze_with(&ast, file, Specs::embedded(), loader, states);
     diagnostics.extend(more);
     let Some(ir) = ir else {
         timings.analyze += start.elapsed();
@@ -225,7 +229,20 @@ pub fn generate(ir: &ir::Checked) -> Result<Vec<OutputFile>, Diagnostics> {
 /// # Errors
 /// As [`generate`].
 pub fn generate_mapped(ir: &ir::Checked) -> Result<lower::Lowered, Diagnostics> {
-    lower::lower_mapped(&ir.plan, &ir.schedule, &ir.states, Specs::embedded())
+    let states = states_of(ir);
+    lower::lower_mapped(&ir.plan, &ir.schedule, &states, Specs::embedded())
+}
+
+/// The states lowering renders (the runbook's "What users see"): those `ir` kept, or a walk of
+/// its schedule when it kept none ([`check_full`]).
+#[must_use]
+pub fn states_of(ir: &ir::Checked) -> std::borrow::Cow<'_, [ir::state::State]> {
+    if ir.states.is_empty() {
+        let specs = Specs::embedded();
+        std::borrow::Cow::Owned(analyze::model::walk(&ir.plan, &ir.schedule, specs).0)
+    } else {
+        std::borrow::Cow::Borrowed(&ir.states)
+    }
 }
 
 /// [`generate`], adding the time of lowering and of rendering to `timings`.
@@ -238,10 +255,11 @@ pub fn generate_timed(
 ) -> Result<Vec<OutputFile>, Diagnostics> {
     let start = Instant::now();
     let mut render = Duration::ZERO;
+    let states = states_of(ir);
     let lowered = lower::lower_timed(
         &ir.plan,
         &ir.schedule,
-        &ir.states,
+        &states,
         Specs::embedded(),
         &mut render,
     );

@@ -42,6 +42,19 @@ pub fn analyze_with_names(
     specs: &Specs,
     loader: &dyn FileLoader,
 ) -> (Option<ir::Checked>, Diagnostics, Names) {
+    analyze_with(plan, file, specs, loader, true)
+}
+
+/// [`analyze_with_names`]; when `keep_states` is false the organization's state after each
+/// phase is not kept (`Checked::states` is empty: [`crate::generate`] walks them again): what
+/// a check that writes nothing needs.
+pub fn analyze_with(
+    plan: &ast::Plan,
+    file: &SourceFile,
+    specs: &Specs,
+    loader: &dyn FileLoader,
+    keep_states: bool,
+) -> (Option<ir::Checked>, Diagnostics, Names) {
     let mut cx = Cx {
         file,
         specs,
@@ -56,7 +69,7 @@ pub fn analyze_with_names(
     let checked = ir.filter(|_| !diags.has_errors()).map(|plan| {
         let (schedule, more) = schedule::schedule(&plan, specs);
         diags.extend(more);
-        let (states, more) = model::walk(&plan, &schedule, specs);
+        let (states, more) = model::walk_with(&plan, &schedule, specs, keep_states);
         diags.extend(more);
         ir::Checked {
             plan,

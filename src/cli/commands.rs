@@ -106,7 +106,7 @@ pub(super) fn ir(args: &IrArgs) -> anyhow::Result<u8> {
         return Ok(PLAN_ERRORS);
     };
     let text = if args.states {
-        print(args.format, &ir.states)?
+        print(args.format, &crate::states_of(&ir))?
     } else if args.names {
         print(args.format, &names_view(&plan.file, &names))?
     } else if args.steps {

@@ -147,10 +147,21 @@ fn split_mailboxes(
     (listed, csv)
 }
 
+/// The names of a batch's files, without their contents.
+pub struct BatchNames {
+    /// The plan's CSV files, by their own file name (made safe), numbered where two would clash.
+    pub csv: Vec<String>,
+    /// The CSV exgen writes of the batch's `mailbox` lines, when it writes one.
+    pub mailboxes: Option<String>,
+    /// `migration-batch-<batch>.csv`.
+    pub migration_csv: String,
+}
+
 /// The file names of every batch, by batch name (batch names are unique, E0201). Names are
-/// compared ignoring case, as Windows does, and never clash with each other.
+/// compared ignoring case, as Windows does, and never clash with each other. Nothing is
+/// escaped or copied: checking the names costs nothing in proportion to the mailboxes.
 #[must_use]
-pub fn batch_files(plan: &crate::ir::Plan) -> std::collections::BTreeMap<&str, BatchFiles> {
+pub fn batch_names(plan: &crate::ir::Plan) -> std::collections::BTreeMap<&str, BatchNames> {
     let mut taken: Vec<String> = Vec::new();
     let mut unique = |name: String| {
         let mut candidate = name.clone();
@@ -177,14 +188,48 @@ pub fn batch_files(plan: &crate::ir::Plan) -> std::collections::BTreeMap<&str, B
             }
         };
         let migration_csv = unique(named("migration-batch"));
-        let (listed, mailboxes) = split_mailboxes(&batch.mailboxes, || unique(named("mailboxes")));
+        // The file exists when a mailbox goes in it (see `split_mailboxes`).
+        let written = batch.mailboxes.len() > INLINE_MAILBOXES_MAX
+            && batch
+                .mailboxes
+                .iter()
+                .any(|m| crate::escape::csv_field(m).is_some());
+        let mailboxes = written.then(|| unique(named("mailboxes")));
+        out.insert(
+            batch.name.as_str(),
+            BatchNames {
+                csv,
+                mailboxes,
+                migration_csv,
+            },
+        );
+    }
+    out
+}
+
+/// The files of every batch, by batch name: [`batch_names`] and the contents of the CSV of its
+/// `mailbox` lines.
+#[must_use]
+pub fn batch_files(plan: &crate::ir::Plan) -> std::collections::BTreeMap<&str, BatchFiles> {
+    let mut names = batch_names(plan);
+    let mut out = std::collections::BTreeMap::new();
+    for batch in &plan.moves {
+        let Some(named) = names.remove(batch.name.as_str()) else {
+            continue;
+        };
+        let file = named.mailboxes.clone().unwrap_or_default();
+        let (listed, mailboxes) = split_mailboxes(&batch.mailboxes, || file);
+        debug_assert_eq!(
+            mailboxes.as_ref().map(|m| m.file.as_str()),
+            named.mailboxes.as_deref()
+        );
         out.insert(
             batch.name.as_str(),
             BatchFiles {
-                csv,
+                csv: named.csv,
                 listed,
                 mailboxes,
-                migration_csv,
+                migration_csv: named.migration_csv,
             },
         );
     }
@@ -339,7 +384,7 @@ fn output_names(plan: &crate::ir::Plan, schedule: &Schedule) -> Vec<Named> {
             ));
         }
     }
-    let batches = batch_files(plan);
+    let batches = batch_names(plan);
     for batch in &plan.moves {
         let Some(files) = batches.get(batch.name.as_str()) else {
             continue;
@@ -351,8 +396,8 @@ fn output_names(plan: &crate::ir::Plan, schedule: &Schedule) -> Vec<Named> {
                 csv_copy: true,
             });
         }
-        if let Some(csv) = &files.mailboxes {
-            names.push(named(csv.file.clone(), batch.origin.span));
+        if let Some(file) = &files.mailboxes {
+            names.push(named(file.clone(), batch.origin.span));
         }
     }
     names.push(named(RUNBOOK.to_owned(), Span::default()));

@@ -84,6 +84,19 @@ impl Findings {
 /// first is the state before any), and what breaks on the way.
 #[must_use]
 pub fn walk(plan: &ir::Plan, schedule: &Schedule, specs: &Specs) -> (Vec<State>, Diagnostics) {
+    walk_with(plan, schedule, specs, true)
+}
+
+/// [`walk`]; when `keep` is false only what breaks, with no state kept (nor the rows of who
+/// reaches what, which only the kept states show): a check that writes no runbook skips a copy
+/// of the whole organization per phase.
+#[must_use]
+pub fn walk_with(
+    plan: &ir::Plan,
+    schedule: &Schedule,
+    specs: &Specs,
+    keep: bool,
+) -> (Vec<State>, Diagnostics) {
     let mut out = Findings::new();
     let mut state = initial::state(plan, specs);
     let clients = access::Clients {
@@ -92,10 +105,10 @@ pub fn walk(plan: &ir::Plan, schedule: &Schedule, specs: &Specs) -> (Vec<State>,
         outlook_anywhere: uses_outlook_anywhere(plan, specs),
         foreign: access::Clients::foreign_servers(plan),
     };
-    let (known, rows) = clients.check(&state);
+    let (known, rows) = clients.check(&state, keep);
     state.access = rows;
     let mut broken: Vec<String> = known.into_iter().map(|b| b.key).collect();
-    let mut states = vec![state.clone()];
+    let mut states = if keep { vec![state.clone()] } else { Vec::new() };
     let scripts = &schedule.scripts;
     let mut i = 0;
     while i < scripts.len() {
@@ -109,7 +122,7 @@ pub fn walk(plan: &ir::Plan, schedule: &Schedule, specs: &Specs) -> (Vec<State>,
         for step in &steps {
             apply::step(&cx, &mut state, step, &mut out);
         }
-        let (breaches, rows) = clients.check(&state);
+        let (breaches, rows) = clients.check(&state, keep);
         for breach in breaches {
             if broken.contains(&breach.key) {
                 continue;
@@ -135,7 +148,9 @@ pub fn walk(plan: &ir::Plan, schedule: &Schedule, specs: &Specs) -> (Vec<State>,
         }
         state.after = Some(phase.clone());
         state.access = rows;
-        states.push(state.clone());
+        if keep {
+            states.push(state.clone());
+        }
     }
     for pending in &state.pending {
         let (code, message) = if pending.declared {
