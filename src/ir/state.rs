@@ -53,11 +53,13 @@ impl State {
     /// Builds [`State::server_index`]; call it once `servers` is complete (the walk never
     /// adds servers, it marks them present or not).
     pub fn index_servers(&mut self) {
+        // Each server by its name as written and in lower case: the names the walk looks up
+        // are nearly always written as declared, found without lowering them first.
         self.server_index = self
             .servers
             .iter()
             .enumerate()
-            .map(|(i, s)| (s.name.to_ascii_lowercase(), i))
+            .flat_map(|(i, s)| [(s.name.clone(), i), (s.name.to_ascii_lowercase(), i)])
             .collect();
     }
 
@@ -74,11 +76,28 @@ impl State {
 
     /// Through the index when it is current, else by a scan.
     fn server_position(&self, name: &str) -> Option<usize> {
-        if self.server_index.len() == self.servers.len() {
+        if !self.server_index.is_empty() {
+            let fits = |&i: &usize| {
+                self.servers
+                    .get(i)
+                    .is_some_and(|s| s.name.eq_ignore_ascii_case(name))
+            };
             self.server_index
-                .get(&name.to_ascii_lowercase())
+                .get(name)
                 .copied()
-                .filter(|&i| self.servers[i].name.eq_ignore_ascii_case(name))
+                .filter(fits)
+                .or_else(|| {
+                    self.server_index
+                        .get(&name.to_ascii_lowercase())
+                        .copied()
+                        .filter(fits)
+                })
+                // A server added after the index was built (the walk adds none).
+                .or_else(|| {
+                    self.servers
+                        .iter()
+                        .position(|s| s.name.eq_ignore_ascii_case(name))
+                })
         } else {
             self.servers
                 .iter()

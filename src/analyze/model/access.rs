@@ -35,9 +35,17 @@ pub(super) struct Clients<'a> {
     /// The servers outside the target's forest, in lower case (usually none): looked up for
     /// every server after every phase, so computed once.
     pub foreign: std::collections::HashSet<String>,
+    /// Whether to word who answers each name (the rows of kept states): a check that keeps no
+    /// state needs only what breaks.
+    pub describe: bool,
 }
 
 impl Clients<'_> {
+    /// `words()` when answers are described, else nothing.
+    fn said(&self, words: impl FnOnce() -> String) -> String {
+        if self.describe { words() } else { String::new() }
+    }
+
     /// The breaches in `state`, and the rows of what users see (none unless `rows_wanted`:
     /// only the states kept for the runbook show them).
     pub fn check(&self, state: &State, rows_wanted: bool) -> (Vec<Breach>, Vec<Access>) {
@@ -207,9 +215,9 @@ impl Clients<'_> {
         version: &str,
         service: Service,
     ) -> Result<String, Why> {
-        let here = format!("{} answers", c.name);
+        let here = || self.said(|| format!("{} answers", c.name));
         if c.version == version {
-            return self.own(name, c, service).map(|()| here);
+            return self.own(name, c, service).map(|()| here());
         }
         let rank = |v: &str| self.specs.rank(v);
         if rank(&c.version) < rank(version) {
@@ -219,7 +227,7 @@ impl Clients<'_> {
                 .and_then(|s| s.client_access.as_ref())
                 .is_some_and(|ca| ca.served_by_older.contains(&c.version));
             return if served {
-                self.own(name, c, service).map(|()| here)
+                self.own(name, c, service).map(|()| here())
             } else {
                 Err(Why {
                     message: format!("cannot serve the newer Exchange {version} mailboxes"),
@@ -257,10 +265,12 @@ impl Clients<'_> {
             });
         };
         match how {
-            How::Answer => Ok(format!(
-                "{} answers with their Exchange {version} settings",
-                c.name
-            )),
+            How::Answer => Ok(self.said(|| {
+                format!(
+                    "{} answers with their Exchange {version} settings",
+                    c.name
+                )
+            })),
             How::Proxy => {
                 if service == Service::OutlookAnywhere {
                     self.own(name, c, service)?;
@@ -273,12 +283,12 @@ impl Clients<'_> {
                         });
                     }
                 }
-                Ok(format!("{} proxies to Exchange {version}", c.name))
+                Ok(self.said(|| format!("{} proxies to Exchange {version}", c.name)))
             }
             How::Redirect => self.redirect(state, c, version, service),
             How::Exchange2003Url => match &c.exchange2003_url {
                 Some(host) if self.leads_to(state, host, version, service) => {
-                    Ok(format!("{} redirects to {host}", c.name))
+                    Ok(self.said(|| format!("{} redirects to {host}", c.name)))
                 }
                 _ => Err(Why {
                     message: format!(
@@ -479,7 +489,7 @@ impl Clients<'_> {
             Some(**host) == legacy.as_deref() && self.points_at_version(state, host, version)
         });
         match (good, &legacy) {
-            (Some(host), _) => Ok(format!("{} redirects to {host}", c.name)),
+            (Some(host), _) => Ok(self.said(|| format!("{} redirects to {host}", c.name))),
             (None, Some(legacy)) => Err(Why {
                 message: format!(
                     "redirects them to their Exchange {version} URL for {}, which is not on {legacy} yet (or {legacy} does not lead to an Exchange {version} Client Access server)",

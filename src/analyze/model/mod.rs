@@ -104,6 +104,7 @@ pub fn walk_with(
         specs,
         outlook_anywhere: uses_outlook_anywhere(plan, specs),
         foreign: access::Clients::foreign_servers(plan),
+        describe: keep,
     };
     let (known, rows) = clients.check(&state, keep);
     state.access = rows;
