@@ -43,7 +43,11 @@ pub(super) struct Clients<'a> {
 impl Clients<'_> {
     /// `words()` when answers are described, else nothing.
     fn said(&self, words: impl FnOnce() -> String) -> String {
-        if self.describe { words() } else { String::new() }
+        if self.describe {
+            words()
+        } else {
+            String::new()
+        }
     }
 
     /// The breaches in `state`, and the rows of what users see (none unless `rows_wanted`:
@@ -265,12 +269,10 @@ impl Clients<'_> {
             });
         };
         match how {
-            How::Answer => Ok(self.said(|| {
-                format!(
-                    "{} answers with their Exchange {version} settings",
-                    c.name
-                )
-            })),
+            How::Answer => {
+                Ok(self
+                    .said(|| format!("{} answers with their Exchange {version} settings", c.name)))
+            }
             How::Proxy => {
                 if service == Service::OutlookAnywhere {
                     self.own(name, c, service)?;

@@ -109,7 +109,11 @@ pub fn walk_with(
     let (known, rows) = clients.check(&state, keep);
     state.access = rows;
     let mut broken: Vec<String> = known.into_iter().map(|b| b.key).collect();
-    let mut states = if keep { vec![state.clone()] } else { Vec::new() };
+    let mut states = if keep {
+        vec![state.clone()]
+    } else {
+        Vec::new()
+    };
     let scripts = &schedule.scripts;
     let mut i = 0;
     while i < scripts.len() {
