@@ -120,17 +120,12 @@ pub(super) fn open_script(
         Some(uri) if show_document => {
             let line = u32::try_from(line.saturating_sub(1)).unwrap_or(u32::MAX);
             let at = lsp_types::Position::new(line, 0);
-            let params = lsp_types::ShowDocumentParams {
+            show_document_at(
+                connection,
                 uri,
-                external: Some(false),
-                take_focus: Some(true),
-                selection: Some(Range::new(at, at)),
-            };
-            let _ = connection.sender.send(Message::Request(Request::new(
-                lsp_server::RequestId::from(format!("open-{file}-{line}")),
-                "window/showDocument".to_owned(),
-                params,
-            )));
+                Some(Range::new(at, at)),
+                format!("open-{file}-{line}"),
+            );
         }
         _ => {
             let message = match script {
@@ -139,18 +134,46 @@ pub(super) fn open_script(
                     "{file} is not written yet: run `exgen compile` on this plan, then open it again"
                 ),
             };
-            let _ = connection
-                .sender
-                .send(Message::Notification(Notification::new(
-                    "window/showMessage".to_owned(),
-                    lsp_types::ShowMessageParams {
-                        typ: lsp_types::MessageType::INFO,
-                        message,
-                    },
-                )));
+            show_message(connection, message);
         }
     }
     Response::new_ok(request.id.clone(), serde_json::Value::Null)
+}
+
+/// Asks the client to open `uri` (`window/showDocument`), at `selection`; whether it was sent.
+fn show_document_at(
+    connection: &Connection,
+    uri: Uri,
+    selection: Option<Range>,
+    id: String,
+) -> bool {
+    let params = lsp_types::ShowDocumentParams {
+        uri,
+        external: Some(false),
+        take_focus: Some(true),
+        selection,
+    };
+    connection
+        .sender
+        .send(Message::Request(Request::new(
+            lsp_server::RequestId::from(id),
+            "window/showDocument".to_owned(),
+            params,
+        )))
+        .is_ok()
+}
+
+/// Shows `message` to the user (`window/showMessage`).
+fn show_message(connection: &Connection, message: String) {
+    let _ = connection
+        .sender
+        .send(Message::Notification(Notification::new(
+            "window/showMessage".to_owned(),
+            lsp_types::ShowMessageParams {
+                typ: lsp_types::MessageType::INFO,
+                message,
+            },
+        )));
 }
 
 /// The command that opens a code's explanation.
@@ -194,20 +217,7 @@ pub(super) fn execute_command(
         .and_then(|u| u.parse::<Uri>().ok());
     let sent = match file {
         Some(uri) if show_document => {
-            let params = lsp_types::ShowDocumentParams {
-                uri,
-                external: Some(false),
-                take_focus: Some(true),
-                selection: None,
-            };
-            connection
-                .sender
-                .send(Message::Request(Request::new(
-                    lsp_server::RequestId::from(format!("explain-{}", code.as_str())),
-                    "window/showDocument".to_owned(),
-                    params,
-                )))
-                .is_ok()
+            show_document_at(connection, uri, None, format!("explain-{}", code.as_str()))
         }
         _ => false,
     };
@@ -218,15 +228,7 @@ pub(super) fn execute_command(
             first.trim_start_matches("# "),
             code.as_str()
         );
-        let _ = connection
-            .sender
-            .send(Message::Notification(Notification::new(
-                "window/showMessage".to_owned(),
-                lsp_types::ShowMessageParams {
-                    typ: lsp_types::MessageType::INFO,
-                    message,
-                },
-            )));
+        show_message(connection, message);
     }
     Response::new_ok(id, serde_json::Value::Null)
 }
