@@ -482,10 +482,7 @@ fn renaming_a_server_edits_every_use_and_refuses_a_clash_or_a_bad_name() {
     let mut server = Server::start();
     server.initialize(&[]);
     // A file URI, so the CSV files the plan names are found next to it.
-    let uri = &format!(
-        "file://{}",
-        repo("examples/contoso-2007-to-2010.exm").display()
-    );
+    let uri = &file_uri(&repo("examples/contoso-2007-to-2010.exm"));
     server.open(uri, &text);
     let lines: Vec<&str> = text.lines().collect();
     let used = lines
@@ -570,10 +567,7 @@ fn completion_offers_the_block_s_keywords_and_the_declared_names() {
     let text = plan("examples/contoso-2007-to-2010.exm");
     let mut server = Server::start();
     server.initialize(&[]);
-    let uri = &format!(
-        "file://{}",
-        repo("examples/contoso-2007-to-2010.exm").display()
-    );
+    let uri = &file_uri(&repo("examples/contoso-2007-to-2010.exm"));
     // A new, empty line inside the site block, and an unfinished `decommission ` line.
     let site_line = text
         .lines()
@@ -641,10 +635,7 @@ fn a_thousand_rapid_changes_and_a_five_megabyte_document_leave_it_serving() {
     let good = plan("examples/contoso-2007-to-2010.exm");
     let mut server = Server::start();
     server.initialize(&[]);
-    let uri = &format!(
-        "file://{}",
-        repo("examples/contoso-2007-to-2010.exm").display()
-    );
+    let uri = &file_uri(&repo("examples/contoso-2007-to-2010.exm"));
     server.open(uri, &good);
     for version in 2..=1001 {
         let text = if version % 2 == 0 {
