@@ -311,7 +311,7 @@ fn the_diagnostics_are_exactly_those_of_check_for_every_failing_plan() {
             .lines()
             .map(|l| serde_json::from_str(l).expect("JSON"))
             .collect();
-        let uri = format!("file://{}", path.display());
+        let uri = file_uri(&path);
         server.open(&uri, &text);
         let published = server.wait(|m| {
             m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == json!(uri)
