@@ -51,8 +51,16 @@ pub(super) struct CompileArgs {
     #[arg(short, long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// Replace the output folder even if it holds files exgen did not write, or edited ones.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "check")]
     pub force: bool,
+    /// Write nothing: compare the output folder with what the plan produces now and list each
+    /// file that is stale, edited, missing, obsolete or extra, with a short diff. Exit 0 when
+    /// it matches, 1 when it does not, 2 for a folder exgen does not own.
+    #[arg(long)]
+    pub check: bool,
+    /// With `--check`: every change of every file, not only the first of each.
+    #[arg(long, requires = "check")]
+    pub verbose: bool,
     /// Print how long each stage took (read, parse, analyze, lower, render, write) to stderr.
     #[arg(long)]
     pub timings: bool,

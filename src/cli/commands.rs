@@ -44,6 +44,9 @@ pub(super) fn compile(args: &CompileArgs) -> anyhow::Result<u8> {
     let Some(files) = files.filter(|_| !diagnostics.has_errors()) else {
         return Ok(PLAN_ERRORS);
     };
+    if args.check {
+        return check_output(&args.plan, &out, &files, args.verbose);
+    }
     // OutputError's message already includes its cause; anyhow's chain would repeat it.
     let start = Instant::now();
     let written =
@@ -92,6 +95,73 @@ pub(super) fn check(args: &CheckArgs) -> anyhow::Result<u8> {
     } else {
         0
     })
+}
+
+/// `exgen compile --check`: the output folder compared with `files`; nothing is written.
+/// 0 when it holds exactly them, 1 when not (each file that differs listed, then a diff of
+/// each changed one), 2 (an error) for a folder exgen does not own.
+fn check_output(
+    plan: &Path,
+    out: &Path,
+    files: &[crate::output::OutputFile],
+    verbose: bool,
+) -> anyhow::Result<u8> {
+    use crate::output::Change;
+    let verified = output::verify(out, files).map_err(|error| anyhow::anyhow!("{error}"))?;
+    let plan_name = plan.file_name().map_or_else(
+        || plan.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    if verified.differences.is_empty() {
+        print_str(&format!(
+            "{}: {} up to date with {plan_name}\n",
+            out.display(),
+            plural(verified.files, "file")
+        ))?;
+        return Ok(0);
+    }
+    let mut text = format!(
+        "{}: {} of {} differ from what {plan_name} produces\n",
+        out.display(),
+        verified.differences.len(),
+        plural(verified.files, "file")
+    );
+    let width = verified
+        .differences
+        .iter()
+        .map(|d| d.change.word().len())
+        .max()
+        .unwrap_or(0);
+    for d in &verified.differences {
+        text.push_str(&format!("  {:<width$}  {}\n", d.change.word(), d.path));
+    }
+    for d in &verified.differences {
+        let (Some(found), Some(expected)) = (&d.found, &d.expected) else {
+            continue;
+        };
+        text.push_str(&format!(
+            "\n--- {} ({} in the folder)\n+++ {} (from the plan)\n",
+            d.path,
+            d.change.word(),
+            d.path
+        ));
+        text.push_str(&super::diff::unified(found, expected, verbose));
+    }
+    let edited = verified
+        .differences
+        .iter()
+        .any(|d| matches!(d.change, Change::Edited | Change::Extra));
+    text.push_str(&format!(
+        "\nrun `exgen compile {}` to update the folder{}\n",
+        plan.display(),
+        if edited {
+            " (it refuses edited and extra files: put the change in the plan, or pass --force to move them aside)"
+        } else {
+            ""
+        }
+    ));
+    print_str(&text)?;
+    Ok(PLAN_ERRORS)
 }
 
 /// `exgen ir`: the IR on stdout, diagnostics on stderr.

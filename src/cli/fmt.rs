@@ -8,10 +8,6 @@ use crate::diag::render;
 use anyhow::Context as _;
 use std::io::Write as _;
 use std::path::Path;
-use std::time::Duration;
-
-/// The lines of a difference `--check` shows, at most.
-const DIFF_LINES: usize = 30;
 
 /// `exgen fmt`: each plan formatted (or checked); the worst outcome's exit code: 2 when a plan
 /// could not be read or written, 1 when one has syntax errors or (`--check`) is not canonical.
@@ -43,7 +39,7 @@ fn fmt_one(path: &Path, check: bool) -> anyhow::Result<u8> {
         Err(diagnostics) => diagnostics,
         Ok(formatted) if formatted == text => return Ok(0),
         Ok(formatted) if check => {
-            let diff = first_difference(text, &formatted);
+            let diff = super::diff::unified(text, &formatted, false);
             print_str(&format!("would reformat {}\n{diff}", path.display()))?;
             return Ok(PLAN_ERRORS);
         }
@@ -61,37 +57,6 @@ fn fmt_one(path: &Path, check: bool) -> anyhow::Result<u8> {
         render::use_color(),
     ));
     Ok(PLAN_ERRORS)
-}
-
-/// The first hunk of a unified diff from `old` to `new` (three lines of context, at most
-/// [`DIFF_LINES`] lines), and how many more there are.
-fn first_difference(old: &str, new: &str) -> String {
-    let diff = similar::TextDiff::configure()
-        // A plan of 16 MiB must not make the check slow: past this, the diff is coarser.
-        .timeout(Duration::from_secs(1))
-        .diff_lines(old, new);
-    let unified = diff.unified_diff();
-    let mut hunks = unified.iter_hunks();
-    let Some(hunk) = hunks.next() else {
-        return String::new();
-    };
-    let mut out = format!("{}\n", hunk.header());
-    let changes: Vec<_> = hunk.iter_changes().collect();
-    for change in changes.iter().take(DIFF_LINES) {
-        let line = change.value().trim_end_matches(['\n', '\r']);
-        out.push_str(&format!("{}{line}\n", change.tag()));
-    }
-    if changes.len() > DIFF_LINES {
-        out.push_str(&format!("... {} more lines\n", changes.len() - DIFF_LINES));
-    }
-    let more = hunks.count();
-    if more > 0 {
-        out.push_str(&format!(
-            "... and {}\n",
-            render::plural(more, "more change")
-        ));
-    }
-    out
 }
 
 /// Replaces the plan at `path` with `bytes` atomically: they are written to a temporary file
@@ -124,34 +89,4 @@ fn replace(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
         .map_err(|e| e.error)
         .with_context(failed)?;
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::first_difference;
-
-    #[test]
-    fn the_first_difference_is_a_hunk_with_context() {
-        let old = "a\nb {x}\nc\nd\ne\nf\ng\nh\ni\nj\nk {y}\n";
-        let new = "a\nb { x }\nc\nd\ne\nf\ng\nh\ni\nj\nk { y }\n";
-        assert_eq!(
-            first_difference(old, new),
-            "@@ -1,5 +1,5 @@\n a\n-b {x}\n+b { x }\n c\n d\n e\n... and 1 more change\n"
-        );
-        // Line breaks are not shown, so a CRLF line that changes reads as itself.
-        assert_eq!(
-            first_difference("a\r\nb  \r\n", "a\r\nb\r\n"),
-            "@@ -1,2 +1,2 @@\n a\n-b  \n+b\n"
-        );
-        assert_eq!(first_difference("same\n", "same\n"), "");
-    }
-
-    #[test]
-    fn a_long_difference_is_cut() {
-        let old = "x\n".repeat(100);
-        let new = "y\n".repeat(100);
-        let shown = first_difference(&old, &new);
-        assert_eq!(shown.lines().count(), 1 + 30 + 1, "{shown}");
-        assert!(shown.ends_with("... 170 more lines\n"), "{shown}");
-    }
 }

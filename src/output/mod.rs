@@ -12,8 +12,10 @@ use std::fmt::{self, Write as _};
 use std::io;
 use std::path::{Path, PathBuf};
 
+mod verify;
 mod write;
 
+pub use verify::{Change, Difference, Verified, verify};
 pub use write::{Written, write};
 
 /// Name of the manifest file exgen writes at the top of every output folder.

@@ -337,6 +337,15 @@ impl Found {
 /// `None` when `dir` does not exist; else what it holds. A symbolic link or a file is no
 /// output folder, whatever `force` says.
 fn inspect(dir: &Path) -> Result<Option<Found>, OutputError> {
+    match present_files(dir)? {
+        Some(present) => compare(dir, present).map(Some),
+        None => Ok(None),
+    }
+}
+
+/// The files present in `dir` (`/`-separated, with whether each is a regular file), sorted;
+/// `None` when it does not exist. A symbolic link or a file is no output folder.
+pub(super) fn present_files(dir: &Path) -> Result<Option<Vec<(String, bool)>>, OutputError> {
     let metadata = match fs::symlink_metadata(dir) {
         Ok(metadata) => metadata,
         Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok(None),
@@ -355,7 +364,7 @@ fn inspect(dir: &Path) -> Result<Option<Found>, OutputError> {
     let mut present = Vec::new();
     list_files(dir, "", &mut present)?;
     present.sort_unstable();
-    compare(dir, present).map(Some)
+    Ok(Some(present))
 }
 
 /// Compares the files present in `dir` with its manifest.

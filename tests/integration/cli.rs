@@ -408,3 +408,98 @@ fn ir_prints_the_names_and_where_each_step_s_powershell_lands() {
     );
     assert_eq!(both.code, Some(2));
 }
+
+/// The Contoso example and its CSV file in a temporary folder, compiled.
+fn compiled_example() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    std::fs::create_dir(dir.path().join("waves")).unwrap();
+    std::fs::copy(
+        repo("examples/waves/wave1.csv"),
+        dir.path().join("waves").join("wave1.csv"),
+    )
+    .unwrap();
+    std::fs::copy(
+        repo("examples/contoso-2007-to-2010.exm"),
+        dir.path().join("contoso.exm"),
+    )
+    .unwrap();
+    let run = exgen(dir.path(), ["compile", "contoso.exm"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    dir
+}
+
+#[test]
+fn compile_check_passes_an_up_to_date_folder_and_writes_nothing() {
+    let dir = compiled_example();
+    let before = entries(&dir.path().join("contoso"));
+    let run = exgen(dir.path(), ["compile", "--check", "contoso.exm"]);
+    assert_eq!(run.code, Some(0), "{}{}", run.stdout, run.stderr);
+    assert_eq!(
+        run.stdout,
+        "contoso: 25 files up to date with contoso.exm\n"
+    );
+    assert_eq!(entries(&dir.path().join("contoso")), before);
+    // A folder that does not exist yet misses every file.
+    let run = exgen(
+        dir.path(),
+        ["compile", "--check", "contoso.exm", "-o", "elsewhere"],
+    );
+    assert_eq!(run.code, Some(1));
+    assert!(
+        run.stdout.starts_with("elsewhere: 25 of 25 files differ"),
+        "{}",
+        run.stdout
+    );
+    assert!(!dir.path().join("elsewhere").exists());
+}
+
+#[test]
+fn compile_check_finds_a_one_byte_edit_a_deleted_an_extra_and_a_stale_file() {
+    let dir = compiled_example();
+    let out = dir.path().join("contoso");
+    let script = out.join("08-certificate-request.ps1");
+    let text = std::fs::read_to_string(&script).unwrap();
+    std::fs::write(&script, text.replacen("written to", "writen to", 1)).unwrap();
+    std::fs::remove_file(out.join("19-move-clear.ps1")).unwrap();
+    std::fs::write(out.join("notes.txt"), "mine\n").unwrap();
+    let plan = dir.path().join("contoso.exm");
+    let text = std::fs::read_to_string(&plan).unwrap();
+    std::fs::write(
+        &plan,
+        text.replace(
+            "Default Offline Address List",
+            "Default Offline Address Book",
+        ),
+    )
+    .unwrap();
+    let before = entries(&out);
+    let run = exgen(dir.path(), ["compile", "--check", "contoso.exm"]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert_eq!(entries(&out), before, "nothing written");
+    snapshot!("cli@compile-check", &run.stdout);
+    // --verbose shows every change of each file.
+    let verbose = exgen(
+        dir.path(),
+        ["compile", "--check", "--verbose", "contoso.exm"],
+    );
+    assert!(
+        !verbose.stdout.contains("more change"),
+        "{}",
+        verbose.stdout
+    );
+    assert!(verbose.stdout.len() > run.stdout.len());
+}
+
+#[test]
+fn compile_check_refuses_a_folder_exgen_does_not_own() {
+    let dir = compiled_example();
+    let out = dir.path().join("contoso");
+    std::fs::remove_file(out.join(".exgen-manifest")).unwrap();
+    let run = exgen(dir.path(), ["compile", "--check", "contoso.exm"]);
+    assert_eq!(run.code, Some(2), "{}{}", run.stdout, run.stderr);
+    assert!(run.stderr.contains("manifest"), "{}", run.stderr);
+    let run = exgen(dir.path(), ["compile", "--check", "--force", "contoso.exm"]);
+    assert_eq!(run.code, Some(2), "--check and --force conflict");
+    let run = exgen(dir.path(), ["compile", "--verbose", "contoso.exm"]);
+    assert_eq!(run.code, Some(2), "--verbose needs --check");
+}
