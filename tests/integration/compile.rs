@@ -363,3 +363,27 @@ fn every_step_maps_to_its_text_in_its_script() {
 fn line_of(file: &exgen::source::SourceFile, span: exgen::source::Span) -> usize {
     file.line_index(span.start) + 1
 }
+
+/// Each example's output is committed beside it, as a user commits theirs (`examples/<name>/`),
+/// and is exactly what the plan produces now: what `exgen compile --check` gates in `.ci/run`.
+/// After a change to templates or analysis, regenerate them with
+/// `for p in examples/*.exm; do cargo run -q -- compile "$p"; done` and review the diff.
+#[test]
+fn the_committed_example_outputs_are_up_to_date() {
+    for path in common::plans("examples") {
+        let files = common::compile_ok(&path);
+        let folder = exgen::files::default_output_folder(&path).expect("a folder name");
+        let verified = exgen::output::verify(&folder, &files).expect("an exgen folder");
+        let differ: Vec<String> = verified
+            .differences
+            .iter()
+            .map(|d| format!("{} {}", d.change.word(), d.path))
+            .collect();
+        assert!(
+            differ.is_empty(),
+            "{} differs from what {} produces: {differ:?}; regenerate the examples",
+            folder.display(),
+            path.display()
+        );
+    }
+}
