@@ -37,6 +37,20 @@ pub(super) enum Command {
     Fmt(FmtArgs),
     /// Run the language server on stdin and stdout, for editors (live diagnostics).
     Lsp,
+    /// Print a completion script for SHELL (bash, zsh, fish, powershell, elvish).
+    ///
+    /// bash: `exgen completions bash > ~/.local/share/bash-completion/completions/exgen`;
+    /// PowerShell: `exgen completions powershell | Out-String | Invoke-Expression` in $PROFILE.
+    Completions(CompletionsArgs),
+    /// Print exgen's man page (roff): `exgen man > exgen.1; man ./exgen.1`.
+    Man,
+}
+
+#[derive(Debug, Args)]
+pub(super) struct CompletionsArgs {
+    /// The shell to complete in.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Args)]

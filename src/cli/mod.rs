@@ -11,8 +11,9 @@ mod loader;
 
 pub use crate::files::{MAX_FILE_BYTES, read_file};
 
+use anyhow::Context as _;
 use args::{Cli, Command};
-use clap::Parser as _;
+use clap::{CommandFactory as _, Parser as _};
 use std::io::Write as _;
 use std::process::ExitCode;
 
@@ -75,6 +76,27 @@ fn run(command: Command) -> anyhow::Result<u8> {
         Command::Explain(args) => commands::explain(&args),
         Command::Fmt(args) => fmt::fmt(&args),
         Command::Lsp => crate::lsp::run(),
+        Command::Completions(args) => {
+            let mut script = Vec::new();
+            clap_complete::generate(args.shell, &mut Cli::command(), "exgen", &mut script);
+            let mut script = String::from_utf8_lossy(&script).into_owned();
+            if args.shell == clap_complete::Shell::PowerShell {
+                // `$x.Where{ }` (the magic method with a bare script block) is PowerShell
+                // syntax that parsers such as tree-sitter-powershell reject; the pipeline says
+                // the same in the syntax every PowerShell reads.
+                script = script.replace("$completions.Where{", "$completions | Where-Object {");
+            }
+            print_str(&script)?;
+            Ok(0)
+        }
+        Command::Man => {
+            let mut page = Vec::new();
+            clap_mangen::Man::new(Cli::command())
+                .render(&mut page)
+                .context("cannot render the man page")?;
+            print_str(&String::from_utf8_lossy(&page))?;
+            Ok(0)
+        }
     }
 }
 

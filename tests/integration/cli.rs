@@ -503,3 +503,81 @@ fn compile_check_refuses_a_folder_exgen_does_not_own() {
     let run = exgen(dir.path(), ["compile", "--verbose", "contoso.exm"]);
     assert_eq!(run.code, Some(2), "--verbose needs --check");
 }
+
+#[test]
+fn completions_for_every_shell_and_a_man_page_come_from_the_command_line_s_definition() {
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let run = exgen(&repo(""), ["completions", shell]);
+        assert_eq!(run.code, Some(0), "{shell}: {}", run.stderr);
+        for word in ["compile", "check", "fmt", "lsp", "--check"] {
+            assert!(run.stdout.contains(word), "{shell} completes {word}");
+        }
+    }
+    let run = exgen(&repo(""), ["completions", "tcsh"]);
+    assert_eq!(run.code, Some(2), "an unknown shell is a usage error");
+    let man = exgen(&repo(""), ["man"]);
+    assert_eq!(man.code, Some(0));
+    assert!(man.stdout.contains(".TH exgen 1"), "{}", man.stdout);
+    for command in [
+        "compile",
+        "check",
+        "ir",
+        "explain",
+        "fmt",
+        "lsp",
+        "completions",
+    ] {
+        assert!(man.stdout.contains(command), "the man page names {command}");
+    }
+}
+
+/// The PowerShell completion script parses: tree-sitter-powershell (PyPI, the parser the shared
+/// ps-check uses) finds no error in it. Needs Python 3; installs the parser when missing;
+/// `EXGEN_SKIP_EDITOR_TESTS=1` skips it, as the other tests that need Python.
+#[test]
+fn the_powershell_completion_script_parses() {
+    if std::env::var_os("EXGEN_SKIP_EDITOR_TESTS").is_some_and(|v| v == "1") {
+        eprintln!("EXGEN_SKIP_EDITOR_TESTS=1: the PowerShell parse of the completions is skipped");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("exgen.ps1");
+    let run = exgen(&repo(""), ["completions", "powershell"]);
+    std::fs::write(&script, &run.stdout).unwrap();
+    let check = "import sys, tree_sitter, tree_sitter_powershell\n\
+        parser = tree_sitter.Parser(tree_sitter.Language(tree_sitter_powershell.language()))\n\
+        tree = parser.parse(open(sys.argv[1], 'rb').read())\n\
+        print('error' if tree.root_node.has_error else 'ok')\n";
+    let parse = || {
+        std::process::Command::new("python3")
+            .args(["-c", check])
+            .arg(&script)
+            .output()
+            .expect("python3 runs (install Python 3, or set EXGEN_SKIP_EDITOR_TESTS=1)")
+    };
+    let mut out = parse();
+    if !out.status.success() {
+        let install = std::process::Command::new("python3")
+            .args([
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+            ])
+            .args(["tree-sitter", "tree-sitter-powershell"])
+            .status()
+            .expect("pip runs");
+        assert!(
+            install.success(),
+            "pip could not install tree-sitter-powershell"
+        );
+        out = parse();
+    }
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "ok",
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
