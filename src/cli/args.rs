@@ -18,6 +18,20 @@ Exit status:
 pub(super) struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// Colour diagnostics: `auto` as the terminal and NO_COLOR, CLICOLOR, CLICOLOR_FORCE and
+    /// TERM say, or `always`, or `never`.
+    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = ColorWhen::Auto)]
+    pub color: ColorWhen,
+}
+
+/// When to colour diagnostics (the variants are undocumented so `--help` lists them on one line).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(super) enum ColorWhen {
+    // When stderr is a terminal and the environment does not say otherwise.
+    Auto,
+    // Also when stderr is a file or a pipe.
+    Always,
+    Never,
 }
 
 #[derive(Debug, Subcommand)]

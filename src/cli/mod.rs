@@ -34,6 +34,11 @@ pub fn main() -> ExitCode {
             return ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(FAILURE));
         }
     };
+    anstream::ColorChoice::write_global(match cli.color {
+        args::ColorWhen::Auto => anstream::ColorChoice::Auto,
+        args::ColorWhen::Always => anstream::ColorChoice::Always,
+        args::ColorWhen::Never => anstream::ColorChoice::Never,
+    });
     match run(cli.command) {
         Ok(code) => ExitCode::from(code),
         Err(error) => {

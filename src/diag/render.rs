@@ -53,17 +53,24 @@ pub fn terminal(file: &SourceFile, diagnostics: &Diagnostics, color: bool) -> St
     out
 }
 
-/// Whether terminal output should be coloured: `NO_COLOR` (set and non-empty) turns colour
-/// off, `CLICOLOR_FORCE` (set, non-empty and not `0`) turns it on; otherwise colour when
-/// stderr is a terminal.
+/// Whether diagnostics on stderr are coloured: `--color always|never` when given (the global
+/// [`anstream::ColorChoice`]), else as the environment and the terminal say — `NO_COLOR`,
+/// `CLICOLOR_FORCE`, `CLICOLOR=0`, `TERM=dumb` and whether stderr is a terminal, as anstream
+/// reads them. On a Windows console, colour turns on its escape sequences first; a console that
+/// has none gets no colour.
 #[must_use]
 pub fn use_color() -> bool {
-    use std::io::IsTerminal;
-    let set = |name| std::env::var_os(name).is_some_and(|v| !v.is_empty() && v != "0");
-    if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
-        false
-    } else {
-        set("CLICOLOR_FORCE") || std::io::stderr().is_terminal()
+    use anstream::ColorChoice;
+    if matches!(
+        ColorChoice::global(),
+        ColorChoice::Always | ColorChoice::AlwaysAnsi
+    ) {
+        return true;
+    }
+    let stderr = std::io::stderr();
+    match anstream::AutoStream::choice(&stderr) {
+        ColorChoice::Never => false,
+        _ => cfg!(not(windows)) || anstyle_query::windows::enable_ansi_colors().unwrap_or(false),
     }
 }
 

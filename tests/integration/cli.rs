@@ -581,3 +581,42 @@ fn the_powershell_completion_script_parses() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// `--color` and the environment decide colour as users expect: `always` and `never` win,
+/// `auto` follows NO_COLOR, CLICOLOR_FORCE and CLICOLOR (stderr is a pipe here, so without them
+/// there is none).
+#[test]
+fn color_follows_the_flag_then_the_environment() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = dir.path().join("bad.exm");
+    std::fs::write(&plan, "plan \"P\" {\n  organisation \"x\"\n}\n").unwrap();
+    let coloured = |args: &[&str], env: &[(&str, &str)]| {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_exgen"));
+        command
+            .args(args)
+            .arg(&plan)
+            .env_remove("NO_COLOR")
+            .env_remove("CLICOLOR")
+            .env_remove("CLICOLOR_FORCE");
+        for (name, value) in env {
+            command.env(name, value);
+        }
+        let out = command.output().unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        String::from_utf8_lossy(&out.stderr).contains('\u{1b}')
+    };
+    assert!(!coloured(&["check"], &[]), "a pipe gets no colour");
+    assert!(coloured(&["check", "--color", "always"], &[]));
+    assert!(coloured(&["--color=always", "check"], &[("NO_COLOR", "1")]));
+    assert!(!coloured(
+        &["check", "--color", "never"],
+        &[("CLICOLOR_FORCE", "1")]
+    ));
+    assert!(coloured(&["check"], &[("CLICOLOR_FORCE", "1")]));
+    assert!(!coloured(
+        &["check"],
+        &[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")]
+    ));
+    let bad = exgen(&repo(""), ["check", "--color", "sometimes", "x.exm"]);
+    assert_eq!(bad.code, Some(2));
+}
