@@ -16,6 +16,7 @@ pub mod diag;
 pub mod escape;
 pub mod exchange;
 pub mod files;
+pub mod init;
 pub mod ir;
 pub mod lower;
 pub mod lsp;

@@ -58,6 +58,26 @@ pub(super) enum Command {
     Completions(CompletionsArgs),
     /// Print exgen's man page (roff): `exgen man > exgen.1; man ./exgen.1`.
     Man,
+    /// Write a commented starter plan for one upgrade path, which checks clean.
+    ///
+    /// Example: `exgen init --from 2010 --to 2016 --name Contoso -o plans/contoso.exm`.
+    Init(InitArgs),
+}
+
+#[derive(Debug, Args)]
+pub(super) struct InitArgs {
+    /// The version the organization runs now: 2000, 2003, 2007, 2010, 2013, 2016 or 2019.
+    #[arg(long, value_name = "VERSION")]
+    pub from: String,
+    /// The version the plan migrates to: 2007, 2010, 2013, 2016, 2019 or SE.
+    #[arg(long, value_name = "VERSION")]
+    pub to: String,
+    /// The organization's name, in the plan's title and `organization` statement.
+    #[arg(long, value_name = "ORG", default_value = "Contoso")]
+    pub name: String,
+    /// Write the plan to this file (never over an existing one); by default, to stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

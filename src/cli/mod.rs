@@ -94,6 +94,35 @@ fn run(command: Command) -> anyhow::Result<u8> {
             print_str(&script)?;
             Ok(0)
         }
+        Command::Init(args) => {
+            let plan = crate::init::plan(&args.from, &args.to, &args.name)?;
+            match &args.out {
+                None => print_str(&plan)?,
+                Some(path) => {
+                    if path.exists() {
+                        anyhow::bail!(
+                            "`{}` already exists: name another file, or remove it first",
+                            path.display()
+                        );
+                    }
+                    let folder = path.parent().filter(|p| !p.as_os_str().is_empty());
+                    let file = tempfile::NamedTempFile::new_in(
+                        folder.unwrap_or(std::path::Path::new(".")),
+                    )
+                    .and_then(|mut f| f.write_all(plan.as_bytes()).map(|()| f))
+                    .with_context(|| format!("cannot write `{}`", path.display()))?;
+                    file.persist_noclobber(path).map_err(|e| {
+                        anyhow::anyhow!("cannot write `{}`: {}", path.display(), e.error)
+                    })?;
+                    print_str(&format!(
+                        "wrote {}: run `exgen check {}` once it names your servers\n",
+                        path.display(),
+                        path.display()
+                    ))?;
+                }
+            }
+            Ok(0)
+        }
         Command::Man => {
             let mut page = Vec::new();
             clap_mangen::Man::new(Cli::command())

@@ -575,5 +575,21 @@ fn longest_backtick_run(text: &str) -> usize {
     longest
 }
 
+/// `value` as a string of the plan language (`.exm`): in double quotes, a quote doubled
+/// (`grammar/exm.pest`'s `string`). Refuses what a plan string cannot hold or would hide: a
+/// line break, a control or invisible character (E0115 in a plan).
+///
+/// # Errors
+/// The reason, when `value` holds such a character.
+pub fn exm_string(value: &str) -> Result<String, &'static str> {
+    if value
+        .chars()
+        .any(|c| matches!(c, '\n' | '\r') || c.is_control() || is_hidden(c))
+    {
+        return Err("a line break, a control character or an invisible character");
+    }
+    Ok(format!("\"{}\"", value.replace('"', "\"\"")))
+}
+
 #[cfg(test)]
 mod tests;

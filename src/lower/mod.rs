@@ -22,6 +22,7 @@ pub use layout::INLINE_MAILBOXES_MAX;
 pub(crate) use layout::exmerge_stem;
 use layout::{CMD_FILES, EXMERGE_EXTENSIONS, RUNBOOK, cmd_file};
 pub use layout::{Script, check_names};
+pub(crate) use render::TEMPLATES;
 
 /// The files exgen writes for `plan` and its `schedule`: scripts in execution order, copied
 /// CSV files and those of long `mailbox` lists, the runbook.

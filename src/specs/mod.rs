@@ -207,6 +207,10 @@ pub struct VersionSpec {
     /// -GeneratingMailbox`, 2013+) rather than on a server (`Move-OfflineAddressBook`), §6.2.
     #[serde(default)]
     pub oab_generating_mailbox: bool,
+    /// The offline address book an organization at this version has by default, as
+    /// `Get-OfflineAddressBook` names it (what `exgen init` writes in `offline-address-book`).
+    #[serde(default)]
+    pub default_offline_address_book: Option<String>,
     /// Whether Outlook Anywhere is always on and only set (`Set-OutlookAnywhere`, 2013+), §6.3.
     #[serde(default)]
     pub outlook_anywhere_always_on: bool,

@@ -620,3 +620,51 @@ fn color_follows_the_flag_then_the_environment() {
     let bad = exgen(&repo(""), ["check", "--color", "sometimes", "x.exm"]);
     assert_eq!(bad.code, Some(2));
 }
+
+#[test]
+fn init_writes_a_starter_plan_that_checks_and_never_overwrites() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = exgen(
+        dir.path(),
+        [
+            "init",
+            "--from",
+            "2010",
+            "--to",
+            "2016",
+            "--name",
+            "Tailspin \"Toys\"",
+            "-o",
+            "t.exm",
+        ],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let text = std::fs::read_to_string(dir.path().join("t.exm")).unwrap();
+    assert!(
+        text.contains("organization \"Tailspin \"\"Toys\"\"\""),
+        "{text}"
+    );
+    let check = exgen(dir.path(), ["check", "t.exm"]);
+    assert_eq!(check.code, Some(0), "{}", check.stderr);
+    assert_eq!(check.stderr, "");
+    let again = exgen(
+        dir.path(),
+        ["init", "--from", "2010", "--to", "2016", "-o", "t.exm"],
+    );
+    assert_eq!(again.code, Some(2));
+    assert!(again.stderr.contains("already exists"), "{}", again.stderr);
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("t.exm")).unwrap(),
+        text
+    );
+    // To stdout without -o; an unknown path names the known ones.
+    let out = exgen(dir.path(), ["init", "--from", "2016", "--to", "SE"]);
+    assert!(
+        out.stdout.starts_with("# Contoso: Exchange 2016 to SE"),
+        "{}",
+        out.stdout
+    );
+    let unknown = exgen(dir.path(), ["init", "--from", "2003", "--to", "2019"]);
+    assert_eq!(unknown.code, Some(2));
+    assert!(unknown.stderr.contains("2013 → 2019"), "{}", unknown.stderr);
+}
