@@ -290,6 +290,11 @@ pub(super) fn explain(args: &ExplainArgs) -> anyhow::Result<u8> {
         if !text.ends_with('\n') {
             print_str("\n")?;
         }
+        if cites_a_rule(text) {
+            print_str(
+                "\nThe rules cited here (R01–R45) are listed, with their sources, in docs/rules.md.\n",
+            )?;
+        }
         return Ok(0);
     }
     eprint_str(&format!(
@@ -298,6 +303,16 @@ pub(super) fn explain(args: &ExplainArgs) -> anyhow::Result<u8> {
         nearest_codes(&word)
     ));
     Ok(FAILURE)
+}
+
+/// Whether `text` cites a rule of docs/rules.md (`R10`).
+fn cites_a_rule(text: &str) -> bool {
+    text.as_bytes().windows(3).enumerate().any(|(i, w)| {
+        w[0] == b'R'
+            && w[1].is_ascii_digit()
+            && w[2].is_ascii_digit()
+            && (i == 0 || !text.as_bytes()[i - 1].is_ascii_alphanumeric())
+    })
 }
 
 /// What to suggest for an unknown code: the closest code when one is a plausible typo, else

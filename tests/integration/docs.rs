@@ -336,3 +336,54 @@ fn language_reference_examples_check() {
         }
     }
 }
+
+/// Every rule the code, templates, specs and explanations cite (`R10`) is in docs/rules.md,
+/// and the README sends users to no file outside the repository.
+#[test]
+fn every_cited_rule_is_listed_and_the_readme_stays_in_the_repository() {
+    let rules = std::fs::read_to_string(common::root().join("docs/rules.md")).unwrap();
+    let listed: std::collections::BTreeSet<String> = rules
+        .lines()
+        .filter_map(|l| l.strip_prefix("- R"))
+        .map(|l| format!("R{}", &l[..2]))
+        .collect();
+    assert_eq!(listed.len(), 45, "{listed:?}");
+    let mut cited = std::collections::BTreeSet::new();
+    let mut stack: Vec<std::path::PathBuf> = ["src", "templates", "specs", "docs/codes"]
+        .iter()
+        .map(|d| common::root().join(d))
+        .collect();
+    while let Some(path) = stack.pop() {
+        if path.is_dir() {
+            stack.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
+            continue;
+        }
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        let bytes = text.as_bytes();
+        for i in 0..bytes.len().saturating_sub(2) {
+            let boundary = i == 0 || !bytes[i - 1].is_ascii_alphanumeric();
+            let after = bytes.get(i + 3).is_none_or(|b| !b.is_ascii_alphanumeric());
+            if boundary
+                && after
+                && bytes[i] == b'R'
+                && bytes[i + 1].is_ascii_digit()
+                && bytes[i + 2].is_ascii_digit()
+            {
+                cited.insert((text[i..i + 3].to_owned(), path.display().to_string()));
+            }
+        }
+    }
+    let missing: Vec<&(String, String)> =
+        cited.iter().filter(|(r, _)| !listed.contains(r)).collect();
+    assert!(
+        missing.is_empty(),
+        "cited but not in docs/rules.md: {missing:?}"
+    );
+    let readme = std::fs::read_to_string(common::root().join("README.md")).unwrap();
+    assert!(
+        !readme.contains("../shared/docs"),
+        "the README points users at a file outside the repository"
+    );
+}
