@@ -37,30 +37,53 @@ pub(super) enum ColorWhen {
 #[derive(Debug, Subcommand)]
 pub(super) enum Command {
     /// Compile a plan into its output folder: one script per phase and a runbook.
+    #[command(
+        after_help = "Examples:\n  exgen compile plans/contoso.exm                 write plans/contoso/ (scripts, runbook)\n  exgen compile plans/contoso.exm -o out --force  replace out/, moving edited files aside\n  exgen compile --check plans/contoso.exm         CI: exit 1 if plans/contoso/ is stale or edited"
+    )]
     Compile(CompileArgs),
     /// Check a plan and report its diagnostics; write nothing.
+    #[command(
+        after_help = "Examples:\n  exgen check plans/contoso.exm\n  exgen check plans/contoso.exm --message-format json"
+    )]
     Check(CheckArgs),
     /// Print the plan's checked intermediate representation (IR).
+    #[command(
+        after_help = "Examples:\n  exgen ir plans/contoso.exm --format json\n  exgen ir plans/contoso.exm --states     the organization after each phase\n  exgen ir plans/contoso.exm --steps      where each statement's PowerShell lands"
+    )]
     Ir(IrArgs),
     /// Explain a diagnostic code, such as E0202.
+    #[command(after_help = "Examples:\n  exgen explain E0602\n  exgen explain 0602")]
     Explain(ExplainArgs),
     /// Rewrite plans in the canonical layout; with --check, only report.
     ///
     /// The layout is docs/language.md's "Layout": indentation, line breaks and blank lines
     /// change; comments, strings and words are kept as written.
+    #[command(
+        after_help = "Examples:\n  exgen fmt plans/*.exm\n  exgen fmt --check plans/*.exm            CI: exit 1 if a plan is not canonical"
+    )]
     Fmt(FmtArgs),
     /// Run the language server on stdin and stdout, for editors (live diagnostics).
+    #[command(
+        after_help = "Examples:\n  exgen lsp      (started by an editor: see the README's Editors section)"
+    )]
     Lsp,
     /// Print a completion script for SHELL (bash, zsh, fish, powershell, elvish).
     ///
     /// bash: `exgen completions bash > ~/.local/share/bash-completion/completions/exgen`;
     /// PowerShell: `exgen completions powershell | Out-String | Invoke-Expression` in $PROFILE.
+    #[command(
+        after_help = "Examples:\n  exgen completions bash > ~/.local/share/bash-completion/completions/exgen"
+    )]
     Completions(CompletionsArgs),
     /// Print exgen's man page (roff): `exgen man > exgen.1; man ./exgen.1`.
+    #[command(after_help = "Examples:\n  exgen man > exgen.1 && man ./exgen.1")]
     Man,
     /// Write a commented starter plan for one upgrade path, which checks clean.
     ///
     /// Example: `exgen init --from 2010 --to 2016 --name Contoso -o plans/contoso.exm`.
+    #[command(
+        after_help = "Examples:\n  exgen init --from 2010 --to 2016 --name Contoso -o plans/contoso.exm"
+    )]
     Init(InitArgs),
 }
 

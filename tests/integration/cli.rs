@@ -668,3 +668,29 @@ fn init_writes_a_starter_plan_that_checks_and_never_overwrites() {
     assert_eq!(unknown.code, Some(2));
     assert!(unknown.stderr.contains("2013 → 2019"), "{}", unknown.stderr);
 }
+
+#[test]
+fn every_subcommand_s_help_shows_an_example() {
+    for command in [
+        "compile",
+        "check",
+        "ir",
+        "explain",
+        "fmt",
+        "lsp",
+        "completions",
+        "man",
+        "init",
+    ] {
+        let run = exgen(&repo(""), [command, "--help"]);
+        assert_eq!(run.code, Some(0), "{command}");
+        let examples = run.stdout.split("Examples:\n").nth(1).unwrap_or_default();
+        assert!(
+            examples
+                .lines()
+                .any(|l| l.trim_start().starts_with(&format!("exgen {command}"))),
+            "`exgen {command} --help` shows how to run it:\n{}",
+            run.stdout
+        );
+    }
+}
