@@ -45,7 +45,7 @@ pub(super) fn compile(args: &CompileArgs) -> anyhow::Result<u8> {
         return Ok(PLAN_ERRORS);
     };
     if args.check {
-        return check_output(&args.plan, &out, &files, args.verbose);
+        return check_output(&args.plan, &out, &files, args.verbose, format);
     }
     // OutputError's message already includes its cause; anyhow's chain would repeat it.
     let start = Instant::now();
@@ -105,9 +105,43 @@ fn check_output(
     out: &Path,
     files: &[crate::output::OutputFile],
     verbose: bool,
+    format: MessageFormat,
 ) -> anyhow::Result<u8> {
     use crate::output::Change;
     let verified = output::verify(out, files).map_err(|error| anyhow::anyhow!("{error}"))?;
+    if format == MessageFormat::Json {
+        // One JSON object a line: each file that differs (with its diff when there are two
+        // texts), then a summary.
+        let mut text = String::new();
+        for d in &verified.differences {
+            let diff = match (&d.found, &d.expected) {
+                (Some(found), Some(expected)) => {
+                    serde_json::Value::from(super::diff::unified(found, expected, verbose))
+                }
+                _ => serde_json::Value::Null,
+            };
+            let line = serde_json::json!({
+                "type": "difference",
+                "path": d.path,
+                "change": d.change.word(),
+                "diff": diff,
+            });
+            text.push_str(&format!("{line}\n"));
+        }
+        let summary = serde_json::json!({
+            "type": "summary",
+            "folder": out.display().to_string(),
+            "files": verified.files,
+            "differ": verified.differences.len(),
+        });
+        text.push_str(&format!("{summary}\n"));
+        print_str(&text)?;
+        return Ok(if verified.differences.is_empty() {
+            0
+        } else {
+            PLAN_ERRORS
+        });
+    }
     let plan_name = plan.file_name().map_or_else(
         || plan.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
