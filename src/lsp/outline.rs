@@ -37,9 +37,11 @@ pub fn symbols(
 /// What the outline calls a statement: its name (`MAIL2010`, `HQ`) or, when its first argument
 /// is a word of its syntax (`certificate on A B`, `move mailboxes to DB1`), its arguments.
 fn display_name(n: &Node) -> String {
-    const CONNECTIVES: &[&str] = &["on", "exchange", "mailboxes", "from", "to"];
     match n.name.as_deref() {
-        Some(first) if CONNECTIVES.contains(&first.to_ascii_lowercase().as_str()) => {
+        Some(first)
+            if crate::syntax::schema::CONNECTIVES
+                .contains(&first.to_ascii_lowercase().as_str()) =>
+        {
             let args = n.args.join(" ");
             if args.chars().count() > 60 {
                 args.chars().take(59).collect::<String>() + "…"

@@ -57,40 +57,6 @@ pub struct Token {
     pub declaration: bool,
 }
 
-/// The words that continue a statement as part of its syntax (`database X on SERVER`,
-/// `move mailboxes to DB`, `from server A`, `schedule daily at 02:00 as "..." run-as "..."`).
-const CONNECTIVES: &[&str] = &[
-    "on",
-    "to",
-    "from",
-    "mailboxes",
-    "exchange",
-    "server",
-    "database",
-    "at",
-    "as",
-    "run-as",
-    "after",
-    "mode",
-    "forest",
-    "smart-host",
-];
-
-/// The value words of statements whose values are not a schema list.
-const VALUES: &[&str] = &[
-    "new",
-    "internet-facing",
-    "authoritative",
-    "anonymous",
-    "gateway",
-    "dhcp",
-    "none",
-    "bidirectional",
-    "tls",
-    "se",
-    "rtm",
-];
-
 /// The tokens of `text`, in order; names as `names` resolved them.
 pub fn tokens(text: &str, names: &Names) -> Vec<Token> {
     let bytes = text.as_bytes();
@@ -178,20 +144,49 @@ fn classify(word: &str) -> Kind {
     if word.starts_with(|c: char| c.is_ascii_digit()) {
         return Kind::Number;
     }
-    if CONNECTIVES.contains(&lower) {
+    if schema::CONNECTIVES.contains(&lower) {
         return Kind::Keyword;
     }
-    let in_lists = BlockKind::ALL.iter().any(|&block| {
-        block
-            .keywords()
-            .iter()
-            .any(|k| schema::values_of(block, k).is_some_and(|v| v.contains(&lower)))
-    });
-    if in_lists || VALUES.contains(&lower) || is_level(lower) || schema::MODES.contains(&lower) {
+    if value_words().contains(lower) || is_level(lower) {
         Kind::Value
     } else {
         Kind::Word
     }
+}
+
+/// Every word that is a value somewhere, made once: the schema's word lists and flags, the
+/// organization modes, and the versions and update levels of the specs (`se`, `rtm`).
+fn value_words() -> &'static std::collections::HashSet<String> {
+    static WORDS: std::sync::OnceLock<std::collections::HashSet<String>> =
+        std::sync::OnceLock::new();
+    WORDS.get_or_init(|| {
+        let lists = BlockKind::ALL.iter().flat_map(|&block| {
+            block
+                .keywords()
+                .iter()
+                .filter_map(move |k| schema::values_of(block, k))
+                .flatten()
+        });
+        let specs = crate::specs::Specs::embedded().all();
+        let versions = specs.iter().map(|s| s.version.to_ascii_lowercase());
+        let levels = specs.iter().flat_map(|s| {
+            s.updates.iter().flat_map(|u| {
+                u.name
+                    .to_string()
+                    .to_ascii_lowercase()
+                    .split(' ')
+                    .map(str::to_owned)
+                    .collect::<Vec<_>>()
+            })
+        });
+        lists
+            .chain(schema::FLAGS)
+            .chain(schema::MODES)
+            .map(|w| (*w).to_owned())
+            .chain(versions)
+            .chain(levels)
+            .collect()
+    })
 }
 
 /// `sp3`, `cu23`, `ru10`: an update level.
