@@ -146,7 +146,10 @@ fn unknown(from: &str, to: &str) -> InitError {
 
 /// The newest update level of `spec` whose setup accepts `beside` in the organization (2019
 /// CU14 beside 2013, whose CU15 refuses it).
-fn newest_level(spec: &VersionSpec, beside: Option<&str>) -> Option<crate::specs::Level> {
+pub(crate) fn newest_level(
+    spec: &VersionSpec,
+    beside: Option<&str>,
+) -> Option<crate::specs::Level> {
     spec.updates
         .iter()
         .rfind(|u| beside.is_none_or(|older| spec.blocks_at(older, &u.name).is_none()))
@@ -161,7 +164,7 @@ fn written(spec: &VersionSpec, level: Option<&crate::specs::Level>) -> minijinja
 
 /// The roles a server of this version holds in a one-server site: every role but Edge
 /// Transport (which stands alone) and Unified Messaging.
-fn roles(spec: &VersionSpec) -> String {
+pub(crate) fn roles(spec: &VersionSpec) -> String {
     spec.roles
         .available
         .iter()
@@ -173,7 +176,7 @@ fn roles(spec: &VersionSpec) -> String {
 
 /// The newest operating system the version is documented to support at `level` (an
 /// unverified one would warn), as a plan names it.
-fn newest_os(spec: &VersionSpec, level: Option<&crate::specs::Level>) -> String {
+pub(crate) fn newest_os(spec: &VersionSpec, level: Option<&crate::specs::Level>) -> String {
     spec.os
         .iter()
         .rfind(|o| {

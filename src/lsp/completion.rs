@@ -123,7 +123,7 @@ fn keywords(kind: BlockKind, snippets: bool) -> Vec<CompletionItem> {
                     label: format!("{k} {{ … }}"),
                     kind: Some(CompletionItemKind::SNIPPET),
                     detail: Some(format!("a whole `{k}` statement")),
-                    insert_text: Some(body.to_owned()),
+                    insert_text: Some(body),
                     insert_text_format: Some(InsertTextFormat::SNIPPET),
                     filter_text: Some((*k).to_owned()),
                     ..CompletionItem::default()
@@ -134,11 +134,11 @@ fn keywords(kind: BlockKind, snippets: bool) -> Vec<CompletionItem> {
 }
 
 /// The snippet of a whole statement for keywords that open a block (LSP snippet syntax).
-fn snippet(keyword: &str) -> Option<&'static str> {
+fn snippet(keyword: &str) -> Option<String> {
+    if keyword == "server" {
+        return Some(server_snippet());
+    }
     Some(match keyword {
-        "server" => {
-            "server ${1:NAME} {\n\texchange ${2:2019} ${3:cu15}\n\tos \"${4:Windows Server 2022}\"\n\troles ${5:mailbox}\n\tnew\n}"
-        }
         "site" => "site \"${1:Name}\" internet-facing {\n\t$0\n}",
         "namespaces" => {
             "namespaces {\n\tprimary \"${1:mail.contoso.com}\"\n\tautodiscover \"${2:autodiscover.contoso.com}\"\n}"
@@ -159,7 +159,27 @@ fn snippet(keyword: &str) -> Option<&'static str> {
         }
         "forest" => "forest \"${1:contoso.com}\" {\n\tfunctional-level ${2:2012r2}\n}",
         _ => return None,
-    })
+    }
+    .to_owned())
+}
+
+/// A new server of the newest version exgen generates, at its newest level, on the newest
+/// operating system documented for it, with its roles: from the specs, as `exgen init` writes.
+fn server_snippet() -> String {
+    let specs = Specs::embedded().all();
+    let Some(spec) = specs.iter().rev().find(|s| !s.generated_from.is_empty()) else {
+        return "server ${1:NAME} {\n\texchange $2\n\tos \"$3\"\n\troles $4\n\tnew\n}".to_owned();
+    };
+    let level = crate::init::newest_level(spec, None);
+    let written = level
+        .as_ref()
+        .map_or_else(|| "rtm".to_owned(), |l| l.to_string().to_ascii_lowercase());
+    format!(
+        "server ${{1:NAME}} {{\n\texchange ${{2:{}}} ${{3:{written}}}\n\tos \"${{4:{}}}\"\n\troles ${{5:{}}}\n\tnew\n}}",
+        spec.version,
+        crate::init::newest_os(spec, level.as_ref()),
+        crate::init::roles(spec)
+    )
 }
 
 /// What the statement `words` (the keyword and the complete arguments before the cursor) takes
@@ -550,6 +570,17 @@ mod tests {
                 false
             )
             .is_empty()
+        );
+    }
+
+    #[test]
+    fn the_server_snippet_is_the_newest_version_from_the_specs() {
+        let snippet = server_snippet();
+        assert!(snippet.contains("exchange ${2:SE} ${3:rtm}"), "{snippet}");
+        assert!(snippet.contains("roles ${5:mailbox}"), "{snippet}");
+        assert!(
+            snippet.contains("os \"${4:Windows Server 2025}\""),
+            "{snippet}"
         );
     }
 
