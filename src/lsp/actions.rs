@@ -161,18 +161,25 @@ fn comment_start(stmt: &str) -> Option<usize> {
 /// once per process in the user's cache folder: what a diagnostic's `codeDescription` and the
 /// "Explain" action open. `None` when there is no cache folder or it cannot be written.
 pub fn explanation_file(code: Code) -> Option<PathBuf> {
+    // Asked for every diagnostic of every check: the folder is found once per process.
+    static FOLDER: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
     static WRITTEN: Mutex<BTreeSet<&'static str>> = Mutex::new(BTreeSet::new());
-    let folder = cache_folder()?
-        .join("exgen")
-        .join(env!("CARGO_PKG_VERSION"))
-        .join("codes");
+    let folder = FOLDER
+        .get_or_init(|| {
+            cache_folder().map(|c| {
+                c.join("exgen")
+                    .join(env!("CARGO_PKG_VERSION"))
+                    .join("codes")
+            })
+        })
+        .as_ref()?;
     let path = folder.join(format!("{}.md", code.as_str()));
     let mut written = WRITTEN.lock().ok()?;
     if !written.contains(code.as_str()) {
-        std::fs::create_dir_all(&folder).ok()?;
+        std::fs::create_dir_all(folder).ok()?;
         // Written through a temporary file and renamed, so an editor never opens half of it
         // and a file that is not ours is replaced, never written through.
-        let temporary = tempfile::NamedTempFile::new_in(&folder).ok()?;
+        let temporary = tempfile::NamedTempFile::new_in(folder).ok()?;
         std::fs::write(temporary.path(), code.explanation()).ok()?;
         temporary.persist(&path).ok()?;
         written.insert(code.as_str());
