@@ -39,8 +39,7 @@ pub fn symbols(
 fn display_name(n: &Node) -> String {
     match n.name.as_deref() {
         Some(first)
-            if crate::syntax::schema::CONNECTIVES
-                .contains(&first.to_ascii_lowercase().as_str()) =>
+            if super::tokens::CONNECTIVES.contains(&first.to_ascii_lowercase().as_str()) =>
         {
             let args = n.args.join(" ");
             if args.chars().count() > 60 {

@@ -57,6 +57,39 @@ pub struct Token {
     pub declaration: bool,
 }
 
+/// The words that continue a statement as part of its syntax (`database X on SERVER`,
+/// `move mailboxes to DB`, `from server A`, `schedule daily at 02:00 as "..." run-as "..."`).
+pub(super) const CONNECTIVES: &[&str] = &[
+    "on",
+    "to",
+    "from",
+    "mailboxes",
+    "exchange",
+    "server",
+    "database",
+    "at",
+    "as",
+    "run-as",
+    "after",
+    "mode",
+    "forest",
+    "smart-host",
+];
+
+/// The words statements take as flags or fixed values outside the word lists below
+/// (`internet-facing`, `new`, `inbound anonymous`, `ip dhcp`).
+const FLAGS: &[&str] = &[
+    "new",
+    "internet-facing",
+    "authoritative",
+    "anonymous",
+    "gateway",
+    "dhcp",
+    "none",
+    "bidirectional",
+    "tls",
+];
+
 /// The tokens of `text`, in order; names as `names` resolved them.
 pub fn tokens(text: &str, names: &Names) -> Vec<Token> {
     let bytes = text.as_bytes();
@@ -144,7 +177,7 @@ fn classify(word: &str) -> Kind {
     if word.starts_with(|c: char| c.is_ascii_digit()) {
         return Kind::Number;
     }
-    if schema::CONNECTIVES.contains(&lower) {
+    if CONNECTIVES.contains(&lower) {
         return Kind::Keyword;
     }
     if value_words().contains(lower) || is_level(lower) {
@@ -180,7 +213,7 @@ fn value_words() -> &'static std::collections::HashSet<String> {
             })
         });
         lists
-            .chain(schema::FLAGS)
+            .chain(FLAGS)
             .chain(schema::MODES)
             .map(|w| (*w).to_owned())
             .chain(versions)

@@ -207,39 +207,6 @@ pub fn values_of(block: BlockKind, keyword: &str) -> Option<&'static [&'static s
     })
 }
 
-/// The words that continue a statement as part of its syntax (`database X on SERVER`,
-/// `move mailboxes to DB`, `from server A`, `schedule daily at 02:00 as "..." run-as "..."`).
-pub const CONNECTIVES: &[&str] = &[
-    "on",
-    "to",
-    "from",
-    "mailboxes",
-    "exchange",
-    "server",
-    "database",
-    "at",
-    "as",
-    "run-as",
-    "after",
-    "mode",
-    "forest",
-    "smart-host",
-];
-
-/// The words statements take as flags or fixed values outside the word lists below
-/// (`internet-facing`, `new`, `inbound anonymous`, `ip dhcp`).
-pub const FLAGS: &[&str] = &[
-    "new",
-    "internet-facing",
-    "authoritative",
-    "anonymous",
-    "gateway",
-    "dhcp",
-    "none",
-    "bidirectional",
-    "tls",
-];
-
 /// The namespace kinds: keywords in `namespaces { }`, words in a certificate's `names`.
 pub const NAMESPACE_KINDS: &[&str] = &["primary", "autodiscover", "legacy"];
 
