@@ -234,6 +234,13 @@ pub fn generate_mapped(ir: &ir::Checked) -> Result<lower::Lowered, Diagnostics> 
     lower::lower_mapped(&ir.plan, &ir.schedule, &states, Specs::embedded())
 }
 
+/// The runbook's diagrams of a checked plan (what `exgen graph` prints).
+#[must_use]
+pub fn diagrams(ir: &ir::Checked) -> lower::Diagrams {
+    let states = states_of(ir);
+    lower::diagrams(&ir.plan, &ir.schedule, &states, Specs::embedded())
+}
+
 /// The states lowering renders (the runbook's "What users see"): those `ir` kept, or a walk of
 /// its schedule when it kept none ([`check_full`]).
 #[must_use]

@@ -43,6 +43,10 @@ try {
     }
     $database = @(Get-MailboxDatabase -Server 'MBX2013' -Status | Where-Object { $_.Name -eq 'DB2013-01' })
     if ($database.Count -eq 0) {
+        # Only a -WhatIf run gets here legitimately: the creation above did not happen.
+        if (-not $WhatIfPreference) {
+            throw 'The mailbox database DB2013-01 was not created on MBX2013.'
+        }
         Write-Host 'What if: DB2013-01 would be mounted once it exists.'
     }
     elseif ($database[0].Mounted -eq $true) {

@@ -43,6 +43,10 @@ try {
     }
     $database = @(Get-MailboxDatabase -Server 'HQ-MBX2013' -Status | Where-Object { $_.Name -eq 'HQ-DB2013' })
     if ($database.Count -eq 0) {
+        # Only a -WhatIf run gets here legitimately: the creation above did not happen.
+        if (-not $WhatIfPreference) {
+            throw 'The mailbox database HQ-DB2013 was not created on HQ-MBX2013.'
+        }
         Write-Host 'What if: HQ-DB2013 would be mounted once it exists.'
     }
     elseif ($database[0].Mounted -eq $true) {
@@ -62,6 +66,10 @@ try {
     }
     $database = @(Get-MailboxDatabase -Server 'BR-EX2013' -Status | Where-Object { $_.Name -eq 'BR-DB2013' })
     if ($database.Count -eq 0) {
+        # Only a -WhatIf run gets here legitimately: the creation above did not happen.
+        if (-not $WhatIfPreference) {
+            throw 'The mailbox database BR-DB2013 was not created on BR-EX2013.'
+        }
         Write-Host 'What if: BR-DB2013 would be mounted once it exists.'
     }
     elseif ($database[0].Mounted -eq $true) {

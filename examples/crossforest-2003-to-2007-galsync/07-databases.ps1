@@ -50,6 +50,10 @@ else {
 }
 $database = @(Get-MailboxDatabase -Server 'CONEX07' -Status | Where-Object { $_.Name -eq 'Mailboxes 01' })
 if ($database.Count -eq 0) {
+    # Only a -WhatIf run gets here legitimately: the creation above did not happen.
+    if (-not $WhatIf) {
+        throw 'The mailbox database Mailboxes 01 was not created on CONEX07.'
+    }
     Write-Host 'What if: Mailboxes 01 would be mounted once it exists.'
 }
 elseif ($database[0].Mounted -eq $true) {

@@ -34,6 +34,10 @@ try {
     }
     $database = @(Get-PublicFolderDatabase -Server 'MAIL2010' -Status | Where-Object { $_.Name -eq 'PF2010' })
     if ($database.Count -eq 0) {
+        # Only a -WhatIf run gets here legitimately: the creation above did not happen.
+        if (-not $WhatIfPreference) {
+            throw 'The public folder database PF2010 was not created on MAIL2010.'
+        }
         Write-Host 'What if: PF2010 would be mounted once it exists.'
     }
     elseif ($database[0].Mounted -eq $true) {
@@ -53,6 +57,10 @@ try {
     }
     $database = @(Get-MailboxDatabase -Server 'MAIL2010' -Status | Where-Object { $_.Name -eq 'EX2010DB01' })
     if ($database.Count -eq 0) {
+        # Only a -WhatIf run gets here legitimately: the creation above did not happen.
+        if (-not $WhatIfPreference) {
+            throw 'The mailbox database EX2010DB01 was not created on MAIL2010.'
+        }
         Write-Host 'What if: EX2010DB01 would be mounted once it exists.'
     }
     elseif ($database[0].Mounted -eq $true) {

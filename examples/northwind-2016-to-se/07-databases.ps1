@@ -61,6 +61,10 @@ try {
     }
     $database = @(Get-MailboxDatabase -Server 'NW-EXSE01' -Status | Where-Object { $_.Name -eq 'NW-DBSE01' })
     if ($database.Count -eq 0) {
+        # Only a -WhatIf run gets here legitimately: the creation above did not happen.
+        if (-not $WhatIfPreference) {
+            throw 'The mailbox database NW-DBSE01 was not created on NW-EXSE01.'
+        }
         Write-Host 'What if: NW-DBSE01 would be mounted once it exists.'
     }
     elseif ($database[0].Mounted -eq $true) {

@@ -50,6 +50,10 @@ else {
 }
 $database = @(Get-PublicFolderDatabase -Server 'EXCMS01' -Status | Where-Object { $_.Name -eq 'Public Folders 01' })
 if ($database.Count -eq 0) {
+    # Only a -WhatIf run gets here legitimately: the creation above did not happen.
+    if (-not $WhatIf) {
+        throw 'The public folder database Public Folders 01 was not created on EXCMS01.'
+    }
     Write-Host 'What if: Public Folders 01 would be mounted once it exists.'
 }
 elseif ($database[0].Mounted -eq $true) {
@@ -78,6 +82,10 @@ else {
 }
 $database = @(Get-MailboxDatabase -Server 'EXCMS01' -Status | Where-Object { $_.Name -eq 'Mailboxes 01' })
 if ($database.Count -eq 0) {
+    # Only a -WhatIf run gets here legitimately: the creation above did not happen.
+    if (-not $WhatIf) {
+        throw 'The mailbox database Mailboxes 01 was not created on EXCMS01.'
+    }
     Write-Host 'What if: Mailboxes 01 would be mounted once it exists.'
 }
 elseif ($database[0].Mounted -eq $true) {

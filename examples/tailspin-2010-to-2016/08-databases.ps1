@@ -58,6 +58,10 @@ try {
     }
     $database = @(Get-MailboxDatabase -Server 'TS-EX2016' -Status | Where-Object { $_.Name -eq 'TS-DB2016' })
     if ($database.Count -eq 0) {
+        # Only a -WhatIf run gets here legitimately: the creation above did not happen.
+        if (-not $WhatIfPreference) {
+            throw 'The mailbox database TS-DB2016 was not created on TS-EX2016.'
+        }
         Write-Host 'What if: TS-DB2016 would be mounted once it exists.'
     }
     elseif ($database[0].Mounted -eq $true) {

@@ -61,6 +61,10 @@ try {
     }
     $database = @(Get-MailboxDatabase -Server 'WG-EX2019A' -Status | Where-Object { $_.Name -eq 'WG-DB2019A' })
     if ($database.Count -eq 0) {
+        # Only a -WhatIf run gets here legitimately: the creation above did not happen.
+        if (-not $WhatIfPreference) {
+            throw 'The mailbox database WG-DB2019A was not created on WG-EX2019A.'
+        }
         Write-Host 'What if: WG-DB2019A would be mounted once it exists.'
     }
     elseif ($database[0].Mounted -eq $true) {
@@ -80,6 +84,10 @@ try {
     }
     $database = @(Get-MailboxDatabase -Server 'WG-EX2019B' -Status | Where-Object { $_.Name -eq 'WG-DB2019B' })
     if ($database.Count -eq 0) {
+        # Only a -WhatIf run gets here legitimately: the creation above did not happen.
+        if (-not $WhatIfPreference) {
+            throw 'The mailbox database WG-DB2019B was not created on WG-EX2019B.'
+        }
         Write-Host 'What if: WG-DB2019B would be mounted once it exists.'
     }
     elseif ($database[0].Mounted -eq $true) {

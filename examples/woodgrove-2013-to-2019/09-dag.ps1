@@ -103,6 +103,10 @@ try {
     foreach ($member in $members) {
         $dag = @(Get-DatabaseAvailabilityGroup | Where-Object { $_.Name -eq $dagName })
         if ($dag.Count -eq 0) {
+            # Only a -WhatIf run gets here legitimately: the creation above did not happen.
+            if (-not $WhatIfPreference) {
+                throw ('The database availability group ' + $dagName + ' was not created.')
+            }
             Write-Host ('What if: ' + $member + ' would join ' + $dagName + ' once it exists.')
             continue
         }

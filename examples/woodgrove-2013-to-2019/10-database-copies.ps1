@@ -60,6 +60,10 @@ try {
     )
     $found = @(Get-MailboxDatabase -Server 'WG-EX2019A' | Where-Object { $_.Name -eq $database })
     if ($found.Count -eq 0) {
+        # Only a -WhatIf run gets here legitimately: the databases script did not create it.
+        if (-not $WhatIfPreference) {
+            throw ('The database ' + $database + ' does not exist: run the databases script first.')
+        }
         Write-Host ('What if: the copies of ' + $database + ' would be added once it exists.')
     }
     else {
@@ -98,6 +102,10 @@ try {
     )
     $found = @(Get-MailboxDatabase -Server 'WG-EX2019B' | Where-Object { $_.Name -eq $database })
     if ($found.Count -eq 0) {
+        # Only a -WhatIf run gets here legitimately: the databases script did not create it.
+        if (-not $WhatIfPreference) {
+            throw ('The database ' + $database + ' does not exist: run the databases script first.')
+        }
         Write-Host ('What if: the copies of ' + $database + ' would be added once it exists.')
     }
     else {

@@ -51,6 +51,12 @@ pub(super) enum Command {
         after_help = "Examples:\n  exgen ir plans/contoso.exm --format json\n  exgen ir plans/contoso.exm --states     the organization after each phase\n  exgen ir plans/contoso.exm --steps      where each statement's PowerShell lands"
     )]
     Ir(IrArgs),
+    /// Print the runbook's diagrams: the phases (what runs where, what waits on what) and the
+    /// topology before, during and after the cut-over.
+    #[command(
+        after_help = "Examples:\n  exgen graph plans/contoso.exm                       Mermaid, as in the runbook\n  exgen graph plans/contoso.exm --format dot --only phases | dot -Tsvg > phases.svg"
+    )]
+    Graph(GraphArgs),
     /// Explain a diagnostic code, such as E0202.
     #[command(after_help = "Examples:\n  exgen explain E0602\n  exgen explain 0602")]
     Explain(ExplainArgs),
@@ -186,6 +192,30 @@ pub(super) struct IrArgs {
     /// script, the line and the shell, and the text itself (what editors show on hover).
     #[arg(long)]
     pub steps: bool,
+}
+
+#[derive(Debug, Args)]
+pub(super) struct GraphArgs {
+    /// The plan file.
+    pub plan: PathBuf,
+    /// `mermaid` (fenced Markdown, as the runbook has it) or `dot` (Graphviz).
+    #[arg(long, value_enum, value_name = "FMT", default_value_t = GraphFormat::Mermaid)]
+    pub format: GraphFormat,
+    /// Print only the phases diagram, or only the topology diagrams.
+    #[arg(long, value_enum, value_name = "WHICH")]
+    pub only: Option<GraphOnly>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(super) enum GraphFormat {
+    Mermaid,
+    Dot,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(super) enum GraphOnly {
+    Phases,
+    Topology,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -1,6 +1,9 @@
 //! The commands: each reads the plan, reports its diagnostics and returns an exit code.
 
-use super::args::{CheckArgs, CompileArgs, ExplainArgs, IrArgs, IrFormat, MessageFormat};
+use super::args::{
+    CheckArgs, CompileArgs, ExplainArgs, GraphArgs, GraphFormat, GraphOnly, IrArgs, IrFormat,
+    MessageFormat,
+};
 use super::loader::{Plan, read_plan};
 use super::{FAILURE, PLAN_ERRORS, eprint_str, print_str};
 use crate::Timings;
@@ -199,6 +202,44 @@ fn check_output(
 }
 
 /// `exgen ir`: the IR on stdout, diagnostics on stderr.
+pub(super) fn graph(args: &GraphArgs) -> anyhow::Result<u8> {
+    let plan = read_plan(&args.plan)?;
+    let (ir, diagnostics) = match &plan.encoding {
+        Some(encoding) => (None, encoding.clone().into()),
+        None => crate::check(&plan.file, &plan.loader),
+    };
+    report(&plan, &diagnostics, MessageFormat::Human)?;
+    let Some(ir) = ir.filter(|_| !diagnostics.has_errors()) else {
+        return Ok(PLAN_ERRORS);
+    };
+    let diagrams = crate::diagrams(&ir);
+    let mut graphs: Vec<&crate::lower::Graph> = Vec::new();
+    if args.only != Some(GraphOnly::Topology) {
+        graphs.push(&diagrams.phases);
+    }
+    if args.only != Some(GraphOnly::Phases) {
+        graphs.extend(&diagrams.topology);
+    }
+    let mut text = String::new();
+    for (i, g) in graphs.iter().enumerate() {
+        if i > 0 {
+            text.push('\n');
+        }
+        match args.format {
+            GraphFormat::Mermaid => {
+                text.push_str(&format!(
+                    "## {}\n\n```mermaid\n{}```\n",
+                    g.title,
+                    g.mermaid()
+                ));
+            }
+            GraphFormat::Dot => text.push_str(&g.dot(&g.title)),
+        }
+    }
+    print_str(&text)?;
+    Ok(0)
+}
+
 pub(super) fn ir(args: &IrArgs) -> anyhow::Result<u8> {
     let plan = read_plan(&args.plan)?;
     let (ir, diagnostics, names) = match &plan.encoding {

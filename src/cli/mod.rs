@@ -78,6 +78,7 @@ fn run(command: Command) -> anyhow::Result<u8> {
         Command::Compile(args) => commands::compile(&args),
         Command::Check(args) => commands::check(&args),
         Command::Ir(args) => commands::ir(&args),
+        Command::Graph(args) => commands::graph(&args),
         Command::Explain(args) => commands::explain(&args),
         Command::Fmt(args) => fmt::fmt(&args),
         Command::Lsp => crate::lsp::run(),

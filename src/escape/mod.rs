@@ -530,6 +530,60 @@ pub fn markdown_code(text: &str) -> String {
     format!("{fence}{pad}{content}{pad}{fence}")
 }
 
+/// `text` for the inside of a double-quoted Mermaid label (`id["..."]`, `-- "..." -->`), in
+/// a runbook's ```` ```mermaid ```` block or `exgen graph` output.
+///
+/// Mermaid decodes `#NN;` entity codes in labels and renders the rest as HTML, so every
+/// character that could end the label (`"`), start an entity (`#`), form a tag or an entity
+/// (`<`, `>`, `&`), start a Markdown string or a comment (`` ` ``, `%`), or end a statement
+/// (`;`) is written as its decimal entity: a plan value shows as written and never changes the
+/// diagram's structure. CR, LF and tab become a space; every other [hidden](is_hidden)
+/// character is written visibly as the text `\u{202E}`, as in [`markdown`].
+#[must_use]
+pub fn mermaid_label(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\r' | '\n' | '\t' => out.push(' '),
+            '"' | '#' | '<' | '>' | '&' | '`' | '%' | ';' | '{' | '}' | '|' => {
+                // Writing to a String cannot fail.
+                let _ = write!(out, "#{};", u32::from(c));
+            }
+            // The braces as entities too: the label shows `\u{202E}`.
+            c if is_hidden(c) => {
+                let _ = write!(out, "\\u#123;{:04X}#125;", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// `text` as a Graphviz DOT double-quoted string, quotes included (`exgen graph --format
+/// dot`): `"` and `\` are escaped with a backslash, so neither ends the string nor starts one
+/// of DOT's label escapes (`\N`, `\l`, ...). CR, LF and tab become a space; every other
+/// [hidden](is_hidden) character is written visibly as the text `\u{202E}`.
+#[must_use]
+pub fn dot_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '\r' | '\n' | '\t' => out.push(' '),
+            '"' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if is_hidden(c) => {
+                let _ = write!(out, "\\\\u{{{:04X}}}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
 /// Characters that make a spreadsheet read a cell as a formula when they start it (OWASP "CSV
 /// injection"): `=`, `+`, `-`, `@`, tab and CR.
 const FORMULA_LEADERS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];

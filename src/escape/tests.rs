@@ -727,3 +727,40 @@ fn csv_fields_are_quoted_where_needed_and_never_formulas() {
     assert_eq!(csv_field("a\nb"), None);
     assert_eq!(csv_field("a\u{202e}b"), None);
 }
+
+#[test]
+fn mermaid_labels_keep_plan_text_out_of_the_diagram_syntax() {
+    let hostile = "a\"]-->x;click x call evil()%%{init}|<b>`#1;&amp;\u{202E}\n";
+    let label = mermaid_label(hostile);
+    // Outside the entities it writes, none of the characters that mean something to Mermaid.
+    let mut rest = String::new();
+    let mut chars = label.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '#' {
+            let digits: String =
+                std::iter::from_fn(|| chars.next_if(char::is_ascii_digit)).collect();
+            assert!(!digits.is_empty() && chars.next() == Some(';'), "{label}");
+            continue;
+        }
+        rest.push(c);
+    }
+    for c in [
+        '"', '<', '>', '`', '%', ';', '{', '}', '|', '&', '\u{202E}', '\n',
+    ] {
+        assert!(!rest.contains(c), "{c:?} in {label}");
+    }
+    assert_eq!(
+        label,
+        "a#34;]--#62;x#59;click x call evil()#37;#37;#123;init#125;#124;#60;b#62;#96;#35;1#59;#38;amp#59;\\u#123;202E#125; "
+    );
+    assert_eq!(
+        mermaid_label("Site HQ (internet-facing)"),
+        "Site HQ (internet-facing)"
+    );
+}
+
+#[test]
+fn dot_strings_escape_quotes_and_backslashes() {
+    assert_eq!(dot_string(r#"a"b\N"#), r#""a\"b\\N""#);
+    assert_eq!(dot_string("x\u{200B}\ty"), "\"x\\\\u{200B} y\"");
+}

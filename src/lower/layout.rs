@@ -2,9 +2,11 @@
 //! Lowering chooses every name here; analysis never names an output file.
 
 use crate::diag::{Code, Diagnostic, Diagnostics};
+use crate::ir;
 use crate::ir::steps::{Schedule, ScheduledScript, Shell, Step, StepKind};
 use crate::output;
 use crate::source::Span;
+use crate::specs::Specs;
 use serde::Serialize;
 
 /// One generated script: a scheduled script with its number and file name.
@@ -29,6 +31,60 @@ pub struct Script<'a> {
     /// Its steps, in order.
     #[serde(skip)]
     pub steps: &'a [Step],
+}
+
+/// Where the runbook puts what is not a script: the state after each script (the last of its
+/// phase), and the plan's manual steps.
+pub struct Marks<'a> {
+    /// For each script, the index into the states of the state after it, when it is the last
+    /// script of its phase (`states[0]` is before the first phase).
+    pub state_after: Vec<Option<usize>>,
+    /// For each script, the plan's manual steps that follow it.
+    pub manual: Vec<Vec<&'a ir::ManualStep>>,
+    /// Manual steps with no phase, or whose phase and every earlier one has no script: at the
+    /// end.
+    pub at_end: Vec<&'a ir::ManualStep>,
+}
+
+/// The [`Marks`] of `scripts`. A manual step follows the last script of its phase or, when that
+/// phase has no script in this plan, the last script of an earlier phase.
+pub fn marks<'a>(plan: &'a ir::Plan, specs: &Specs, scripts: &[Script<'_>]) -> Marks<'a> {
+    let phase_rank = |id: &str| {
+        specs
+            .get(&plan.target.version)
+            .and_then(|t| t.phases.iter().position(|p| p.id == id))
+    };
+    let home = |m: &ir::ManualStep| -> Option<usize> {
+        let rank = phase_rank(m.after.as_deref()?)?;
+        scripts
+            .iter()
+            .rposition(|s| phase_rank(s.phase).is_some_and(|r| r <= rank))
+    };
+    let mut manual = vec![Vec::new(); scripts.len()];
+    let mut at_end = Vec::new();
+    for m in &plan.manual {
+        match home(m) {
+            Some(i) if m.after.is_some() => manual[i].push(m),
+            _ => at_end.push(m),
+        }
+    }
+    let mut phase = 0;
+    let state_after = scripts
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let last_of_phase = scripts.get(i + 1).is_none_or(|n| n.phase != s.phase);
+            last_of_phase.then(|| {
+                phase += 1;
+                phase
+            })
+        })
+        .collect();
+    Marks {
+        state_after,
+        manual,
+        at_end,
+    }
 }
 
 /// Numbers the scripts 01, 02, ... and names each after its phase, plus its server (a phase

@@ -5,6 +5,7 @@
 //! value passes through [`crate::escape`]. Lowering decides nothing about the migration: what
 //! runs, in which order and shell, is the schedule analysis made.
 
+mod diagram;
 mod layout;
 mod render;
 mod users;
@@ -18,6 +19,7 @@ use crate::source::Span;
 use crate::specs::Specs;
 use std::time::{Duration, Instant};
 
+pub use diagram::{Diagrams, Graph};
 pub use layout::INLINE_MAILBOXES_MAX;
 pub(crate) use layout::exmerge_stem;
 use layout::{CMD_FILES, EXMERGE_EXTENSIONS, RUNBOOK, cmd_file};
@@ -95,6 +97,32 @@ pub fn lower_mapped(
     lower_inner(plan, schedule, states, specs, &mut render, true)
 }
 
+/// The runbook's diagrams of `plan` (what `exgen graph` prints): the phases, and the topology
+/// before, during and after the cut-over.
+#[must_use]
+pub fn diagrams(plan: &ir::Plan, schedule: &Schedule, states: &[State], specs: &Specs) -> Diagrams {
+    let scripts = layout::scripts(schedule);
+    let marks = layout::marks(plan, specs, &scripts);
+    diagram::diagrams(&diagram::Inputs {
+        plan,
+        specs,
+        scripts: &scripts,
+        states,
+        marks: &marks,
+        users_change: &users_change(states, &marks),
+    })
+}
+
+/// For each script, whether what users see changes after it (the runbook shows the table).
+fn users_change(states: &[State], marks: &layout::Marks<'_>) -> Vec<bool> {
+    let views = users::views(states);
+    marks
+        .state_after
+        .iter()
+        .map(|k| k.is_some_and(|k| views.get(k).is_some_and(Option::is_some)))
+        .collect()
+}
+
 fn lower_inner(
     plan: &ir::Plan,
     schedule: &Schedule,
@@ -105,6 +133,15 @@ fn lower_inner(
 ) -> Result<Lowered, Diagnostics> {
     let scripts = layout::scripts(schedule);
     let batches = layout::batch_files(plan);
+    let marks = layout::marks(plan, specs, &scripts);
+    let diagrams = diagram::diagrams(&diagram::Inputs {
+        plan,
+        specs,
+        scripts: &scripts,
+        states,
+        marks: &marks,
+        users_change: &users_change(states, &marks),
+    });
     let env = render::Renderer::shared();
     let g = render::Globals::new(plan, specs);
     let mut files = Vec::new();
@@ -114,7 +151,7 @@ fn lower_inner(
     let start = Instant::now();
     let mut rendered = crate::parallel::in_parallel(scripts.len() + 1, |task| match task {
         0 => env
-            .runbook(&g, &scripts, states, &batches)
+            .runbook(&g, &scripts, states, &batches, &marks, &diagrams)
             .map(|t| (t, Vec::new())),
         n => env.script(&g, &scripts[n - 1], scripts.len(), &batches),
     });

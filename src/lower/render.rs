@@ -6,13 +6,15 @@
 //! a filter marks it safe: `comment` (a `#` comment), `code` (Markdown code span), `list`
 //! (comma-separated literals), `bool` (`$true`/`$false`). Templates mark nothing else safe.
 
-use super::layout::{BatchFiles, Script};
+use super::diagram::{Diagrams, Graph};
+use super::layout::{BatchFiles, Marks, Script};
 use super::users;
 use crate::escape;
 use crate::ir;
 use crate::ir::state::State;
 use crate::ir::steps::{Shell, Step, StepContext, StepKind};
 use crate::specs::Specs;
+use crate::specs::runbook::{BackOut, RunbookTable};
 use minijinja::value::{Serde, Value, ValueKind};
 use minijinja::{AutoEscape, Environment, Error, ErrorKind, UndefinedBehavior};
 use std::collections::BTreeMap;
@@ -236,8 +238,10 @@ impl Renderer {
     }
 
     /// The runbook entry of one step of `script`: its kind's partial, `runbook/<kind>.md.j2`,
-    /// for the version of the script's shell (with fallbacks), as a safe string. A kind
-    /// without a partial is an error, never an empty entry.
+    /// for the version of the script's shell (with fallbacks), as a safe string; what the step
+    /// checks (the partial's `checks` macro); and, for a kind `specs/runbook.yaml` says can be
+    /// undone, how (its `back_out` macro). A kind without a partial, or without a macro it
+    /// needs, is an error, never an empty entry.
     fn runbook_step(
         &self,
         g: &Globals<'_>,
@@ -245,7 +249,7 @@ impl Renderer {
         spec: &Value,
         step: &Step,
         batches: &BTreeMap<&str, BatchFiles>,
-    ) -> Result<Value, Error> {
+    ) -> Result<RunbookStep, Error> {
         let file = runbook_partial(step.kind());
         let name = self.lookup(script.shell.version(), &file).ok_or_else(|| {
             Error::new(
@@ -261,8 +265,37 @@ impl Renderer {
             step => Serde(&step.context),
             files => Serde(step_files(step, batches)),
         };
-        let body = self.env.get_template(&name)?.render(ctx)?;
-        Ok(Value::from_safe_string(body))
+        let template = self.env.get_template(&name)?;
+        let undo = g
+            .notes
+            .step(step.kind())
+            .is_some_and(|n| n.back_out == BackOut::Undo);
+        let mut captured = template.render_captured(ctx)?;
+        let mut call = |what: &str, why: &str| {
+            captured
+                .with_state_mut(|state| state.call_macro(what, &[]))
+                .map(|text| text.trim().to_owned())
+                .map_err(|e| {
+                    Error::new(
+                        ErrorKind::InvalidOperation,
+                        format!("{name}: {why}, its `{what}` macro: {e}"),
+                    )
+                })
+        };
+        let checks = call("checks", "every runbook partial says what its step checks")?;
+        let back_out = if undo {
+            Some(call(
+                "back_out",
+                "specs/runbook.yaml says this kind can be undone",
+            )?)
+        } else {
+            None
+        };
+        Ok(RunbookStep {
+            body: Value::from_safe_string(captured.into_output()),
+            checks,
+            back_out,
+        })
     }
 
     /// The runbook: every script and manual step in order, what each script asks for while it
@@ -274,67 +307,45 @@ impl Renderer {
         scripts: &[Script<'_>],
         states: &[State],
         batches: &BTreeMap<&str, BatchFiles>,
+        marks: &Marks<'_>,
+        diagrams: &Diagrams,
     ) -> Result<String, Error> {
-        let (plan, specs) = (g.ir, g.specs);
-        // A manual step follows the last script of its phase or, when that phase has no
-        // script in this plan, the last script of an earlier phase.
-        let phase_rank = |id: &str| {
-            specs
-                .get(&plan.target.version)
-                .and_then(|t| t.phases.iter().position(|p| p.id == id))
-        };
-        let home = |m: &ir::ManualStep| -> Option<usize> {
-            let rank = phase_rank(m.after.as_deref()?)?;
-            scripts
-                .iter()
-                .rposition(|s| phase_rank(s.phase).is_some_and(|r| r <= rank))
-        };
+        let plan = g.ir;
         let views = users::views(states);
-        // The state after a phase belongs to the last script of that phase.
-        let mut phase = 0;
         let entries = scripts
             .iter()
             .enumerate()
             .map(|(i, s)| {
-                let manual: Vec<&ir::ManualStep> = plan
-                    .manual
-                    .iter()
-                    .filter(|m| m.after.is_some() && home(m) == Some(i))
-                    .collect();
                 let spec = g.spec(s.shell.version());
-                let steps = s
+                let rendered = s
                     .steps
                     .iter()
                     .map(|st| self.runbook_step(g, s, &spec, st, batches))
-                    .collect::<Result<Vec<Value>, Error>>()?;
+                    .collect::<Result<Vec<_>, Error>>()?;
+                let card = phase_card(g, s, &rendered);
+                let steps: Vec<Value> = rendered.into_iter().map(|r| r.body).collect();
                 let mut asks: Vec<&str> = s
                     .steps
                     .iter()
                     .filter_map(|st| st.context.declares().asks_for(st.kind()))
                     .collect();
                 asks.dedup();
-                let last_of_phase = scripts.get(i + 1).is_none_or(|n| n.phase != s.phase);
-                let users = if last_of_phase {
-                    phase += 1;
-                    views.get(phase).cloned().flatten()
-                } else {
-                    None
-                };
+                let users = marks.state_after[i].and_then(|k| views.get(k).cloned().flatten());
                 Ok(minijinja::context! {
                     script => Serde(s),
                     steps => steps,
-                    manual => Serde(manual),
+                    manual => Serde(&marks.manual[i]),
                     spec => spec,
                     asks => asks,
                     users => Serde(users),
+                    rights => card.rights,
+                    checks => card.checks,
+                    waits => card.waits,
+                    back_out => card.back_out,
                 })
             })
             .collect::<Result<Vec<Value>, Error>>()?;
-        let at_end: Vec<&ir::ManualStep> = plan
-            .manual
-            .iter()
-            .filter(|m| m.after.is_none() || home(m).is_none())
-            .collect();
+        let at_end = &marks.at_end;
         let exmerge_stems: std::collections::BTreeMap<&str, String> = plan
             .exmerge
             .iter()
@@ -342,6 +353,7 @@ impl Renderer {
             .collect();
         let ctx = minijinja::context! {
             plan => g.plan.clone(),
+            diagrams => diagram_values(diagrams),
             users_before => Serde(views.first().cloned().flatten()),
             exmerge_stems => exmerge_stems,
             scripts => entries,
@@ -354,6 +366,112 @@ impl Renderer {
             .ok_or_else(|| Error::new(ErrorKind::TemplateNotFound, "no runbook template"))?;
         self.env.get_template(&name)?.render(ctx)
     }
+}
+
+/// The diagrams as the runbook template reads them: each graph's title and Mermaid text (safe:
+/// [`Graph::mermaid`] escapes every label), or no text when GitHub would not render it.
+fn diagram_values(d: &Diagrams) -> Value {
+    let one = |g: &Graph| {
+        let text = g.mermaid();
+        let fits = g.fits_github(&text);
+        minijinja::context! {
+            title => g.title.clone(),
+            mermaid => fits.then(|| Value::from_safe_string(text)),
+            nodes => g.nodes.len(),
+            edges => g.edges.len(),
+        }
+    };
+    minijinja::context! {
+        phases => one(&d.phases),
+        topology => d.topology.iter().map(one).collect::<Vec<_>>(),
+    }
+}
+
+/// One step's part of the runbook: its checklist entries, what it checks, how it is undone.
+struct RunbookStep {
+    body: Value,
+    checks: String,
+    back_out: Option<String>,
+}
+
+/// What a phase's section says beside its checklist: who may run it, what settles before the
+/// next script, and how its change is undone (`specs/runbook.yaml`; `undo`: the text of each
+/// step's `back_out` macro, for the kinds that have one).
+struct PhaseCard {
+    rights: Vec<String>,
+    checks: Vec<Value>,
+    waits: Vec<Value>,
+    back_out: Vec<Value>,
+}
+
+fn phase_card(g: &Globals<'_>, script: &Script<'_>, steps: &[RunbookStep]) -> PhaseCard {
+    let spec = g.specs.get(script.shell.version());
+    let mut card = PhaseCard {
+        rights: Vec::new(),
+        checks: Vec::new(),
+        waits: Vec::new(),
+        back_out: Vec::new(),
+    };
+    let mut seen_waits: Vec<&str> = Vec::new();
+    let mut texts: Vec<String> = Vec::new();
+    let mut checks: Vec<&str> = Vec::new();
+    for (step, rendered) in script.steps.iter().zip(steps) {
+        if !rendered.checks.is_empty() && !checks.contains(&rendered.checks.as_str()) {
+            checks.push(&rendered.checks);
+        }
+        let undo = &rendered.back_out;
+        let Some(notes) = g.notes.step(step.kind()) else {
+            continue;
+        };
+        let on_edge = script
+            .run_on
+            .and_then(|name| g.ir.servers.iter().find(|s| s.name == name))
+            .is_some_and(|s| s.roles.contains(&ir::Role::Edge));
+        let rights = match &notes.rights_on_edge {
+            Some(edge) if on_edge => edge,
+            _ => &notes.rights,
+        };
+        for key in rights {
+            let group = g
+                .notes
+                .groups
+                .get(key)
+                .or_else(|| spec.and_then(|s| s.role_groups.get(key)));
+            if let Some(group) = group
+                && !card.rights.contains(group)
+            {
+                card.rights.push(group.clone());
+            }
+        }
+        if let Some((key, wait)) = g.notes.wait_after(step.kind(), script.shell.version())
+            && !seen_waits.contains(&key)
+        {
+            seen_waits.push(key);
+            card.waits.push(minijinja::context! {
+                title => wait.title.clone(),
+                go_on => Value::from_safe_string(wait.go_on.clone()),
+            });
+        }
+        let text = match (&notes.back_out, undo) {
+            (BackOut::Reads, _) => continue,
+            (BackOut::Undo, Some(text)) => format!("Undo: {text}."),
+            (BackOut::Undo, None) => continue,
+            (BackOut::Note(why), _) => format!("Nothing to undo: {why}."),
+            (BackOut::None(what), _) => format!("**No back-out**: {what}."),
+        };
+        if !texts.contains(&text) {
+            texts.push(text);
+        }
+    }
+    if texts.is_empty() {
+        texts.push("Nothing to undo: the script only reads.".to_owned());
+    }
+    card.back_out = texts.into_iter().map(Value::from_safe_string).collect();
+    card.checks = checks
+        .into_iter()
+        .map(|c| Value::from_safe_string(c.to_owned()))
+        .collect();
+    card
 }
 
 /// The comment that opens a step's text in its script: the plan file, line and statement it
@@ -373,6 +491,7 @@ pub(super) fn cite(file: &str, origin: &ir::Origin) -> String {
 pub(super) struct Globals<'a> {
     ir: &'a ir::Plan,
     specs: &'a Specs,
+    notes: &'static RunbookTable,
     plan: Value,
     target_spec: Value,
     spec_values: BTreeMap<&'a str, Value>,
@@ -414,6 +533,7 @@ impl<'a> Globals<'a> {
         Globals {
             ir,
             specs,
+            notes: RunbookTable::embedded(),
             plan,
             target_spec,
             spec_values,
@@ -670,17 +790,19 @@ mod tests {
         let specs = Specs::embedded();
         let scripts = super::super::layout::scripts(&checked.schedule);
         let batches = super::super::layout::batch_files(plan);
+        let marks = super::super::layout::marks(plan, specs, &scripts);
+        let diagrams = super::super::diagrams(plan, &checked.schedule, &checked.states, specs);
         let mut renderer = Renderer::new();
         let g = Globals::new(plan, specs);
         assert!(
             renderer
-                .runbook(&g, &scripts, &checked.states, &batches)
+                .runbook(&g, &scripts, &checked.states, &batches, &marks, &diagrams)
                 .is_ok()
         );
         let removed = format!("{COMMON}/{}", runbook_partial(StepKind::Databases));
         renderer.env.remove_template(&removed);
         let error = renderer
-            .runbook(&g, &scripts, &checked.states, &batches)
+            .runbook(&g, &scripts, &checked.states, &batches, &marks, &diagrams)
             .unwrap_err();
         assert_eq!(error.kind(), ErrorKind::TemplateNotFound);
         assert!(

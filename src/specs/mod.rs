@@ -13,6 +13,7 @@ use std::cmp::Ordering;
 use std::fmt;
 use std::sync::OnceLock;
 
+pub mod runbook;
 pub mod scheduling;
 
 /// The spec files, embedded at build time. Adding a version means adding a line here and a file.
@@ -232,6 +233,10 @@ pub struct VersionSpec {
     /// Setup program and switches (`None`: a GUI-only setup exgen never runs, 2000/2003).
     #[serde(default)]
     pub setup: Option<Setup>,
+    /// Who may run the steps of this version's shell: the built-in groups by the keys
+    /// `specs/runbook.yaml` names them with (`organization`, `recipients`, `view-only`).
+    #[serde(default)]
+    pub role_groups: std::collections::BTreeMap<String, String>,
     /// How the Management Shell is loaded and which PowerShell it runs (`None`: the version
     /// has no Management Shell; its steps are runbook steps in `console`).
     #[serde(default)]

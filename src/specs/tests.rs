@@ -310,3 +310,17 @@ fn every_step_kind_is_carried_out_by_some_target() {
         );
     }
 }
+
+#[test]
+fn the_runbook_table_covers_every_step_kind_and_resolves_every_key() {
+    let specs = Specs::embedded();
+    let with_shell: Vec<_> = specs
+        .all()
+        .iter()
+        .filter(|s| s.shell.is_some())
+        .map(|s| (s.version.as_str(), &s.role_groups))
+        .collect();
+    assert!(with_shell.iter().all(|(_, g)| !g.is_empty()));
+    let problems = super::runbook::RunbookTable::embedded().problems(with_shell);
+    assert!(problems.is_empty(), "{problems:#?}");
+}

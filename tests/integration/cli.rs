@@ -694,3 +694,45 @@ fn every_subcommand_s_help_shows_an_example() {
         );
     }
 }
+
+#[test]
+fn graph_prints_the_runbook_s_diagrams_as_mermaid_or_dot() {
+    let examples = repo("examples");
+    let mermaid = exgen(&examples, ["graph", "contoso-2007-to-2010.exm"]);
+    assert_eq!(mermaid.code, Some(0), "{}", mermaid.stderr);
+    snapshot!("cli@graph-mermaid", &mermaid.stdout);
+    // The runbook embeds the same text.
+    let runbook = std::fs::read_to_string(repo("examples/contoso-2007-to-2010/runbook.md"))
+        .expect("the committed runbook");
+    for block in mermaid.stdout.split("```mermaid\n").skip(1) {
+        let body = block.split("```").next().unwrap_or_default();
+        assert!(runbook.contains(body), "not in the runbook:\n{body}");
+    }
+
+    let dot = exgen(
+        &examples,
+        [
+            "graph",
+            "contoso-2007-to-2010.exm",
+            "--format",
+            "dot",
+            "--only",
+            "phases",
+        ],
+    );
+    assert_eq!(dot.code, Some(0), "{}", dot.stderr);
+    snapshot!("cli@graph-dot-phases", &dot.stdout);
+    assert_eq!(dot.stdout.matches("digraph ").count(), 1);
+
+    let topology = exgen(
+        &examples,
+        ["graph", "contoso-2007-to-2010.exm", "--only", "topology"],
+    );
+    assert!(!topology.stdout.contains("## Phases"));
+    assert!(topology.stdout.contains("## Before the first script"));
+
+    let bad = exgen(&repo("tests/plans/bad"), ["graph", "undefined-server.exm"]);
+    assert_eq!(bad.code, Some(1));
+    assert_eq!(bad.stdout, "");
+    assert!(bad.stderr.contains("error[E0202]"));
+}
