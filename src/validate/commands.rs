@@ -352,9 +352,13 @@ fn check_command(
     let table = names::get();
     if let Some(cmdlet) = reference.cmdlets.get(&key) {
         if !cmdlet.versions.iter().any(|v| v == version) {
-            let help = match table.replacement(&key, version) {
-                Some(r) => Some(format!("use `{}` instead: {}", r.use_, r.why)),
-                None => version_change(&cmdlet.versions, version),
+            let change = version_change(&cmdlet.versions, version);
+            let help = match (table.replacement(&key, version), change) {
+                (Some(r), Some(change)) => {
+                    Some(format!("{change}; use `{}` instead ({})", r.use_, r.why))
+                }
+                (Some(r), None) => Some(format!("use `{}` instead ({})", r.use_, r.why)),
+                (None, change) => change,
             };
             ctx.add_at(
                 Kind::UnavailableCmdlet,
@@ -432,7 +436,7 @@ fn check_command(
                 r.cmdlet, r.from
             ),
         )
-        .help = Some(format!("use `{}` instead: {}", r.use_, r.why));
+        .help = Some(format!("use `{}` instead ({})", r.use_, r.why));
         return;
     }
     if !verb_noun(&name) || core_cmdlets().contains(&key) {
