@@ -171,6 +171,9 @@ pub(super) struct LintArgs {
     /// `# Exchange:` header.
     #[arg(long, value_name = "VERSION")]
     pub exchange: Option<String>,
+    /// Exit 1 on warnings too (for CI: scripts must lint clean).
+    #[arg(long)]
+    pub deny_warnings: bool,
     #[command(flatten)]
     pub messages: MessageArgs,
 }

@@ -12,7 +12,7 @@ use crate::source::SourceFile;
 use std::path::{Path, PathBuf};
 
 /// Lints every script named or found; exit 2 when a path could not be linted (after linting
-/// the others), else 1 when a script has errors, else 0.
+/// the others), else 1 when a script has errors (or, with `--deny-warnings`, warnings), else 0.
 pub(super) fn lint(args: &LintArgs) -> anyhow::Result<u8> {
     let exchange = match &args.exchange {
         Some(v) => Some(exchange_version(v)?),
@@ -72,7 +72,7 @@ pub(super) fn lint(args: &LintArgs) -> anyhow::Result<u8> {
     eprint_str(&format!("{summary}\n"));
     Ok(if unread > 0 {
         FAILURE
-    } else if errors > 0 {
+    } else if errors > 0 || (args.deny_warnings && warnings > 0) {
         PLAN_ERRORS
     } else {
         0

@@ -93,6 +93,14 @@ fn lint_a_folder_in_sorted_order_and_exchange_over_the_header() {
         ["lint", "--exchange", "2010", "outlook-anywhere.ps1"],
     );
     assert_eq!(run.code, Some(0), "{}", run.stderr);
+    // Warnings only: 0, or 1 when they are denied.
+    let run = exgen(&repo("tests/lint"), ["lint", "offline-address-book.ps1"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let run = exgen(
+        &repo("tests/lint"),
+        ["lint", "--deny-warnings", "offline-address-book.ps1"],
+    );
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
     // Without a version only the syntax is checked, and E0807 says so.
     let run = exgen(
         &repo("tests/lint"),
@@ -156,4 +164,32 @@ fn lint_refuses_a_fifo_without_waiting_for_a_writer() {
     assert!(run.stderr.ends_with(
         "exgen lint: 1 script checked, 0 errors, 0 warnings; 1 path could not be checked\n"
     ));
+}
+
+/// What `.ci/run` checks with the binary, here through the library: every script committed
+/// beside an example, at the version its header names, has no finding at all.
+#[test]
+fn lint_finds_nothing_in_the_examples_scripts() {
+    let mut checked = 0;
+    for plan in crate::common::plans("examples") {
+        let folder = plan.with_extension("");
+        let mut scripts: Vec<_> = std::fs::read_dir(&folder)
+            .expect("the example's folder")
+            .map(|e| e.expect("entry").path())
+            .filter(|p| p.extension().is_some_and(|e| e == "ps1"))
+            .collect();
+        scripts.sort();
+        for script in scripts {
+            let bytes = std::fs::read(&script).expect("script readable");
+            let name = script.display().to_string();
+            let (file, diagnostics) = exgen::lint::lint(&name, &bytes, None);
+            assert!(
+                diagnostics.is_empty(),
+                "{}",
+                exgen::diag::render::terminal(&file, &diagnostics, false)
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 200, "only {checked} scripts");
 }
