@@ -232,6 +232,19 @@ mod tests {
     }
 
     #[test]
+    fn a_typographic_dash_is_text_in_a_string_but_not_before_a_parameter() {
+        let bom = |s: &str| format!("\u{feff}# Exchange: 2016\n{s}\n").into_bytes();
+        let in_string = "Set-Mailbox -Identity 'jdoe' -DisplayName 'Sales \u{2013} Europe'";
+        let (_, d) = lint("a.ps1", &bom(in_string), None);
+        assert!(d.is_empty(), "{d:?}");
+        let (_, d) = lint("a.ps1", &bom("Get-Mailbox \u{2013}Identity 'jdoe'"), None);
+        assert_eq!(codes(&d), ["W0805"]);
+        // A curly quote in a string ends it in PowerShell: still reported.
+        let (_, d) = lint("a.ps1", &bom("Write-Host 'it\u{2019}s'"), None);
+        assert!(codes(&d).contains(&"W0805"), "{d:?}");
+    }
+
+    #[test]
     fn every_kind_has_a_script_code() {
         for kind in [
             Kind::Syntax,

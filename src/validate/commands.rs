@@ -944,12 +944,19 @@ fn check_mandatory(
 fn check_characters(ctx: &mut Ctx<'_>, body: &str, has_bom: bool, comments: &[(usize, usize)]) {
     let mut seen_lines = HashSet::new();
     let mut first_non_ascii = None;
+    // Lint only: a dash inside a string is text (`'Sales \u{2013} Europe'`), kept as it is;
+    // there only a typographic quote matters, since it ends the string. (ps-check warns about
+    // both, and check_script stays its port.)
+    let strings = ctx.lint.then(|| super::constructs::string_contents(body));
     for (off, ch) in body.char_indices() {
         if ch.is_ascii() || comments.iter().any(|&(s, e)| s <= off && off < e) {
             continue;
         }
         first_non_ascii.get_or_insert(off);
         if let Some((what, ascii)) = typographic(ch) {
+            if ascii == '-' && strings.as_ref().is_some_and(|s| s[off]) {
+                continue;
+            }
             let (line, _) = ctx.lines.pos(off);
             if seen_lines.insert(line) {
                 ctx.add(

@@ -304,6 +304,14 @@ fn classify(text: &str) -> Vec<Class> {
     class
 }
 
+/// For each byte of `text`, whether it is in the contents of a string literal.
+pub(crate) fn string_contents(text: &str) -> Vec<bool> {
+    classify(text)
+        .into_iter()
+        .map(|c| c == Class::Str)
+        .collect()
+}
+
 /// The text with the bytes of the classes not in `keep` blanked (line breaks stay).
 fn view(text: &str, class: &[Class], keep: &[Class]) -> Vec<u8> {
     text.bytes()
