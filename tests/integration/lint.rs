@@ -193,3 +193,26 @@ fn lint_finds_nothing_in_the_examples_scripts() {
     }
     assert!(checked > 200, "only {checked} scripts");
 }
+
+#[cfg(unix)]
+#[test]
+fn lint_reports_a_script_it_may_not_read_and_exits_2() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let script = dir.path().join("secret.ps1");
+    std::fs::write(&script, "# Exchange: 2016\nGet-Date\n").expect("written");
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o000)).expect("chmod");
+    if std::fs::read(&script).is_ok() {
+        // Root reads any file: there is no unreadable file to test with.
+        eprintln!("skipped: this user can read a file with mode 000");
+        return;
+    }
+    let run = exgen(dir.path(), ["lint", "secret.ps1"]);
+    assert_eq!(run.code, Some(2));
+    assert!(
+        run.stderr
+            .starts_with("error: cannot read `secret.ps1`: permission denied\n"),
+        "{}",
+        run.stderr
+    );
+}
