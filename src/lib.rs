@@ -18,6 +18,7 @@ pub mod exchange;
 pub mod files;
 pub mod init;
 pub mod ir;
+pub mod lint;
 pub mod lower;
 pub mod lsp;
 pub mod output;

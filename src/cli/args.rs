@@ -7,8 +7,8 @@ const EXIT_CODES: &str = "\
 Exit status:
   0  success (warnings allowed)
   1  the plan has errors (see the diagnostics); for `fmt --check`, also: a plan is not
-     in the canonical layout
-  2  usage error, unreadable plan file, or output folder refused or not writable
+     in the canonical layout; for `lint`, a script has errors
+  2  usage error, unreadable plan file or script, or output folder refused or not writable
 
 `exgen explain CODE` explains a diagnostic; docs/cli.md documents these commands.";
 
@@ -68,6 +68,17 @@ pub(super) enum Command {
         after_help = "Examples:\n  exgen fmt plans/*.exm\n  exgen fmt --check plans/*.exm            CI: exit 1 if a plan is not canonical"
     )]
     Fmt(FmtArgs),
+    /// Check PowerShell scripts written by hand against an Exchange version.
+    ///
+    /// Reports syntax errors, Exchange cmdlets and parameters the version does not have,
+    /// calls that would stop at a prompt, constructs newer than its shell's PowerShell, and
+    /// (as warnings) aliases, abbreviations and positional arguments with their full form.
+    /// A folder is searched for `.ps1` files. Without --exchange, each script's
+    /// `# Exchange:` header names its version.
+    #[command(
+        after_help = "Examples:\n  exgen lint --exchange 2016 scheduled/                which scripts break on 2016?\n  exgen lint nightly-report.ps1                         the version its `# Exchange:` header names\n  exgen lint --exchange 2013 --message-format json *.ps1"
+    )]
+    Lint(LintArgs),
     /// Run the language server on stdin and stdout, for editors (live diagnostics).
     #[command(
         after_help = "Examples:\n  exgen lsp      (started by an editor: see the README's Editors section)"
@@ -152,6 +163,23 @@ pub(super) struct CheckArgs {
     /// Print how long each stage took (read, parse, analyze) to stderr.
     #[arg(long)]
     pub timings: bool,
+    #[command(flatten)]
+    pub messages: MessageArgs,
+}
+
+#[derive(Debug, Args)]
+pub(super) struct LintArgs {
+    /// The scripts (`.ps1`), or folders to search for them (with their subfolders).
+    #[arg(required = true, value_name = "SCRIPT")]
+    pub scripts: Vec<PathBuf>,
+    /// The Exchange version the scripts run on: 2007, 2010, 2013, 2016, 2019, SE (also 2000,
+    /// 2003), or `none` for plain Windows PowerShell. Without it, each script's
+    /// `# Exchange:` header.
+    #[arg(long, value_name = "VERSION")]
+    pub exchange: Option<String>,
+    /// Exit 1 on warnings too (for CI: scripts must lint clean).
+    #[arg(long)]
+    pub deny_warnings: bool,
     #[command(flatten)]
     pub messages: MessageArgs,
 }

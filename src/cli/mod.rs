@@ -1,12 +1,14 @@
 //! The `exgen` command line: arguments (`args`) → a command (`commands`) → an exit code.
 //!
-//! Exit codes: 0 success (warnings allowed), 1 the plan has errors, 2 usage or I/O error.
+//! Exit codes: 0 success (warnings allowed), 1 the plan (or, for `lint`, a script) has errors,
+//! 2 usage or I/O error.
 //! Only this module uses `anyhow`; the library reports through [`crate::diag`].
 
 mod args;
 mod commands;
 mod diff;
 mod fmt;
+mod lint;
 mod loader;
 
 pub use crate::files::{MAX_FILE_BYTES, read_file};
@@ -81,6 +83,7 @@ fn run(command: Command) -> anyhow::Result<u8> {
         Command::Graph(args) => commands::graph(&args),
         Command::Explain(args) => commands::explain(&args),
         Command::Fmt(args) => fmt::fmt(&args),
+        Command::Lint(args) => lint::lint(&args),
         Command::Lsp => crate::lsp::run(),
         Command::Completions(args) => {
             let mut script = Vec::new();

@@ -2,7 +2,9 @@
 //!
 //! E01xx syntax, E02xx names, E03xx versions and coexistence, E04xx order and dependencies,
 //! E05xx what exgen can generate and its inputs, E06xx namespaces, certificates and client
-//! access, E07xx the organization between phases (the model), W.... warnings, E9xxx internal errors (a bug in exgen). The long explanation of each
+//! access, E07xx the organization between phases (the model), E08xx PowerShell scripts
+//! (`exgen lint`), W.... warnings (W08xx: scripts), E9xxx internal errors (a bug in exgen).
+//! The long explanation of each
 //! code is `docs/codes/<CODE>.md`, printed by `exgen explain`.
 
 use super::Severity;
@@ -234,6 +236,21 @@ codes! {
     E0707,
     /// A statement of the plan is never carried out.
     E0708,
+    /// A PowerShell script does not parse.
+    E0801,
+    /// A script calls an Exchange cmdlet that its Exchange version does not have.
+    E0802,
+    /// A script passes a parameter that the cmdlet does not have in its Exchange version.
+    E0803,
+    /// A script passes a parameter the cmdlet has in no on-premises version, or an ambiguous
+    /// abbreviation.
+    E0804,
+    /// A script's call would stop to prompt for a mandatory parameter.
+    E0805,
+    /// A script uses a construct newer than the PowerShell its shell runs.
+    E0806,
+    /// A script's Exchange version is unknown: no `--exchange` and no `# Exchange:` header.
+    E0807,
     /// A fact exgen relies on is not confirmed by Microsoft documentation.
     W0301,
     /// A setting that is allowed but risky.
@@ -254,6 +271,22 @@ codes! {
     W0701,
     /// A site gets new Client Access servers but no Client Access array (2010).
     W0702,
+    /// A script calls a command that is not an Exchange, core or script-defined command.
+    W0801,
+    /// A script calls a command by an alias.
+    W0802,
+    /// A script writes a parameter as an abbreviation or an alias.
+    W0803,
+    /// A script passes an argument by position.
+    W0804,
+    /// A script has a typographic quote or dash outside comments.
+    W0805,
+    /// A script has non-ASCII text and no byte-order mark.
+    W0806,
+    /// A script passes `-WhatIf` or `-Confirm` to a cmdlet not documented to take it.
+    W0807,
+    /// A script calls a cmdlet its Exchange version lists but a successor replaced.
+    W0808,
     /// exgen failed internally; this is a bug in exgen.
     E9001,
 }
@@ -267,6 +300,12 @@ impl Code {
         } else {
             Severity::Error
         }
+    }
+
+    /// Whether it is about a PowerShell script (`exgen lint`), not a plan.
+    #[must_use]
+    pub fn is_about_a_script(self) -> bool {
+        self.as_str()[1..].starts_with("08")
     }
 
     /// Whether only a gap in exgen's own generated steps or in a target's phase order can cause
@@ -341,7 +380,9 @@ mod tests {
             // E0510 is a second line of defence no valid plan reaches; their text says so
             // (tests/integration/docs.rs checks the rest).
             let excused = [Code::E9001, Code::E0307, Code::W0301, Code::E0510];
-            if !excused.contains(&code) && !code.reports_a_gap_in_exgen() {
+            if code.is_about_a_script() {
+                assert!(text.contains("\n```ps1\n"), "{code}: no ps1 example");
+            } else if !excused.contains(&code) && !code.reports_a_gap_in_exgen() {
                 assert!(text.contains("\n```exm\n"), "{code}: no exm example");
             }
         }

@@ -32,6 +32,16 @@ pub fn terminal(file: &SourceFile, diagnostics: &Diagnostics, color: bool) -> St
     if diagnostics.is_empty() {
         return String::new();
     }
+    let mut out = terminal_body(file, diagnostics, color);
+    out.push_str(&renderer(color).render(&[summary(file.name(), diagnostics)]));
+    out.push('\n');
+    out
+}
+
+/// [`terminal`] without its summary line, for a command that sums up several files itself
+/// (`exgen lint`).
+#[must_use]
+pub fn terminal_body(file: &SourceFile, diagnostics: &Diagnostics, color: bool) -> String {
     let renderer = renderer(color);
     let mut out = String::new();
     for diagnostic in diagnostics.iter().take(MAX_SHOWN) {
@@ -48,8 +58,6 @@ pub fn terminal(file: &SourceFile, diagnostics: &Diagnostics, color: bool) -> St
             plural(hidden.len() - errors, "warning"),
         ));
     }
-    out.push_str(&renderer.render(&[summary(file.name(), diagnostics)]));
-    out.push('\n');
     out
 }
 

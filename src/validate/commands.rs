@@ -14,10 +14,11 @@ use std::sync::OnceLock;
 use regex::Regex;
 use tree_sitter::Node;
 
+use super::names::{self, next_version, version_index};
 use super::reference::{Cmdlet, ParamSet, Reference};
 use super::syntax::{self, IssueKind, children, walk};
 use super::text::{Lines, lossy};
-use super::{Finding, Severity, difflib};
+use super::{Finding, Kind, Severity, difflib};
 
 /// PowerShell common parameters and their built-in aliases (lower case -> name).
 const COMMON_PARAMS: &[(&str, &str)] = &[
@@ -111,6 +112,12 @@ Wait-Event Wait-Job Wait-Process Where-Object Write-Debug Write-Error Write-Host
 Write-Information Write-Output Write-Progress Write-Verbose Write-Warning
 ";
 
+/// Whether `name` (any case) is one of the core PowerShell cmdlets an Exchange script may use.
+#[cfg(test)]
+pub(crate) fn is_core_cmdlet(name: &str) -> bool {
+    core_cmdlets().contains(&name.to_lowercase())
+}
+
 fn core_cmdlets() -> &'static HashSet<String> {
     static SET: OnceLock<HashSet<String>> = OnceLock::new();
     SET.get_or_init(|| {
@@ -164,17 +171,42 @@ struct Ctx<'a> {
     data: &'a [u8],
     lines: Lines<'a>,
     findings: Vec<Finding>,
+    /// `exgen lint`'s checks beyond ps-check's: aliases, parameter aliases and positional
+    /// arguments spelled out, replaced and superseded cmdlets.
+    lint: bool,
 }
 
 impl Ctx<'_> {
-    fn add(&mut self, off: usize, severity: Severity, message: String) {
-        let (line, column) = self.lines.pos(off);
+    /// Records a finding about the bytes `span`; returns it, to add a help line.
+    fn add(
+        &mut self,
+        kind: Kind,
+        span: std::ops::Range<usize>,
+        severity: Severity,
+        message: String,
+    ) -> &mut Finding {
+        let (line, column) = self.lines.pos(span.start);
         self.findings.push(Finding {
             line,
             column,
             severity,
             message,
+            kind,
+            span,
+            help: None,
         });
+        self.findings.last_mut().expect("just pushed")
+    }
+
+    /// [`Self::add`] for a node.
+    fn add_at(
+        &mut self,
+        kind: Kind,
+        node: Node<'_>,
+        severity: Severity,
+        message: String,
+    ) -> &mut Finding {
+        self.add(kind, node.start_byte()..node.end_byte(), severity, message)
     }
 
     fn text(&self, n: Node<'_>) -> String {
@@ -203,6 +235,7 @@ pub(crate) fn check(
     reference: Option<&Reference>,
     version: &str,
     mandatory: Severity,
+    lint: bool,
 ) -> Vec<Finding> {
     let data = body.as_bytes();
     let (tree, _parsed) = syntax::parse(data);
@@ -211,6 +244,7 @@ pub(crate) fn check(
         data,
         lines: Lines::new(data),
         findings: Vec::new(),
+        lint,
     };
     // Issues of the final tree; `syntax_issues` reads the parsed bytes for its exceptions.
     let issues = syntax::syntax_issues(root, &_parsed);
@@ -230,11 +264,17 @@ pub(crate) fn check(
             msg.push_str(&format!("; unterminated {what} at {ol}:{oc}"));
             open_tok = None;
         }
-        ctx.add(issue.start, Severity::Error, msg);
+        ctx.add(
+            Kind::Syntax,
+            issue.start..issue.end.max(issue.start),
+            Severity::Error,
+            msg,
+        );
     }
     if let Some((off, what)) = open_tok {
         ctx.add(
-            off,
+            Kind::Syntax,
+            off..off + 1,
             Severity::Error,
             format!("syntax error: unterminated {what} starts here"),
         );
@@ -309,27 +349,97 @@ fn check_command(
     }
     let name = ctx.text(name_node);
     let key = name.to_lowercase();
-    let at = name_node.start_byte();
+    let table = names::get();
     if let Some(cmdlet) = reference.cmdlets.get(&key) {
         if !cmdlet.versions.iter().any(|v| v == version) {
-            ctx.add(
-                at,
+            let change = version_change(&cmdlet.versions, version);
+            let help = match (table.replacement(&key, version), change) {
+                (Some(r), Some(change)) => {
+                    Some(format!("{change}; use `{}` instead ({})", r.use_, r.why))
+                }
+                (Some(r), None) => Some(format!("use `{}` instead ({})", r.use_, r.why)),
+                (None, change) => change,
+            };
+            ctx.add_at(
+                Kind::UnavailableCmdlet,
+                name_node,
                 Severity::Error,
                 format!(
                     "{} is not available in Exchange {version} (documented for {})",
                     cmdlet.name,
                     vlist(&cmdlet.versions)
                 ),
-            );
+            )
+            .help = help;
             return;
+        }
+        if let Some(r) = table
+            .replacement(&key, version)
+            .filter(|r| r.superseded && ctx.lint)
+        {
+            ctx.add_at(
+                Kind::Superseded,
+                name_node,
+                Severity::Warning,
+                format!(
+                    "{} is still listed for Exchange {version}, but {}",
+                    cmdlet.name, r.why
+                ),
+            )
+            .help = Some(format!("use `{}` instead", r.use_));
         }
         if let Some(elements) = elements {
             check_params(ctx, cmdlet, version, elements);
         }
-        check_mandatory(ctx, cmd, cmdlet, elements, version, issue_spans, mandatory);
+        let sets = sets_of(cmdlet, version);
+        let touched = issue_spans
+            .iter()
+            .any(|&(s, e)| s <= cmd.end_byte() && e >= cmd.start_byte());
+        if touched || sets.is_empty() {
+            return; // a parse not to be trusted, or nothing known about binding
+        }
+        if let Some(bound) = bind_arguments(ctx, elements, cmdlet, version) {
+            if ctx.lint {
+                check_positional(ctx, cmdlet, version, &sets, &bound);
+            }
+            check_mandatory(
+                ctx, cmd, name_node, cmdlet, version, &sets, &bound, mandatory,
+            );
+        }
         return;
     }
-    if !verb_noun(&name) || core_cmdlets().contains(&key) || defined.contains(&key) {
+    if defined.contains(&key) {
+        return; // the script's own function
+    }
+    if let Some(full) = table.alias(&key).filter(|_| ctx.lint) {
+        ctx.add_at(
+            Kind::CommandAlias,
+            name_node,
+            Severity::Warning,
+            format!("'{name}' is an alias of {full}"),
+        )
+        .help = Some(format!("write `{full}`"));
+        return;
+    }
+    if let Some(r) = table
+        .replacement(&key, version)
+        .filter(|r| !r.superseded && ctx.lint)
+    {
+        let last = r.last.as_deref().unwrap_or("an earlier version");
+        ctx.add_at(
+            Kind::UnavailableCmdlet,
+            name_node,
+            Severity::Error,
+            format!(
+                "{} is not available in Exchange {version} (last in Exchange {last}, removed in \
+                 Exchange {})",
+                r.cmdlet, r.from
+            ),
+        )
+        .help = Some(format!("use `{}` instead ({})", r.use_, r.why));
+        return;
+    }
+    if !verb_noun(&name) || core_cmdlets().contains(&key) {
         return;
     }
     let msg = if reference.cloud_only.contains(&key) {
@@ -339,7 +449,44 @@ fn check_command(
     } else {
         format!("unknown command '{name}'")
     };
-    ctx.add(at, Severity::Warning, msg);
+    let help = close_command(reference, version, &name).map(|c| format!("did you mean `{c}`?"));
+    ctx.add_at(Kind::UnknownCommand, name_node, Severity::Warning, msg)
+        .help = help;
+}
+
+/// The Exchange cmdlet of `version`, or core cmdlet, whose name is closest to `name`.
+fn close_command(reference: &Reference, version: &str, name: &str) -> Option<String> {
+    let known: Vec<&str> = reference
+        .cmdlets
+        .values()
+        .filter(|c| c.versions.iter().any(|v| v == version))
+        .map(|c| c.name.as_str())
+        .chain(CORE_CMDLETS.split_whitespace())
+        .collect();
+    // Sorted so that ties do not depend on the hash map's order.
+    let mut known = known;
+    known.sort_unstable();
+    crate::diag::suggest::did_you_mean(name, &known).map(str::to_owned)
+}
+
+/// When something documented for `versions` (oldest first) stopped or started being there,
+/// seen from `version`: "removed in Exchange 2013" (the first known version after the last
+/// one documented) or "added in Exchange 2013".
+fn version_change(versions: &[String], version: &str) -> Option<String> {
+    let at = version_index(version)?;
+    let first = versions.iter().filter_map(|v| version_index(v)).min()?;
+    let last = versions.iter().filter_map(|v| version_index(v)).max()?;
+    if at > last {
+        let removed = next_version(&crate::specs::Specs::embedded().known()[last].name)?;
+        Some(format!("removed in Exchange {removed}"))
+    } else if at < first {
+        Some(format!(
+            "added in Exchange {}",
+            crate::specs::Specs::embedded().known()[first].name
+        ))
+    } else {
+        None
+    }
 }
 
 fn check_params(ctx: &mut Ctx<'_>, cmdlet: &Cmdlet, version: &str, elements: Node<'_>) {
@@ -359,7 +506,6 @@ fn check_params(ctx: &mut Ctx<'_>, cmdlet: &Cmdlet, version: &str, elements: Nod
         if name.is_empty() {
             continue; // '-'
         }
-        let at = el.start_byte();
         let key = name.to_lowercase();
         let hit = cmdlet
             .params
@@ -367,8 +513,9 @@ fn check_params(ctx: &mut Ctx<'_>, cmdlet: &Cmdlet, version: &str, elements: Nod
             .or_else(|| cmdlet.aliases.get(&key).and_then(|p| cmdlet.params.get(p)));
         if let Some(p) = hit {
             if !p.in_version(version) {
-                ctx.add(
-                    at,
+                ctx.add_at(
+                    Kind::UnavailableParameter,
+                    el,
                     Severity::Error,
                     format!(
                         "parameter -{} of {cmd_name} is not available in Exchange {version} \
@@ -376,22 +523,33 @@ fn check_params(ctx: &mut Ctx<'_>, cmdlet: &Cmdlet, version: &str, elements: Nod
                         p.name,
                         vlist(&p.versions)
                     ),
-                );
+                )
+                .help = version_change(&p.versions, version);
+            } else if ctx.lint && !cmdlet.params.contains_key(&key) {
+                ctx.add_at(
+                    Kind::ShortParameter,
+                    el,
+                    Severity::Warning,
+                    format!("-{name} is an alias of -{} ({cmd_name})", p.name),
+                )
+                .help = Some(format!("write `-{}`", p.name));
             }
             continue;
         }
         if let Some(common) = common_param(&key) {
             if matches!(common, "WhatIf" | "Confirm") {
-                ctx.add(
-                    at,
+                ctx.add_at(
+                    Kind::UndocumentedCommon,
+                    el,
                     Severity::Warning,
                     format!(
                         "-{common} is not documented for {cmd_name}; the cmdlet may not support it"
                     ),
                 );
             } else if let Some(ps) = newer_than_ps2(common).filter(|_| runs_on_ps2(version)) {
-                ctx.add(
-                    at,
+                ctx.add_at(
+                    Kind::NewerPowerShell,
+                    el,
                     Severity::Warning,
                     format!(
                         "-{common} needs PowerShell {ps}; the Exchange 2010 Management Shell \
@@ -402,8 +560,9 @@ fn check_params(ctx: &mut Ctx<'_>, cmdlet: &Cmdlet, version: &str, elements: Nod
             continue;
         }
         if cmdlet.cloud_params.contains(&key) {
-            ctx.add(
-                at,
+            ctx.add_at(
+                Kind::UnknownParameter,
+                el,
                 Severity::Error,
                 format!(
                     "-{name} is documented for {cmd_name} only in Exchange Online / Security & \
@@ -425,34 +584,56 @@ fn check_params(ctx: &mut Ctx<'_>, cmdlet: &Cmdlet, version: &str, elements: Nod
             .iter()
             .filter(|p| p.to_lowercase().starts_with(&key))
             .collect();
-        let msg = match prefixed.as_slice() {
-            [one] => format!(
-                "-{name} is an abbreviation of -{one} ({cmd_name}); use the full parameter name"
+        let (kind, help, msg) = match prefixed.as_slice() {
+            [one] => (
+                Kind::ShortParameter,
+                Some(format!("write `-{one}`")),
+                format!(
+                    "-{name} is an abbreviation of -{one} ({cmd_name}); use the full parameter name"
+                ),
             ),
             [] => {
-                let hint = difflib::close_match(name, &valid, 0.75)
+                let close = difflib::close_match(name, &valid, 0.75);
+                let hint = close
+                    .as_ref()
                     .map(|c| format!("; did you mean -{c}?"))
                     .unwrap_or_default();
-                format!("-{name} is not a parameter of {cmd_name}{hint}")
+                (
+                    Kind::UnknownParameter,
+                    close.map(|c| format!("write `-{c}`")),
+                    format!("-{name} is not a parameter of {cmd_name}{hint}"),
+                )
             }
-            many => format!(
-                "-{name} is an ambiguous abbreviation for {cmd_name} (matches {}); use the full \
+            many => (
+                Kind::UnknownParameter,
+                None,
+                format!(
+                    "-{name} is an ambiguous abbreviation for {cmd_name} (matches {}); use the full \
                  parameter name",
-                many.iter()
-                    .take(6)
-                    .map(|p| format!("-{p}"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                    many.iter()
+                        .take(6)
+                        .map(|p| format!("-{p}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
             ),
         };
-        ctx.add(at, Severity::Error, msg);
+        ctx.add_at(kind, el, Severity::Error, msg).help = help;
     }
 }
 
 // --- mandatory parameters: would the invocation prompt? ------------------------------
 
-/// (named, positional) for one invocation: the set of the cmdlet's parameters bound by name
-/// (lower case) and the number of positional arguments. A non-switch parameter takes the
+/// How one invocation binds its arguments, as far as the text tells.
+#[derive(Default)]
+struct Bound {
+    /// The cmdlet's parameters bound by name (lower case).
+    named: HashSet<String>,
+    /// The bytes of each positional argument, in order.
+    positional: Vec<std::ops::Range<usize>>,
+}
+
+/// The parameters bound by name and the positional arguments of one invocation. A non-switch parameter takes the
 /// next argument as its value, a switch only one joined by `:`; items of a comma list are
 /// one argument. `None` when that cannot be told from the text: splatting or `$args`, a
 /// parameter that does not resolve for the version (already reported), `--`.
@@ -461,9 +642,9 @@ fn bind_arguments(
     elements: Option<Node<'_>>,
     cmdlet: &Cmdlet,
     version: &str,
-) -> Option<(HashSet<String>, usize)> {
+) -> Option<Bound> {
     let mut named = HashSet::new();
-    let mut positional = 0;
+    let mut positional: Vec<std::ops::Range<usize>> = Vec::new();
     let mut wants_value = false; // the last parameter still waits for its value
     let mut list_end: Option<usize> = None; // end of the last argument
     let mut open_quote: Option<char> = None; // a quoted string the grammar split into words
@@ -518,6 +699,7 @@ fn bind_arguments(
             if text.matches(q).count() % 2 == 1 {
                 open_quote = None;
             }
+            extend_last(&mut positional, list_end, el.end_byte());
             list_end = Some(el.end_byte());
             continue;
         }
@@ -532,6 +714,7 @@ fn bind_arguments(
             let between =
                 &ctx.data[end.saturating_sub(1)..(el.start_byte() + 1).min(ctx.data.len())];
             if el.start_byte() == end || between.contains(&b',') {
+                extend_last(&mut positional, list_end, el.end_byte());
                 list_end = Some(el.end_byte());
                 continue;
             }
@@ -539,11 +722,21 @@ fn bind_arguments(
         if wants_value {
             wants_value = false;
         } else {
-            positional += 1;
+            positional.push(el.start_byte()..el.end_byte());
         }
         list_end = Some(el.end_byte());
     }
-    Some((named, positional))
+    Some(Bound { named, positional })
+}
+
+/// Grows the last positional argument to `end` when it is the argument that ended at
+/// `list_end` (a value of a named parameter is not recorded).
+fn extend_last(positional: &mut [std::ops::Range<usize>], list_end: Option<usize>, end: usize) {
+    if let Some(last) = positional.last_mut()
+        && Some(last.end) == list_end
+    {
+        last.end = end;
+    }
 }
 
 /// True when the command is not the first element of its pipeline.
@@ -577,17 +770,9 @@ fn unsatisfied_sets<'s>(
     let here = |p: &String| cmdlet.params.get(p).is_some_and(|p| p.in_version(version));
     let mut best: Option<((usize, usize), Vec<String>, &str)> = None;
     for s in sets {
-        if !named.is_subset(&s.members) {
+        let Some(slots) = positional_slots(s, cmdlet, version, named, positional) else {
             continue;
-        }
-        let slots: Vec<&String> = s
-            .positional
-            .iter()
-            .filter(|p| !named.contains(*p) && here(p))
-            .collect();
-        if positional > slots.len() {
-            continue;
-        }
+        };
         let bound: HashSet<&String> = named
             .iter()
             .chain(slots[..positional].iter().copied())
@@ -615,39 +800,119 @@ fn unsatisfied_sets<'s>(
     best.map(|(_, missing, name)| (missing, name))
 }
 
-/// Warn (or err) when no parameter set of the cmdlet is satisfied by the invocation, so
-/// that PowerShell would prompt for the missing parameters: an unattended run hangs there.
-/// Not for a command that a syntax issue touches: its parse is not to be trusted.
-fn check_mandatory(
-    ctx: &mut Ctx<'_>,
-    cmd: Node<'_>,
-    cmdlet: &Cmdlet,
-    elements: Option<Node<'_>>,
-    version: &str,
-    issue_spans: &[(usize, usize)],
-    severity: Severity,
-) {
-    let sets: Vec<&ParamSet> = cmdlet
+/// The parameter sets of `cmdlet` in `version`.
+fn sets_of<'c>(cmdlet: &'c Cmdlet, version: &str) -> Vec<&'c ParamSet> {
+    cmdlet
         .sets
         .iter()
         .filter(|s| s.versions.iter().any(|v| v == version))
-        .collect();
-    if sets.is_empty() {
-        return;
+        .collect()
+}
+
+/// The positional parameters of set `s` left for `positional` arguments once `named` are
+/// bound, in position order; `None` when the set cannot take this invocation (a named
+/// parameter outside it, or more positional arguments than it has places).
+fn positional_slots<'s>(
+    s: &'s ParamSet,
+    cmdlet: &Cmdlet,
+    version: &str,
+    named: &HashSet<String>,
+    positional: usize,
+) -> Option<Vec<&'s String>> {
+    if !named.is_subset(&s.members) {
+        return None;
     }
-    if issue_spans
+    let here = |p: &String| cmdlet.params.get(p).is_some_and(|p| p.in_version(version));
+    let slots: Vec<&String> = s
+        .positional
         .iter()
-        .any(|&(s, e)| s <= cmd.end_byte() && e >= cmd.start_byte())
-    {
-        return;
+        .filter(|p| !named.contains(*p) && here(p))
+        .collect();
+    (positional <= slots.len()).then_some(slots)
+}
+
+/// A warning for each argument bound by position, with the parameter it binds to when every
+/// parameter set that can take the invocation agrees on it: `Get-Mailbox jdoe` is
+/// `Get-Mailbox -Identity jdoe`. A reader (or a later version that reorders a set) should
+/// not have to know the positions.
+fn check_positional(
+    ctx: &mut Ctx<'_>,
+    cmdlet: &Cmdlet,
+    version: &str,
+    sets: &[&ParamSet],
+    bound: &Bound,
+) {
+    let count = bound.positional.len();
+    let viable: Vec<Vec<&String>> = sets
+        .iter()
+        .filter_map(|s| positional_slots(s, cmdlet, version, &bound.named, count))
+        .collect();
+    for (i, span) in bound.positional.iter().enumerate() {
+        let mut candidates: Vec<&str> = viable
+            .iter()
+            .filter_map(|slots| slots.get(i))
+            .map(|p| cmdlet.params[p.as_str()].name.as_str())
+            .collect();
+        candidates.sort_unstable();
+        candidates.dedup();
+        let arg = String::from_utf8_lossy(&ctx.data[span.clone()]).into_owned();
+        let (message, help) = match candidates.as_slice() {
+            [one] => (
+                format!("positional argument of {}: binds to -{one}", cmdlet.name),
+                Some(format!("write `-{one} {}`", shorten(&arg))),
+            ),
+            [] => continue, // no set takes it: binding fails, which is not this check's
+            many => (
+                format!(
+                    "positional argument of {}: binds to {} depending on the parameter set",
+                    cmdlet.name,
+                    many.iter()
+                        .map(|p| format!("-{p}"))
+                        .collect::<Vec<_>>()
+                        .join(" or ")
+                ),
+                Some("name the parameter it is meant for".to_owned()),
+            ),
+        };
+        ctx.add(Kind::Positional, span.clone(), Severity::Warning, message)
+            .help = help;
     }
-    let Some((named, positional)) = bind_arguments(ctx, elements, cmdlet, version) else {
-        return;
-    };
+}
+
+/// An argument as shown in a help line: its first line, at most 40 characters.
+fn shorten(arg: &str) -> String {
+    let first = arg.lines().next().unwrap_or("");
+    if first.chars().count() > 40 || first.len() < arg.len() {
+        format!("{}...", first.chars().take(40).collect::<String>())
+    } else {
+        first.to_owned()
+    }
+}
+
+/// Warn (or err) when no parameter set of the cmdlet is satisfied by the invocation, so
+/// that PowerShell would prompt for the missing parameters: an unattended run hangs there.
+/// The caller leaves out a command that a syntax issue touches: its parse is not to be
+/// trusted.
+#[allow(clippy::too_many_arguments)]
+fn check_mandatory(
+    ctx: &mut Ctx<'_>,
+    cmd: Node<'_>,
+    name_node: Node<'_>,
+    cmdlet: &Cmdlet,
+    version: &str,
+    sets: &[&ParamSet],
+    bound: &Bound,
+    severity: Severity,
+) {
     let piped = gets_pipeline_input(cmd);
-    let Some((missing, set_name)) =
-        unsatisfied_sets(&sets, cmdlet, version, &named, positional, piped)
-    else {
+    let Some((missing, set_name)) = unsatisfied_sets(
+        sets,
+        cmdlet,
+        version,
+        &bound.named,
+        bound.positional.len(),
+        piped,
+    ) else {
         return;
     };
     let where_ = if sets.len() > 1 {
@@ -661,13 +926,15 @@ fn check_mandatory(
         .collect::<Vec<_>>()
         .join(", ");
     ctx.add(
-        cmd.start_byte(),
+        Kind::Prompt,
+        name_node.start_byte()..name_node.end_byte(),
         severity,
         format!(
             "{} would prompt for mandatory parameter(s) {list}{where_}",
             cmdlet.name
         ),
-    );
+    )
+    .help = Some(format!("pass {list}, or pipe in what it takes"));
 }
 
 /// Outside comments: typographic dashes/quotes (pasted from documents; PowerShell accepts
@@ -677,16 +944,24 @@ fn check_mandatory(
 fn check_characters(ctx: &mut Ctx<'_>, body: &str, has_bom: bool, comments: &[(usize, usize)]) {
     let mut seen_lines = HashSet::new();
     let mut first_non_ascii = None;
+    // Lint only: a dash inside a string is text (`'Sales \u{2013} Europe'`), kept as it is;
+    // there only a typographic quote matters, since it ends the string. (ps-check warns about
+    // both, and check_script stays its port.)
+    let strings = ctx.lint.then(|| super::constructs::string_contents(body));
     for (off, ch) in body.char_indices() {
         if ch.is_ascii() || comments.iter().any(|&(s, e)| s <= off && off < e) {
             continue;
         }
         first_non_ascii.get_or_insert(off);
         if let Some((what, ascii)) = typographic(ch) {
+            if ascii == '-' && strings.as_ref().is_some_and(|s| s[off]) {
+                continue;
+            }
             let (line, _) = ctx.lines.pos(off);
             if seen_lines.insert(line) {
                 ctx.add(
-                    off,
+                    Kind::Typographic,
+                    off..off + ch.len_utf8(),
                     Severity::Warning,
                     format!(
                         "typographic character U+{:04X} ({what}): PowerShell reads it as {ascii}, \
@@ -698,8 +973,10 @@ fn check_characters(ctx: &mut Ctx<'_>, body: &str, has_bom: bool, comments: &[(u
         }
     }
     if let (Some(off), false) = (first_non_ascii, has_bom) {
+        let len = body[off..].chars().next().map_or(1, char::len_utf8);
         ctx.add(
-            off,
+            Kind::Encoding,
+            off..off + len,
             Severity::Warning,
             "non-ASCII text in a file without a byte-order mark: Windows PowerShell reads it as \
              ANSI; save as UTF-8 with BOM or keep the script ASCII"

@@ -10,7 +10,7 @@ use regex::bytes::Regex;
 use serde::Deserialize;
 
 use super::text::Lines;
-use super::{Finding, Severity};
+use super::{Finding, Kind, Severity};
 
 /// The PowerShell levels [`super::check_constructs`] accepts: those the Exchange shells run
 /// (2007: 1.0, 2010: 2.0, 2013: 3.0/4.0, 2016: 3.0/4.0/5.1, 2019 and SE: 5.1).
@@ -304,6 +304,14 @@ fn classify(text: &str) -> Vec<Class> {
     class
 }
 
+/// For each byte of `text`, whether it is in the contents of a string literal.
+pub(crate) fn string_contents(text: &str) -> Vec<bool> {
+    classify(text)
+        .into_iter()
+        .map(|c| c == Class::Str)
+        .collect()
+}
+
 /// The text with the bytes of the classes not in `keep` blanked (line breaks stay).
 fn view(text: &str, class: &[Class], keep: &[Class]) -> Vec<u8> {
     text.bytes()
@@ -341,8 +349,8 @@ fn char_at(data: &[u8], off: usize) -> Option<&[u8]> {
     Some(&data[off..(off + len).min(data.len())])
 }
 
-/// Matches of one construct in its view: (offset of what is reported).
-fn find(c: &Construct, data: &[u8]) -> Vec<usize> {
+/// Matches of one construct in its view: the bytes of what is reported.
+fn find(c: &Construct, data: &[u8]) -> Vec<std::ops::Range<usize>> {
     let mut out = Vec::new();
     let mut from = 0;
     while from <= data.len() {
@@ -359,7 +367,7 @@ fn find(c: &Construct, data: &[u8]) -> Vec<usize> {
             _ => true,
         };
         if ok_before && ok_after {
-            out.push(caps.name("m").map_or(whole.start(), |m| m.start()));
+            out.push(caps.name("m").map_or(whole.range(), |m| m.range()));
             from = whole.end().max(whole.start() + 1);
         } else {
             from = whole.start() + 1;
@@ -382,6 +390,9 @@ pub(crate) fn check(text: &str, powershell: &str) -> Vec<Finding> {
                 "unknown PowerShell level '{powershell}' (expected one of {})",
                 POWERSHELL_LEVELS.join(", ")
             ),
+            kind: Kind::UnknownTarget,
+            span: 0..0,
+            help: None,
         }];
     };
     let table = constructs();
@@ -397,8 +408,8 @@ pub(crate) fn check(text: &str, powershell: &str) -> Vec<Finding> {
             Scan::CodeAndStrings => &code_strings,
             Scan::BlockComments => &comments,
         };
-        for off in find(c, data) {
-            let (line, column) = lines.pos(off);
+        for span in find(c, data) {
+            let (line, column) = lines.pos(span.start);
             let never = if c.since.0 >= 7 {
                 "PowerShell 7 (Exchange never runs on it)".to_owned()
             } else {
@@ -412,6 +423,9 @@ pub(crate) fn check(text: &str, powershell: &str) -> Vec<Finding> {
                     "{} needs {never}, but this script targets PowerShell {powershell}: {}",
                     c.name, c.reason
                 ),
+                kind: Kind::NewerPowerShell,
+                span,
+                help: None,
             });
         }
     }

@@ -24,6 +24,7 @@
 mod commands;
 mod constructs;
 mod difflib;
+mod names;
 mod reference;
 mod syntax;
 mod text;
@@ -51,6 +52,42 @@ impl fmt::Display for Severity {
     }
 }
 
+/// What a finding is about: `exgen lint` gives each kind its diagnostic code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    /// The script does not parse (or a string, block or here-string is not closed).
+    Syntax,
+    /// An Exchange cmdlet that the target version does not have.
+    UnavailableCmdlet,
+    /// A parameter of an Exchange cmdlet that the target version does not have.
+    UnavailableParameter,
+    /// A parameter the cmdlet has in no on-premises version, or an ambiguous abbreviation.
+    UnknownParameter,
+    /// The call would stop at a prompt for a mandatory parameter.
+    Prompt,
+    /// A construct (or common parameter) newer than the shell's PowerShell.
+    NewerPowerShell,
+    /// A `Verb-Noun` command that is neither Exchange, core PowerShell nor defined in the script.
+    UnknownCommand,
+    /// A command called by one of PowerShell's built-in aliases (`fl`).
+    CommandAlias,
+    /// A parameter written as an abbreviation or an alias of its name.
+    ShortParameter,
+    /// An argument bound by position rather than by name.
+    Positional,
+    /// A typographic quote or dash outside comments.
+    Typographic,
+    /// Non-ASCII text in a file without byte-order mark.
+    Encoding,
+    /// `-WhatIf` / `-Confirm` on a cmdlet whose documentation does not list them.
+    UndocumentedCommon,
+    /// A cmdlet the target version still lists but that no longer does the job (a successor
+    /// replaced it).
+    Superseded,
+    /// The Exchange version or PowerShell level asked for is not one the checks know.
+    UnknownTarget,
+}
+
 /// One problem found in a script.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
@@ -62,6 +99,14 @@ pub struct Finding {
     pub severity: Severity,
     /// What is wrong, in one line.
     pub message: String,
+    /// What kind of problem it is.
+    pub kind: Kind,
+    /// The bytes it is about, in the text without its byte-order mark (`start..start` at 1:1
+    /// for a finding about the whole script).
+    pub span: std::ops::Range<usize>,
+    /// How to fix it, in one line: the full form of an alias, abbreviation or positional
+    /// argument, the replacement of a removed cmdlet, a close name.
+    pub help: Option<String>,
 }
 
 impl fmt::Display for Finding {
@@ -113,6 +158,21 @@ fn canonical_exchange(exchange: &str) -> Option<&'static str> {
 /// syntax check only). Findings are sorted by position.
 /// An unknown `exchange` value gives one error finding at 1:1.
 pub fn check_script(text: &str, exchange: &str, strict_mandatory: bool) -> Vec<Finding> {
+    check(text, exchange, strict_mandatory, false)
+}
+
+/// [`check_script`] and what `exgen lint` adds for scripts written by hand, all as warnings:
+/// a command called by a built-in alias (`fl`), a parameter by an alias of its name, an
+/// argument bound by position (each with the full form in its help), and a cmdlet that the
+/// version still lists but that a successor replaced (`specs/lint.yaml`). A cmdlet that
+/// `specs/lint.yaml` says a later version removed, which the cmdlet reference does not know
+/// (`Move-Mailbox`), is an error instead of an unknown command. A call that would prompt is
+/// always an error.
+pub fn lint_script(text: &str, exchange: &str) -> Vec<Finding> {
+    check(text, exchange, true, true)
+}
+
+fn check(text: &str, exchange: &str, strict_mandatory: bool, lint: bool) -> Vec<Finding> {
     let Some(version) = canonical_exchange(exchange) else {
         return vec![Finding {
             line: 1,
@@ -122,6 +182,9 @@ pub fn check_script(text: &str, exchange: &str, strict_mandatory: bool) -> Vec<F
                 "unknown Exchange version '{exchange}' (expected one of {})",
                 exchange_versions().join(", ")
             ),
+            kind: Kind::UnknownTarget,
+            span: 0..0,
+            help: None,
         }];
     };
     let (body, has_bom) = match text.strip_prefix('\u{feff}') {
@@ -134,7 +197,7 @@ pub fn check_script(text: &str, exchange: &str, strict_mandatory: bool) -> Vec<F
         Severity::Warning
     };
     let reference = Some(reference::get()).filter(|r| r.covers(version));
-    commands::check(body, has_bom, reference, version, mandatory)
+    commands::check(body, has_bom, reference, version, mandatory, lint)
 }
 
 /// Checks that a script uses no construct newer than PowerShell level `powershell`
@@ -152,8 +215,19 @@ pub fn check_constructs(text: &str, powershell: &str) -> Vec<Finding> {
 /// lines is read; `None` when there is no such line or its value is not a known version.
 pub fn exchange_header(text: &str) -> Option<&str> {
     let body = text.strip_prefix('\u{feff}').unwrap_or(text);
-    for line in body.lines() {
-        let line = line.trim();
+    let (_, value) = header_line(body, "exchange:")?;
+    canonical_exchange(value).map(|_| value)
+}
+
+/// The value of the first `# KEY value` line (`key` given in lower case, with its colon) of
+/// the leading block of comment and blank lines of `body` (a script without byte-order mark),
+/// trimmed, with its byte offset; whatever the value is.
+pub fn header_line<'t>(body: &'t str, key: &str) -> Option<(usize, &'t str)> {
+    let mut offset = 0;
+    for raw in body.split_inclusive('\n') {
+        let at = offset;
+        offset += raw.len();
+        let line = raw.trim();
         if line.is_empty() {
             continue;
         }
@@ -161,15 +235,28 @@ pub fn exchange_header(text: &str) -> Option<&str> {
             return None; // first line of code: the header is over
         };
         let comment = comment.trim_start();
-        let Some(key) = comment.get(..9) else {
+        let Some(found) = comment.get(..key.len()) else {
             continue;
         };
-        if key.eq_ignore_ascii_case("exchange:") {
-            let value = comment[9..].trim();
-            return canonical_exchange(value).map(|_| value);
+        if found.eq_ignore_ascii_case(key) {
+            let value = comment[key.len()..].trim();
+            // `value` is a piece of `raw`: its offset follows from the pointers.
+            let start = at + (value.as_ptr() as usize - raw.as_ptr() as usize);
+            return Some((start, value));
         }
     }
     None
+}
+
+/// The PowerShell level (one of [`POWERSHELL_LEVELS`]) the Management Shell of Exchange
+/// `exchange` runs, from `specs/<version>.yaml`; `None` for a version without a shell (2003 and
+/// older) and for `none`.
+#[must_use]
+pub fn shell_powershell(exchange: &str) -> Option<&'static str> {
+    let version = canonical_exchange(exchange)?;
+    let spec = crate::specs::Specs::embedded().get(version)?;
+    let level = spec.shell.as_ref()?.powershell.as_str();
+    POWERSHELL_LEVELS.contains(&level).then_some(level)
 }
 
 /// Decodes a `.ps1` file's bytes the way Windows PowerShell reads them: UTF-8 with BOM,

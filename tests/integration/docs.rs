@@ -177,6 +177,45 @@ fn is_corrected(heading: &str) -> bool {
     heading.starts_with("Corrected example") || heading.starts_with("Without the warning")
 }
 
+/// Checks the `ps1` examples of a script code (`exgen lint`, E08xx/W08xx): each erroneous
+/// one reports the code and nothing else, each corrected one neither the code nor an error.
+/// They are linted as saved with a byte-order mark, as exgen writes scripts, unless the fence
+/// says `no-bom`; the version is their `# Exchange:` header. Returns how many were checked.
+fn script_examples(code: &str, blocks: &[Block]) -> usize {
+    let mut checked = 0;
+    for block in blocks.iter().filter(|b| b.lang == "ps1") {
+        let name = format!("{code}.ps1");
+        let mut bytes = if block.info == "no-bom" {
+            Vec::new()
+        } else {
+            b"\xEF\xBB\xBF".to_vec()
+        };
+        bytes.extend_from_slice(block.text.as_bytes());
+        let (file, diags) = exgen::lint::lint(&name, &bytes, None);
+        let rendered = exgen::diag::render::terminal(&file, &diags, false);
+        let found = codes(&diags);
+        if is_erroneous(&block.heading) {
+            assert!(
+                !found.is_empty() && found.iter().all(|c| c == code),
+                "{code}.md: the example should report {code} and nothing else:\n{rendered}"
+            );
+        } else if is_corrected(&block.heading) {
+            assert!(
+                !diags.has_errors() && !found.iter().any(|c| c == code),
+                "{code}.md: the corrected example should lint without {code} or errors:\n{rendered}"
+            );
+        } else {
+            continue;
+        }
+        checked += 1;
+    }
+    assert_eq!(
+        checked, 2,
+        "{code}.md: one erroneous and one corrected example"
+    );
+    checked
+}
+
 /// The plan (or plans) of a section with the CSV shown beside it. A section that shows only a
 /// CSV ("the plan stays the same") reuses the erroneous section's plans.
 fn section_examples<'a>(
@@ -208,6 +247,10 @@ fn code_examples_report_their_code() {
     for path in entries {
         let code = path.file_stem().unwrap().to_string_lossy().into_owned();
         let blocks = fenced_blocks(&std::fs::read_to_string(&path).unwrap());
+        if Code::parse(&code).is_some_and(Code::is_about_a_script) {
+            checked += script_examples(&code, &blocks);
+            continue;
+        }
         let erroneous = section_examples(&blocks, is_erroneous, &[]);
         let plans: Vec<&Block> = erroneous.iter().map(|(b, _)| *b).collect();
         let corrected = section_examples(&blocks, is_corrected, &plans);

@@ -1,0 +1,3 @@
+# Exchange: 2016
+# Pasted from the wiki page "Litigation hold".
+Set-Mailbox –Identity “jdoe” -LitigationHoldEnabled $true
