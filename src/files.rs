@@ -98,6 +98,10 @@ impl FileLoader for PlanLoader {
     fn read(&self, path: &str) -> Result<Vec<u8>, ReadError> {
         read_file(&self.resolve(path), MAX_FILE_BYTES)
     }
+
+    fn read_at_most(&self, path: &str, limit: u64) -> Result<Vec<u8>, ReadError> {
+        read_file(&self.resolve(path), limit.min(MAX_FILE_BYTES))
+    }
 }
 
 #[cfg(test)]

@@ -2,8 +2,14 @@
 //!
 //! Spans are byte offsets into one [`SourceFile`]; lines and columns are computed only when a
 //! diagnostic is rendered (terminal, JSON or editor), never stored.
+//!
+//! A plan split with `include` is still one offset space, as rustc's source map is: the main
+//! file's text takes offsets `0..len`, and each included file ([`Included`]) a range of its own
+//! after it, so a [`Span`] stays two offsets and every stage after the syntax stage is unchanged.
+//! [`SourceFile::locate`] says which file an offset is in.
 
 use serde::Serialize;
+use std::sync::OnceLock;
 
 /// A half-open byte range `start..end` in the plan's text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize)]
@@ -61,12 +67,51 @@ pub struct LineCol {
     pub column: usize,
 }
 
-/// A plan's text with its name and a line index.
+/// A plan's text with its name and a line index, and the files its `include` statements
+/// brought in once it has been parsed.
 #[derive(Debug, Clone)]
 pub struct SourceFile {
     name: String,
     text: String,
     line_starts: Vec<usize>,
+    /// The included files, set by the first parse that reads them ([`crate::syntax`]): every
+    /// later reader of this value (renderers, origins, the editor) finds their text here.
+    included: OnceLock<Vec<Included>>,
+}
+
+/// A file an `include` statement brought into the plan.
+#[derive(Debug, Clone)]
+pub struct Included {
+    /// The offset its first byte has in the plan's offset space.
+    pub base: usize,
+    /// Its text, named by its path from the main plan's folder with `/` (`sites/emea.exm`).
+    pub file: SourceFile,
+    /// The `include` statement that named it (global span).
+    pub from: Span,
+    /// E0104 (local span) when its bytes are not text: it is then not parsed.
+    pub not_text: Option<crate::diag::Diagnostic>,
+}
+
+/// Where a global offset is: the file holding it and the offset in that file's text.
+#[derive(Debug, Clone, Copy)]
+pub struct Located<'a> {
+    /// The file (the main plan, or an included file named by its path).
+    pub file: &'a SourceFile,
+    /// The offset of the file's first byte in the plan's offset space.
+    pub base: usize,
+    /// The included file, `None` for the main plan.
+    pub included: Option<&'a Included>,
+}
+
+impl Located<'_> {
+    /// `span` as offsets into [`Located::file`]'s text.
+    #[must_use]
+    pub fn local(&self, span: Span) -> Span {
+        Span::new(
+            span.start.saturating_sub(self.base),
+            span.end.saturating_sub(self.base),
+        )
+    }
 }
 
 /// The byte offset where each line of `text` starts: a line ends at LF, CRLF or a CR alone
@@ -93,7 +138,55 @@ impl SourceFile {
             name: name.into(),
             text,
             line_starts,
+            included: OnceLock::new(),
         }
+    }
+
+    /// The files the plan's `include` statements brought in, in the order they were read
+    /// (empty before the plan is parsed, and for a plan without `include`).
+    #[must_use]
+    pub fn included(&self) -> &[Included] {
+        self.included.get().map_or(&[], Vec::as_slice)
+    }
+
+    /// Records the included files, once: a later parse of the same value reads the files
+    /// recorded here ([`crate::syntax`]), so its offsets are the same.
+    pub(crate) fn set_included(&self, included: Vec<Included>) {
+        let _ = self.included.set(included);
+    }
+
+    /// Whether the included files were already recorded.
+    pub(crate) fn has_included(&self) -> bool {
+        self.included.get().is_some()
+    }
+
+    /// The file holding global `offset`: the included file whose range holds it (an offset
+    /// one past its end included), else the main plan.
+    #[must_use]
+    pub fn locate(&self, offset: usize) -> Located<'_> {
+        let included = self.included();
+        let after = included.partition_point(|i| i.base <= offset);
+        match after.checked_sub(1).map(|i| &included[i]) {
+            Some(part) if offset <= part.base + part.file.text.len() => Located {
+                file: &part.file,
+                base: part.base,
+                included: Some(part),
+            },
+            _ => Located {
+                file: self,
+                base: 0,
+                included: None,
+            },
+        }
+    }
+
+    /// The first offset after every file of the plan: where the next included file starts
+    /// (one byte of gap keeps an end-of-file offset inside its own file).
+    #[must_use]
+    pub fn end(&self) -> usize {
+        self.included()
+            .last()
+            .map_or(self.text.len(), |i| i.base + i.file.text.len())
     }
 
     /// Decodes a plan read from disk. Text that is not UTF-8, or holds NUL bytes (a binary

@@ -16,6 +16,20 @@ pub trait FileLoader: Sync {
     /// # Errors
     /// Why the file cannot be read: [`ReadError`].
     fn read(&self, path: &str) -> Result<Vec<u8>, ReadError>;
+
+    /// [`FileLoader::read`], refusing a file larger than `limit` bytes
+    /// ([`ReadError::TooLarge`]): what an `include` reads, within what is left of the plan's
+    /// size limit. A loader that reads from disk stops reading at the limit.
+    ///
+    /// # Errors
+    /// As [`FileLoader::read`].
+    fn read_at_most(&self, path: &str, limit: u64) -> Result<Vec<u8>, ReadError> {
+        let bytes = self.read(path)?;
+        if bytes.len() as u64 > limit {
+            return Err(ReadError::TooLarge { limit });
+        }
+        Ok(bytes)
+    }
 }
 
 /// Why a file could not be read. Each kind has its own diagnostic code.

@@ -10,6 +10,7 @@ mod args;
 pub mod ast;
 mod build;
 mod format;
+mod include;
 mod lexer;
 mod migration;
 pub mod outline;
@@ -22,6 +23,7 @@ mod topology;
 pub mod values;
 
 pub use format::format;
+pub use include::MAX_INCLUDED_FILES;
 pub use scan::{MAX_DEPTH, MAX_LINE_BYTES, MAX_PLAN_BYTES, MAX_STATEMENTS, MAX_WORD_BYTES};
 
 #[cfg(test)]
@@ -40,6 +42,18 @@ pub(crate) fn readers_agree(text: &str) -> bool {
 
 use crate::diag::Diagnostics;
 use crate::source::SourceFile;
+use crate::{FileLoader, ReadError};
+
+/// The loader of a parse that reads no files: text from somewhere that is not a folder.
+struct NoFiles;
+
+impl FileLoader for NoFiles {
+    fn read(&self, _path: &str) -> Result<Vec<u8>, ReadError> {
+        Err(ReadError::Unreadable(
+            "included files are read only when the plan is checked from its folder".to_owned(),
+        ))
+    }
+}
 
 /// Whether the pre-scan refuses `text` (unbalanced braces, an unterminated string, a limit, a
 /// hidden character): what the readers never see.
@@ -48,11 +62,20 @@ pub(crate) fn scan_has_errors(text: &str) -> bool {
     scan::scan(text).has_errors()
 }
 
-/// Parses a plan. Returns the plan when there are no errors; the diagnostics hold every
-/// error found in one pass. Never panics, whatever the input.
+/// Parses a plan whose `include` statements are not read: each is reported as unreadable
+/// (E0128). Returns the plan when there are no errors; the diagnostics hold every error found
+/// in one pass. Never panics, whatever the input.
 #[must_use]
 pub fn parse(file: &SourceFile) -> (Option<ast::Plan>, Diagnostics) {
-    let (plan, diags) = parse_recovering(file);
+    parse_with(file, &NoFiles)
+}
+
+/// [`parse`], reading the files the plan's `include` statements name through `loader`
+/// (relative to the main plan's folder). The files read are recorded in `file`
+/// ([`SourceFile::included`]), where diagnostics and origins find them.
+#[must_use]
+pub fn parse_with(file: &SourceFile, loader: &dyn FileLoader) -> (Option<ast::Plan>, Diagnostics) {
+    let (plan, diags) = parse_recovering_with(file, loader);
     if diags.has_errors() {
         (None, diags)
     } else {
@@ -63,18 +86,28 @@ pub fn parse(file: &SourceFile) -> (Option<ast::Plan>, Diagnostics) {
 /// [`parse`], keeping the plan also when the schema found errors: the plan of the statements
 /// that were well formed (a statement with an error is left out, whole). `None` when the text
 /// cannot be read as statements at all. For editors, which resolve the names of a plan being
-/// typed; compilation uses [`parse`].
+/// typed; compilation uses [`parse`]. `include` statements are not read (E0128).
 #[must_use]
 pub fn parse_recovering(file: &SourceFile) -> (Option<ast::Plan>, Diagnostics) {
+    parse_recovering_with(file, &NoFiles)
+}
+
+/// [`parse_recovering`], reading included files through `loader` as [`parse_with`] does.
+#[must_use]
+pub fn parse_recovering_with(
+    file: &SourceFile,
+    loader: &dyn FileLoader,
+) -> (Option<ast::Plan>, Diagnostics) {
     let text = file.text();
-    let diags = scan::scan(text);
+    let mut diags = scan::scan(text);
     if diags.has_errors() {
         return (None, diags);
     }
-    let stmts = match parser::parse_statements(text) {
+    let mut stmts = match parser::parse_statements(text) {
         Ok(stmts) => stmts,
         Err(diag) => return (None, (*diag).into()),
     };
+    include::expand(file, loader, &mut stmts, &mut diags);
     let mut builder = build::Builder { diags };
     let plan = build::build_file(&mut builder, &stmts, text.len());
     let mut diags = builder.diags;
