@@ -418,20 +418,79 @@ fn publish_dirty(
 }
 
 /// What `exgen check` reports for `text`, as LSP diagnostics, and what else it found.
+///
+/// A diagnostic in a file the plan includes is shown on the `include` statement of this
+/// document that brought the file in, its message led by the file, line and column, with the
+/// place itself as the first related location (a link into that file).
 fn diagnostics(
     uri: &str,
     text: &str,
     version: i32,
     encoding: Encoding,
 ) -> (Vec<Diagnostic>, Analysis) {
-    let (checked, found, names) = check(uri, text);
+    let (file, checked, found, names) = check_file(uri, text);
     let index = LineIndex::new(text);
     let range = |s| index.range(s, encoding);
+    let folder = folder_of(uri);
+    let indexes: Vec<LineIndex<'_>> = file
+        .included()
+        .iter()
+        .map(|i| LineIndex::new(i.file.text()))
+        .collect();
+    let elsewhere = |span: crate::source::Span| -> Option<Located> {
+        let located = file.locate(span.start);
+        let included = located.included?;
+        let at = file
+            .included()
+            .iter()
+            .position(|i| i.base == included.base)?;
+        let location = Location::new(
+            actions::file_uri(&folder.join(included.file.name()))
+                .parse::<Uri>()
+                .ok()?,
+            indexes[at].range(located.local(span), encoding),
+        );
+        let start = located.file.line_col(located.local(span).start);
+        Some(Located {
+            location,
+            place: format!("{}:{}:{}", included.file.name(), start.line, start.column),
+            include: include_site(&file, span),
+        })
+    };
     let diagnostics = found
         .iter()
-        .map(|d| convert(d, uri, text, version, &range))
+        .map(|d| convert(d, uri, text, version, &range, &elsewhere))
         .collect();
     (diagnostics, Analysis::new(checked, names))
+}
+
+/// Where a span in an included file is: its location, `file:line:column` for messages, and the
+/// `include` statement of the document that brought its file in.
+struct Located {
+    location: Location,
+    place: String,
+    include: crate::source::Span,
+}
+
+/// The `include` statement of the main plan through which the file holding `span` was read.
+fn include_site(file: &SourceFile, span: crate::source::Span) -> crate::source::Span {
+    let mut at = span;
+    // Each step goes to an include statement of an earlier file, so this ends.
+    while let Some(included) = file.locate(at.start).included {
+        at = included.from;
+    }
+    at
+}
+
+/// The folder a document's included and CSV files are read from: the document's own, else the
+/// workspace's.
+fn folder_of(uri: &str) -> PathBuf {
+    file_path(uri)
+        .as_ref()
+        .and_then(|p| p.parent())
+        .map(PathBuf::from)
+        .or_else(|| WORKSPACE.get().cloned())
+        .unwrap_or_default()
 }
 
 /// `exgen check` of `text`: the checked plan when it has no errors, the diagnostics and the
@@ -445,6 +504,21 @@ fn check(
     crate::diag::Diagnostics,
     crate::analyze::Names,
 ) {
+    let (_, checked, diagnostics, names) = check_file(uri, text);
+    (checked, diagnostics, names)
+}
+
+/// [`check`], and the plan's source with the files it includes, read from disk relative to
+/// the document (where the diagnostics' spans point).
+fn check_file(
+    uri: &str,
+    text: &str,
+) -> (
+    SourceFile,
+    Option<crate::ir::Checked>,
+    crate::diag::Diagnostics,
+    crate::analyze::Names,
+) {
     let path = file_path(uri);
     let name = path.as_ref().and_then(|p| p.file_name()).map_or_else(
         || "plan.exm".to_owned(),
@@ -452,12 +526,7 @@ fn check(
     );
     // A document that is not a file (`untitled:`) reads the files it names relative to the
     // workspace's folder, when the client gave one.
-    let folder = path
-        .as_ref()
-        .and_then(|p| p.parent())
-        .map(PathBuf::from)
-        .or_else(|| WORKSPACE.get().cloned())
-        .unwrap_or_default();
+    let folder = folder_of(uri);
     // As `exgen check` reads a file: a byte order mark is not part of the plan (three spaces
     // in its place keep every offset the same), and a NUL byte means it is not text (E0104).
     let plan_text: std::borrow::Cow<'_, str> = match text.strip_prefix('\u{FEFF}') {
@@ -466,10 +535,17 @@ fn check(
     };
     let (file, not_text) = SourceFile::from_bytes(name, plan_text.as_bytes());
     if let Some(diagnostic) = not_text {
-        return (None, diagnostic.into(), crate::analyze::Names::default());
+        return (
+            file,
+            None,
+            diagnostic.into(),
+            crate::analyze::Names::default(),
+        );
     }
     let loader = crate::files::PlanLoader { folder };
-    crate::check_full(&file, &loader, &mut crate::Timings::default())
+    let (checked, diagnostics, names) =
+        crate::check_full(&file, &loader, &mut crate::Timings::default());
+    (file, checked, diagnostics, names)
 }
 
 /// The workspace's folder, from `initialize` (`workspaceFolders`, else `rootUri`).
@@ -477,30 +553,46 @@ static WORKSPACE: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
 
 /// An exgen diagnostic as the LSP's: the code with a link to its explanation, the help line
 /// after the message, secondary spans as related information, and the quick fixes it knows in
-/// `data` (so `codeAction` needs no second check).
+/// `data` (so `codeAction` needs no second check). `elsewhere` places a span that is in an
+/// included file; a diagnostic there is shown on its `include` statement, without fixes.
 fn convert(
     d: &ExgenDiagnostic,
     uri: &str,
     text: &str,
     version: i32,
     range: &dyn Fn(crate::source::Span) -> Range,
+    elsewhere: &dyn Fn(crate::source::Span) -> Option<Located>,
 ) -> Diagnostic {
-    let mut message = d.message.clone();
+    let primary = elsewhere(d.primary.span);
+    let mut message = match &primary {
+        Some(at) => format!("{}: {}", at.place, d.message),
+        None => d.message.clone(),
+    };
     if let Some(help) = &d.help {
         message.push_str("\nhelp: ");
         message.push_str(help);
     }
     let related = uri.parse::<Uri>().ok().map(|uri| {
-        d.related
-            .iter()
-            .map(|label| DiagnosticRelatedInformation {
-                location: Location::new(uri.clone(), range(label.span)),
+        let here = primary.as_ref().map(|at| DiagnosticRelatedInformation {
+            location: at.location.clone(),
+            message: if d.primary.message.is_empty() {
+                d.message.clone()
+            } else {
+                d.primary.message.clone()
+            },
+        });
+        here.into_iter()
+            .chain(d.related.iter().map(|label| DiagnosticRelatedInformation {
+                location: elsewhere(label.span).map_or_else(
+                    || Location::new(uri.clone(), range(label.span)),
+                    |at| at.location,
+                ),
                 message: label.message.clone(),
-            })
+            }))
             .collect::<Vec<_>>()
     });
     Diagnostic {
-        range: range(d.primary.span),
+        range: range(primary.as_ref().map_or(d.primary.span, |at| at.include)),
         severity: Some(match d.severity() {
             Severity::Error => DiagnosticSeverity::ERROR,
             Severity::Warning => DiagnosticSeverity::WARNING,
@@ -513,15 +605,19 @@ fn convert(
         message,
         related_information: related.filter(|r| !r.is_empty()),
         data: {
-            let fixes: Vec<serde_json::Value> = actions::edits(d, text)
-                .into_iter()
-                .map(|e| {
-                    serde_json::json!({
-                        "title": e.title,
-                        "edit": lsp_types::TextEdit::new(range(e.span), e.text),
+            let fixes: Vec<serde_json::Value> = if primary.is_some() {
+                Vec::new()
+            } else {
+                actions::edits(d, text)
+                    .into_iter()
+                    .map(|e| {
+                        serde_json::json!({
+                            "title": e.title,
+                            "edit": lsp_types::TextEdit::new(range(e.span), e.text),
+                        })
                     })
-                })
-                .collect();
+                    .collect()
+            };
             // The version the fixes' ranges belong to: a code action for another is stale.
             (!fixes.is_empty()).then(|| serde_json::json!({ "version": version, "fixes": fixes }))
         },

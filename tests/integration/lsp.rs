@@ -627,6 +627,7 @@ fn completion_offers_the_block_s_keywords_and_the_declared_names() {
         json!({"textDocument": {"uri": uri}, "position": {"line": cert, "character": 2}}),
     );
     assert!(labels(&top).contains(&"organization".to_owned()), "{top}");
+    assert!(labels(&top).contains(&"include".to_owned()), "{top}");
     assert_eq!(server.stop(), Some(0));
 }
 
@@ -1468,5 +1469,67 @@ fn a_name_written_as_a_string_is_renamed_to_a_string() {
         renamed,
         text.replace("\"Mailboxes 01\"", "\"Mailboxes 02\"")
     );
+    assert_eq!(server.stop(), Some(0));
+}
+
+#[test]
+fn a_plan_with_includes_checks_in_the_editor_and_shows_problems_of_its_files() {
+    let mut server = Server::start();
+    server.initialize(&[]);
+    // The split plan reads its files from its own folder: no problems.
+    let split = repo("tests/plans/include/split.exm");
+    let uri = file_uri(&split);
+    server.open(&uri, &plan("tests/plans/include/split.exm"));
+    let published = server.diagnostics();
+    assert_eq!(published["diagnostics"], json!([]), "{published}");
+
+    // A problem in an included file is shown on the `include` that brought the file in, led
+    // by its file, line and column, with a link to the place in that file.
+    let broken = plan("tests/plans/include/broken.exm");
+    let uri = file_uri(&repo("tests/plans/include/broken.exm"));
+    server.open(&uri, &broken);
+    let published = server.diagnostics();
+    let list = published["diagnostics"].as_array().expect("a list");
+    let include_line = broken
+        .lines()
+        .position(|l| l.contains("include \"sites/broken-site.exm\""))
+        .unwrap();
+    let undefined = list.iter().find(|d| d["code"] == "E0202").expect("E0202");
+    assert_eq!(undefined["range"]["start"]["line"], include_line);
+    assert!(
+        undefined["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("sites/broken-site.exm:6:18: undefined server `BR2010`"),
+        "{undefined}"
+    );
+    let here = &undefined["relatedInformation"][0]["location"];
+    assert!(
+        here["uri"]
+            .as_str()
+            .unwrap()
+            .ends_with("/tests/plans/include/sites/broken-site.exm"),
+        "{here}"
+    );
+    assert_eq!(here["range"]["start"], json!({"line": 5, "character": 17}));
+    // A problem in the plan itself stays where it is; its label in the included file links there.
+    let shared = list.iter().find(|d| d["code"] == "E0321").expect("E0321");
+    assert_eq!(shared["range"]["start"]["line"], 11);
+    let there = &shared["relatedInformation"][0]["location"];
+    assert!(
+        there["uri"]
+            .as_str()
+            .unwrap()
+            .ends_with("sites/broken-site.exm")
+    );
+    assert_eq!(there["range"]["start"], json!({"line": 2, "character": 9}));
+
+    // `include` is a keyword of the plan block, described by the language reference.
+    let reply = server.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri}, "position": {"line": include_line, "character": 4}}),
+    );
+    let markdown = hover_text(&reply);
+    assert!(markdown.contains("include \"path\""), "{markdown}");
     assert_eq!(server.stop(), Some(0));
 }
