@@ -542,6 +542,12 @@ fn check_file(
             crate::analyze::Names::default(),
         );
     }
+    // A file a plan includes (statements without a `plan`) is checked as statements of a plan
+    // block; the plan that includes it checks the rest.
+    if crate::syntax::is_included_file(file.text()) {
+        let diagnostics = crate::syntax::check_included(&file);
+        return (file, None, diagnostics, crate::analyze::Names::default());
+    }
     let loader = crate::files::PlanLoader { folder };
     let (checked, diagnostics, names) =
         crate::check_full(&file, &loader, &mut crate::Timings::default());

@@ -60,7 +60,7 @@ pub(super) fn expand(
                 out.push(stmt);
             }
             _ => {
-                expander.strip_nested(&mut stmt);
+                strip_nested(&mut expander.b, &mut stmt);
                 out.push(stmt);
             }
         }
@@ -100,43 +100,17 @@ impl Expander<'_> {
             if stmt.key() == "include" {
                 out.extend(self.include(&stmt, frame));
             } else {
-                self.strip_nested(&mut stmt);
+                strip_nested(&mut self.b, &mut stmt);
                 out.push(stmt);
             }
         }
         out
     }
 
-    /// Reports and removes every `include` inside `stmt`'s block, at any depth.
-    fn strip_nested(&mut self, stmt: &mut Stmt) {
-        let Some(block) = &mut stmt.block else {
-            return;
-        };
-        let place = format!("in a `{}` block", stmt.keyword.to_ascii_lowercase());
-        let mut kept = Vec::with_capacity(block.stmts.len());
-        for mut child in std::mem::take(&mut block.stmts) {
-            if child.key() == "include" {
-                self.b.error(misplaced(&child, &place));
-            } else {
-                self.strip_nested(&mut child);
-                kept.push(child);
-            }
-        }
-        block.stmts = kept;
-    }
-
     /// The statements of the file `stmt` names, or none (and a diagnostic) when it cannot be
     /// included.
     fn include(&mut self, stmt: &Stmt, frame: &Frame) -> Vec<Stmt> {
-        let mut args = Args::new(stmt, "include \"path\"");
-        let path = args.string(
-            &mut self.b,
-            "the path of the file to include",
-            ValueKind::Text,
-        );
-        let args_ok = args.finish(&mut self.b);
-        self.b.no_block(stmt);
-        let Some(path) = path.filter(|_| args_ok && stmt.block.is_none()) else {
+        let Some(path) = path_of(&mut self.b, stmt) else {
             return Vec::new();
         };
         let resolved = match resolve(&frame.folder, &path.node) {
@@ -253,6 +227,69 @@ impl Expander<'_> {
             self.b.error(plan_in_included_file(plan));
         }
         self.splice(stmts, frame)
+    }
+}
+
+/// Reports and removes every `include` inside `stmt`'s block, at any depth.
+fn strip_nested(b: &mut Builder, stmt: &mut Stmt) {
+    let Some(block) = &mut stmt.block else {
+        return;
+    };
+    let place = format!("in a `{}` block", stmt.keyword.to_ascii_lowercase());
+    let mut kept = Vec::with_capacity(block.stmts.len());
+    for mut child in std::mem::take(&mut block.stmts) {
+        if child.key() == "include" {
+            b.error(misplaced(&child, &place));
+        } else {
+            strip_nested(b, &mut child);
+            kept.push(child);
+        }
+    }
+    block.stmts = kept;
+}
+
+/// The path an `include` statement names, or `None` (and E0107) when it is not written as
+/// `include "path"`.
+fn path_of(b: &mut Builder, stmt: &Stmt) -> Option<crate::syntax::ast::Text> {
+    let mut args = Args::new(stmt, "include \"path\"");
+    let path = args.string(b, "the path of the file to include", ValueKind::Text);
+    let args_ok = args.finish(b);
+    b.no_block(stmt);
+    path.filter(|_| args_ok && stmt.block.is_none())
+}
+
+/// The statements of an included file checked on its own (an editor showing the file), as
+/// the one statement of a plan block that holds them: its `include`s are checked as written but
+/// not read (the plan that includes the file reads them, relative to its own folder), and
+/// `include`s inside blocks are reported.
+pub(super) fn fragment(stmts: Vec<Stmt>, text_len: usize, diags: &mut Diagnostics) -> Stmt {
+    let mut b = Builder {
+        diags: std::mem::take(diags),
+    };
+    let mut kept = Vec::with_capacity(stmts.len());
+    for mut stmt in stmts {
+        if stmt.key() == "include" {
+            let _ = path_of(&mut b, &stmt);
+        } else {
+            strip_nested(&mut b, &mut stmt);
+            kept.push(stmt);
+        }
+    }
+    *diags = b.diags;
+    let all = Span::new(0, text_len);
+    Stmt {
+        keyword: "plan".to_owned(),
+        keyword_span: Span::new(0, 0),
+        args: vec![super::parser::Arg {
+            kind: super::parser::ArgKind::String,
+            text: "included file".to_owned(),
+            span: Span::new(0, 0),
+        }],
+        block: Some(super::parser::Block {
+            stmts: kept,
+            span: all,
+        }),
+        span: all,
     }
 }
 
@@ -443,5 +480,40 @@ mod tests {
         for path in ["", ".", "sites/", "sites/.."] {
             assert!(names(&[], path).is_err(), "{path:?}");
         }
+    }
+
+    #[test]
+    fn an_included_file_is_told_from_a_plan_and_checked_on_its_own() {
+        use crate::syntax::{check_included, is_included_file};
+        let site =
+            "# EMEA\nsite \"EMEA\" {\n  server A { exchange 2010 sp3 }\n}\ninclude \"b.exm\"\n";
+        assert!(is_included_file(site));
+        assert!(!is_included_file("plan \"P\" {\n}\n"));
+        assert!(!is_included_file("  PLAN \"P\" { }\n"));
+        assert!(
+            !is_included_file("roles cas\n"),
+            "not a plan block's statement"
+        );
+        assert!(!is_included_file("# only a comment\n"));
+        let file = SourceFile::new("emea.exm", site);
+        assert!(check_included(&file).is_empty(), "includes are not read");
+        let bad = "site \"EMEA\" {\n  server A { exchange 2010 sp3; rolez cas }\n  include \"x.exm\"\n}\ninclude x\n";
+        let found: Vec<(Code, String)> = check_included(&SourceFile::new("emea.exm", bad))
+            .iter()
+            .map(|d| {
+                (
+                    d.code,
+                    bad[d.primary.span.start..d.primary.span.end].to_owned(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (Code::E0106, "rolez".to_owned()),
+                (Code::E0130, "include".to_owned()),
+                (Code::E0107, "x".to_owned()),
+            ]
+        );
     }
 }

@@ -92,6 +92,53 @@ pub fn parse_recovering(file: &SourceFile) -> (Option<ast::Plan>, Diagnostics) {
     parse_recovering_with(file, &NoFiles)
 }
 
+/// Whether `text` reads as a file a plan includes: statements, none of them a `plan`, the
+/// first one a statement of a plan block. An editor checks such a file on its own with
+/// [`check_included`] rather than as a plan.
+#[must_use]
+pub fn is_included_file(text: &str) -> bool {
+    // Without reading it twice, a plan is told by a line that starts with `plan` (no other
+    // keyword does), which every plan has.
+    let starts_plan = |line: &str| {
+        let line = line.trim_start().as_bytes();
+        line.len() >= 4 && line[..4].eq_ignore_ascii_case(b"plan")
+    };
+    if text.lines().any(starts_plan) || scan::scan(text).has_errors() {
+        return false;
+    }
+    let Ok(stmts) = parser::parse_statements(text) else {
+        return false;
+    };
+    let plan_keywords = schema::BlockKind::Plan.keywords();
+    stmts.iter().all(|s| s.key() != "plan")
+        && stmts
+            .first()
+            .is_some_and(|s| plan_keywords.contains(&s.key().as_str()))
+}
+
+/// The syntax stage's diagnostics of a file a plan includes, checked on its own: its
+/// statements as those of a plan block. Its `include`s are checked as written but not read,
+/// and nothing is checked that needs the whole plan (names, versions, order): the plan that
+/// includes the file does that.
+#[must_use]
+pub fn check_included(file: &SourceFile) -> Diagnostics {
+    let text = file.text();
+    let mut diags = scan::scan(text);
+    if diags.has_errors() {
+        return diags;
+    }
+    let stmts = match parser::parse_statements(text) {
+        Ok(stmts) => stmts,
+        Err(diag) => return (*diag).into(),
+    };
+    let plan = include::fragment(stmts, text.len(), &mut diags);
+    let mut builder = build::Builder { diags };
+    let _ = build::build_file(&mut builder, &[plan], text.len());
+    let mut diags = builder.diags;
+    diags.sort();
+    diags
+}
+
 /// [`parse_recovering`], reading included files through `loader` as [`parse_with`] does.
 #[must_use]
 pub fn parse_recovering_with(

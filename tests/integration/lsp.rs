@@ -1531,5 +1531,27 @@ fn a_plan_with_includes_checks_in_the_editor_and_shows_problems_of_its_files() {
     );
     let markdown = hover_text(&reply);
     assert!(markdown.contains("include \"path\""), "{markdown}");
+
+    // An included file opened on its own is checked as statements of a plan block: no
+    // "holds no plan", its own mistakes still shown.
+    let site = repo("tests/plans/include/sites/intranet.exm");
+    let uri = file_uri(&site);
+    let text = plan("tests/plans/include/sites/intranet.exm");
+    server.open(&uri, &text);
+    let published = server.diagnostics();
+    assert_eq!(published["diagnostics"], json!([]), "{published}");
+    server.change(
+        &uri,
+        2,
+        &text.replace("roles cas mailbox", "rolez cas mailbox"),
+    );
+    let published = server.diagnostics();
+    let codes: Vec<&str> = published["diagnostics"]
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["E0106"], "{published}");
     assert_eq!(server.stop(), Some(0));
 }
