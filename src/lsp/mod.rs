@@ -551,7 +551,29 @@ fn check_file(
     let loader = crate::files::PlanLoader { folder };
     let (checked, diagnostics, names) =
         crate::check_full(&file, &loader, &mut crate::Timings::default());
+    let names = in_document(names, file.text().len());
     (file, checked, diagnostics, names)
+}
+
+/// The names the document's features (navigation, rename, tokens, hover) work on: those whose
+/// declaration and every use are in the document itself. A name declared or used in a file
+/// the plan includes is left out whole, so no feature computes a position in this document
+/// for a span of another file, and a rename never edits one file of a name and not the other.
+fn in_document(mut names: crate::analyze::Names, len: usize) -> crate::analyze::Names {
+    let inside = |span: crate::source::Span| span.end <= len;
+    let shared: std::collections::HashSet<crate::source::Span> = names
+        .uses
+        .iter()
+        .filter(|u| !inside(u.span) || !inside(u.definition))
+        .map(|u| u.definition)
+        .collect();
+    names
+        .definitions
+        .retain(|d| inside(d.span) && !shared.contains(&d.span));
+    names
+        .uses
+        .retain(|u| inside(u.span) && inside(u.definition) && !shared.contains(&u.definition));
+    names
 }
 
 /// The workspace's folder, from `initialize` (`workspaceFolders`, else `rootUri`).

@@ -1482,6 +1482,26 @@ fn a_plan_with_includes_checks_in_the_editor_and_shows_problems_of_its_files() {
     server.open(&uri, &plan("tests/plans/include/split.exm"));
     let published = server.diagnostics();
     assert_eq!(published["diagnostics"], json!([]), "{published}");
+    // A name declared in an included file is not navigated to a place of this document.
+    let text = plan("tests/plans/include/split.exm");
+    let line = text
+        .lines()
+        .position(|l| l.contains("database HQ-DB2013 on HQ-MBX2013"))
+        .unwrap();
+    let column = text.lines().nth(line).unwrap().find("HQ-MBX2013").unwrap() + 1;
+    let reply = server.request(
+        "textDocument/definition",
+        json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": column}}),
+    );
+    assert_eq!(reply["result"], Value::Null, "{reply}");
+    let reply = server.request(
+        "textDocument/rename",
+        json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": column}, "newName": "HQ-MBX2020"}),
+    );
+    assert!(
+        reply["error"].is_object(),
+        "no rename of one file of a name: {reply}"
+    );
 
     // A problem in an included file is shown on the `include` that brought the file in, led
     // by its file, line and column, with a link to the place in that file.
@@ -1531,6 +1551,21 @@ fn a_plan_with_includes_checks_in_the_editor_and_shows_problems_of_its_files() {
     );
     let markdown = hover_text(&reply);
     assert!(markdown.contains("include \"path\""), "{markdown}");
+    // Its path links to the file.
+    let reply = server.request(
+        "textDocument/documentLink",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    let links = reply["result"].as_array().expect("links");
+    assert_eq!(links.len(), 1, "{reply}");
+    assert_eq!(links[0]["range"]["start"]["line"], include_line);
+    assert!(
+        links[0]["target"]
+            .as_str()
+            .unwrap()
+            .ends_with("/tests/plans/include/sites/broken-site.exm"),
+        "{reply}"
+    );
 
     // An included file opened on its own is checked as statements of a plan block: no
     // "holds no plan", its own mistakes still shown.
