@@ -207,8 +207,9 @@ pub fn serve(connection: &Connection) -> anyhow::Result<u8> {
             "serverInfo": { "name": "exgen", "version": env!("CARGO_PKG_VERSION") },
         }),
     )?;
-    // CSV files the plans name: the client reports their changes, and the plans are checked
-    // again (a client that cannot watch files gets fresh CSV diagnostics on each change).
+    // CSV files the plans name and the files they include: the client reports their changes
+    // (an included file is read from disk, so its saves), and the plans are checked again (a
+    // client that cannot watch files gets fresh diagnostics on each change).
     let watch = params
         .capabilities
         .workspace
@@ -219,7 +220,7 @@ pub fn serve(connection: &Connection) -> anyhow::Result<u8> {
     if watch {
         let options = lsp_types::DidChangeWatchedFilesRegistrationOptions {
             watchers: vec![lsp_types::FileSystemWatcher {
-                glob_pattern: lsp_types::GlobPattern::String("**/*.{csv,CSV}".to_owned()),
+                glob_pattern: lsp_types::GlobPattern::String("**/*.{csv,CSV,exm,EXM}".to_owned()),
                 kind: None,
             }],
         };
@@ -364,7 +365,7 @@ fn notify(
                 doc.analysis = None;
             }
         }
-        // A CSV file a plan names changed: check every open plan again.
+        // A CSV file a plan names, or a file it includes, changed: check every open plan again.
         "workspace/didChangeWatchedFiles" => {
             for doc in documents.values_mut() {
                 doc.dirty = true;
