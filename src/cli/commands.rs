@@ -264,7 +264,17 @@ struct NameView<'a> {
     file: Option<&'a str>,
     line: usize,
     column: usize,
-    uses: Vec<crate::source::LineCol>,
+    uses: Vec<UseView<'a>>,
+}
+
+/// Where a name is used, as `exgen ir --names` prints it.
+#[derive(serde::Serialize)]
+struct UseView<'a> {
+    /// The included file the use is in; absent for the plan's own file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    file: Option<&'a str>,
+    line: usize,
+    column: usize,
 }
 
 /// The path of the included file holding global `offset`, `None` in the plan's own file.
@@ -297,7 +307,14 @@ fn names_view<'a>(
                     .uses
                     .iter()
                     .filter(|u| u.definition == d.span)
-                    .map(|u| line_col(file, u.span.start))
+                    .map(|u| {
+                        let at = line_col(file, u.span.start);
+                        UseView {
+                            file: included_name(file, u.span.start),
+                            line: at.line,
+                            column: at.column,
+                        }
+                    })
                     .collect(),
             }
         })

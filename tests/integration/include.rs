@@ -504,3 +504,51 @@ proptest::proptest! {
         let _ = exgen::check(&again, &loader);
     }
 }
+
+#[test]
+fn ir_steps_and_names_name_the_included_file() {
+    let run = exgen(
+        &repo(FOLDER),
+        ["ir", "split.exm", "--steps", "--format", "json"],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let steps: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+    let install = steps
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| {
+            s["text"]
+                .as_str()
+                .unwrap()
+                .starts_with("# sites/internet.exm:6")
+        })
+        .expect("a step of sites/internet.exm");
+    assert_eq!(install["plan_file"], "sites/internet.exm");
+    assert_eq!(install["plan_line"], 6);
+    let own = &steps[0];
+    assert_eq!(own.get("plan_file"), None, "{own}");
+
+    let run = exgen(
+        &repo(FOLDER),
+        ["ir", "split.exm", "--names", "--format", "json"],
+    );
+    let names: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+    let server = names
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["name"] == "HQ-MBX2013")
+        .expect("HQ-MBX2013");
+    assert_eq!(server["file"], "sites/internet.exm");
+    assert_eq!(server["line"], 6);
+    let database = names
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["name"] == "HQ-DB2013")
+        .expect("HQ-DB2013");
+    assert_eq!(database.get("file"), None);
+    assert_eq!(database["uses"][0]["file"], "waves/moves.exm");
+    assert_eq!(database["uses"][0]["line"], 2);
+}
