@@ -21,6 +21,10 @@ use crate::{FileLoader, ReadError};
 /// by wave, and a bound on the work a hostile plan can ask for (each read is a file on disk).
 pub const MAX_INCLUDED_FILES: usize = 256;
 
+/// The deepest chain of files including files (the plan not counted), as blocks are bounded
+/// ([`super::MAX_DEPTH`]): reading nested files recurses.
+pub const MAX_INCLUDE_DEPTH: usize = 32;
+
 /// Replaces every `include` of the plan block in `stmts` (the main file's statements) by the
 /// statements of the file it names, read through `loader`, recursively; reports misplaced,
 /// malformed, refused, unreadable and cyclic includes and leaves them out. The files read are
@@ -48,7 +52,7 @@ pub(super) fn expand(
     };
     let mut out = Vec::with_capacity(stmts.len());
     for mut stmt in std::mem::take(stmts) {
-        match stmt.key().as_str() {
+        match stmt.keyword.to_ascii_lowercase().as_str() {
             "include" => expander
                 .b
                 .error(misplaced(&stmt, "outside the `plan` block")),
@@ -97,7 +101,7 @@ impl Expander<'_> {
     fn splice(&mut self, stmts: Vec<Stmt>, frame: &Frame) -> Vec<Stmt> {
         let mut out = Vec::with_capacity(stmts.len());
         for mut stmt in stmts {
-            if stmt.key() == "include" {
+            if is_include(&stmt) {
                 out.extend(self.include(&stmt, frame));
             } else {
                 strip_nested(&mut self.b, &mut stmt);
@@ -127,6 +131,11 @@ impl Expander<'_> {
             .position(|(p, _)| p.eq_ignore_ascii_case(&name))
         {
             self.b.error(cycle(stmt, &frame.chain[at..], &name));
+            return Vec::new();
+        }
+        if frame.chain.len() > MAX_INCLUDE_DEPTH {
+            let reason = format!("files are included more than {MAX_INCLUDE_DEPTH} deep");
+            self.b.error(refused(path.span, &name, &reason));
             return Vec::new();
         }
         if self.parts.len() >= MAX_INCLUDED_FILES {
@@ -221,8 +230,9 @@ impl Expander<'_> {
         for stmt in &mut stmts {
             shift_stmt(stmt, base);
         }
-        let (plans, stmts): (Vec<Stmt>, Vec<Stmt>) =
-            stmts.into_iter().partition(|s| s.key() == "plan");
+        let (plans, stmts): (Vec<Stmt>, Vec<Stmt>) = stmts
+            .into_iter()
+            .partition(|s| s.keyword.eq_ignore_ascii_case("plan"));
         for plan in &plans {
             self.b.error(plan_in_included_file(plan));
         }
@@ -235,17 +245,22 @@ fn strip_nested(b: &mut Builder, stmt: &mut Stmt) {
     let Some(block) = &mut stmt.block else {
         return;
     };
-    let place = format!("in a `{}` block", stmt.keyword.to_ascii_lowercase());
-    let mut kept = Vec::with_capacity(block.stmts.len());
-    for mut child in std::mem::take(&mut block.stmts) {
-        if child.key() == "include" {
-            b.error(misplaced(&child, &place));
-        } else {
-            strip_nested(b, &mut child);
-            kept.push(child);
+    if block.stmts.iter().any(is_include) {
+        let place = format!("in a `{}` block", stmt.keyword.to_ascii_lowercase());
+        for child in block.stmts.iter().filter(|c| is_include(c)) {
+            b.error(misplaced(child, &place));
         }
+        block.stmts.retain(|c| !is_include(c));
     }
-    block.stmts = kept;
+    for child in &mut block.stmts {
+        strip_nested(b, child);
+    }
+}
+
+/// Whether `stmt` is an `include` (keywords match ignoring case), without the allocation of
+/// [`Stmt::key`]: this runs on every statement of the plan.
+fn is_include(stmt: &Stmt) -> bool {
+    stmt.keyword.eq_ignore_ascii_case("include")
 }
 
 /// The path an `include` statement names, or `None` (and E0107) when it is not written as
@@ -268,7 +283,7 @@ pub(super) fn fragment(stmts: Vec<Stmt>, text_len: usize, diags: &mut Diagnostic
     };
     let mut kept = Vec::with_capacity(stmts.len());
     for mut stmt in stmts {
-        if stmt.key() == "include" {
+        if is_include(&stmt) {
             let _ = path_of(&mut b, &stmt);
         } else {
             strip_nested(&mut b, &mut stmt);

@@ -23,7 +23,7 @@ mod topology;
 pub mod values;
 
 pub use format::format;
-pub use include::MAX_INCLUDED_FILES;
+pub use include::{MAX_INCLUDE_DEPTH, MAX_INCLUDED_FILES};
 pub use scan::{MAX_DEPTH, MAX_LINE_BYTES, MAX_PLAN_BYTES, MAX_STATEMENTS, MAX_WORD_BYTES};
 
 #[cfg(test)]

@@ -552,3 +552,30 @@ fn ir_steps_and_names_name_the_included_file() {
     assert_eq!(database["uses"][0]["file"], "waves/moves.exm");
     assert_eq!(database["uses"][0]["line"], 2);
 }
+
+#[test]
+fn files_are_included_at_most_so_many_deep() {
+    let depth = exgen::syntax::MAX_INCLUDE_DEPTH;
+    let mut files: Vec<(String, String)> = (0..=depth)
+        .map(|i| (format!("d/{i}.exm"), format!("include \"{}.exm\"\n", i + 1)))
+        .collect();
+    files.push((
+        "main.exm".to_owned(),
+        plan_with(&format!("{SITE}  include \"d/0.exm\"\n")),
+    ));
+    let files: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let dir = folder_with(&files);
+    let (file, diags) = check(dir.path(), "main.exm");
+    assert_eq!(codes(&diags), [Code::E0129]);
+    assert_eq!(
+        diags.0[0].message,
+        format!(
+            "cannot include `d/{}.exm`: files are included more than {depth} deep",
+            depth
+        )
+    );
+    assert_eq!(file.included().len(), depth);
+}
