@@ -47,6 +47,80 @@ struct Document {
     /// What the last check of this text found (kept from publishing diagnostics, so requests
     /// do not check the same text again).
     analysis: Option<Analysis>,
+    /// The diagnostics its last check found in it (what is published for its URI, with those
+    /// the plans that include it found there).
+    own: Vec<Diagnostic>,
+}
+
+/// The diagnostics each open plan found in the files it includes: by the included file's URI,
+/// then by the plan's. They are published for the included file's URI, merged with that
+/// file's own when it is open, so a file two plans include shows what each found.
+#[derive(Default)]
+struct Elsewhere(BTreeMap<String, BTreeMap<String, Vec<Diagnostic>>>);
+
+impl Elsewhere {
+    /// Replaces what `plan` found in other files by `found`; the URIs whose list changed.
+    fn replace(&mut self, plan: &str, found: BTreeMap<String, Vec<Diagnostic>>) -> Vec<String> {
+        let mut touched = Vec::new();
+        for (uri, by_plan) in &mut self.0 {
+            if by_plan.remove(plan).is_some() {
+                touched.push(uri.clone());
+            }
+        }
+        for (uri, list) in found {
+            if !touched.contains(&uri) {
+                touched.push(uri.clone());
+            }
+            self.0.entry(uri).or_default().insert(plan.to_owned(), list);
+        }
+        self.0.retain(|_, by_plan| !by_plan.is_empty());
+        touched
+    }
+
+    /// What the plans found in the file at `uri`.
+    fn found_in(&self, uri: &str) -> impl Iterator<Item = &Diagnostic> {
+        self.0
+            .get(uri)
+            .into_iter()
+            .flat_map(|m| m.values().flatten())
+    }
+}
+
+/// Publishes for `uri` the diagnostics of the open document there and those the plans found
+/// in it.
+fn publish(
+    connection: &Connection,
+    documents: &BTreeMap<String, Document>,
+    elsewhere: &Elsewhere,
+    uri: &str,
+) -> anyhow::Result<()> {
+    let Ok(parsed) = uri.parse::<Uri>() else {
+        return Ok(());
+    };
+    let doc = documents.get(uri);
+    let mut diagnostics: Vec<Diagnostic> = doc.map(|d| d.own.clone()).unwrap_or_default();
+    // A syntax error of an included file open on its own is found by its check and by the
+    // plan's: shown once.
+    for found in elsewhere.found_in(uri) {
+        let same = |d: &Diagnostic| {
+            d.range == found.range && d.code == found.code && d.message == found.message
+        };
+        if !diagnostics.iter().any(same) {
+            diagnostics.push(found.clone());
+        }
+    }
+    let params = PublishDiagnosticsParams {
+        uri: parsed,
+        diagnostics,
+        version: doc.map(|d| d.version),
+    };
+    connection
+        .sender
+        .send(Message::Notification(Notification::new(
+            "textDocument/publishDiagnostics".to_owned(),
+            params,
+        )))?;
+    Ok(())
 }
 
 /// What a check of one version of a document found, beyond its diagnostics.
@@ -237,6 +311,7 @@ pub fn serve(connection: &Connection) -> anyhow::Result<u8> {
         )))?;
     }
     let mut documents: BTreeMap<String, Document> = BTreeMap::new();
+    let mut elsewhere = Elsewhere::default();
     loop {
         // Take every message already queued before checking: a burst of changes is checked
         // once, at its last version.
@@ -244,7 +319,7 @@ pub fn serve(connection: &Connection) -> anyhow::Result<u8> {
             match connection.receiver.try_recv() {
                 Ok(message) => message,
                 Err(_) => {
-                    publish_dirty(connection, &mut documents, encoding)?;
+                    publish_dirty(connection, &mut documents, &mut elsewhere, encoding)?;
                     continue;
                 }
             }
@@ -294,19 +369,14 @@ pub fn serve(connection: &Connection) -> anyhow::Result<u8> {
                         &format!("exgen lsp: the {method} handler failed"),
                     );
                 }
-                // A closed plan's problems leave the client's list with it.
+                // A closed plan's problems leave the client's list with it, and those it found
+                // in the files it includes; what other plans found in it stay.
                 for uri in closed {
-                    let params = PublishDiagnosticsParams {
-                        uri,
-                        diagnostics: Vec::new(),
-                        version: None,
-                    };
-                    connection
-                        .sender
-                        .send(Message::Notification(Notification::new(
-                            "textDocument/publishDiagnostics".to_owned(),
-                            params,
-                        )))?;
+                    let uri = uri.as_str().to_owned();
+                    for touched in elsewhere.replace(&uri, BTreeMap::new()) {
+                        publish(connection, &documents, &elsewhere, &touched)?;
+                    }
+                    publish(connection, &documents, &elsewhere, &uri)?;
                 }
             }
             Message::Response(_) => {}
@@ -348,6 +418,7 @@ fn notify(
                     text: p.text_document.text,
                     dirty: true,
                     analysis: None,
+                    own: Vec::new(),
                 };
                 documents.insert(p.text_document.uri.as_str().to_owned(), doc);
             }
@@ -384,51 +455,71 @@ fn notify(
     }
 }
 
-/// Checks every changed document and publishes its diagnostics.
+/// Checks every changed document and publishes its diagnostics, and again those of each file
+/// whose diagnostics from the plans that include it changed.
 fn publish_dirty(
     connection: &Connection,
     documents: &mut BTreeMap<String, Document>,
+    elsewhere: &mut Elsewhere,
     encoding: Encoding,
 ) -> anyhow::Result<()> {
-    for (uri, doc) in documents.iter_mut().filter(|(_, d)| d.dirty) {
+    let dirty: Vec<String> = documents
+        .iter()
+        .filter(|(_, d)| d.dirty)
+        .map(|(uri, _)| uri.clone())
+        .collect();
+    for uri in dirty {
+        let Some(doc) = documents.get_mut(&uri) else {
+            continue;
+        };
         doc.dirty = false;
         let checked = catch_unwind(AssertUnwindSafe(|| {
-            diagnostics(uri, &doc.text, doc.version, encoding)
+            diagnostics(&uri, &doc.text, doc.version, encoding)
         }));
-        let Ok((diagnostics, analysis)) = checked else {
+        let Ok((own, found, analysis)) = checked else {
             log(connection, &format!("exgen lsp: checking {uri} failed"));
             continue;
         };
         doc.analysis = Some(analysis);
-        let Ok(uri) = uri.parse::<Uri>() else {
-            continue;
-        };
-        let params = PublishDiagnosticsParams {
-            uri,
-            diagnostics,
-            version: Some(doc.version),
-        };
-        connection
-            .sender
-            .send(Message::Notification(Notification::new(
-                "textDocument/publishDiagnostics".to_owned(),
-                params,
-            )))?;
+        doc.own = own;
+        // An included file open in the editor is published under the URI the client gave it
+        // (which may spell the same path differently, such as `c%3A` for `C:`).
+        let found = found
+            .into_iter()
+            .map(|(target, list)| (opened_as(documents, &target), list))
+            .collect();
+        let touched = elsewhere.replace(&uri, found);
+        publish(connection, documents, elsewhere, &uri)?;
+        for other in touched.iter().filter(|t| **t != uri) {
+            publish(connection, documents, elsewhere, other)?;
+        }
     }
     Ok(())
 }
 
-/// What `exgen check` reports for `text`, as LSP diagnostics, and what else it found.
+/// The URI of the open document at the path `uri` names, or `uri` when none is open.
+fn opened_as(documents: &BTreeMap<String, Document>, uri: &str) -> String {
+    let Some(path) = file_path(uri) else {
+        return uri.to_owned();
+    };
+    documents
+        .keys()
+        .find(|open| file_path(open).is_some_and(|p| p == path))
+        .cloned()
+        .unwrap_or_else(|| uri.to_owned())
+}
+
+/// What `exgen check` reports for `text`, as LSP diagnostics: those in the document, those in
+/// the files it includes by their URI, and what else the check found.
 ///
-/// A diagnostic in a file the plan includes is shown on the `include` statement of this
-/// document that brought the file in, its message led by the file, line and column, with the
-/// place itself as the first related location (a link into that file).
+/// A diagnostic in an included file is published for that file, with the document's `include`
+/// that brought it in as related information.
 fn diagnostics(
     uri: &str,
     text: &str,
     version: i32,
     encoding: Encoding,
-) -> (Vec<Diagnostic>, Analysis) {
+) -> (Vec<Diagnostic>, BTreeMap<String, Vec<Diagnostic>>, Analysis) {
     let (file, checked, found, names) = check_file(uri, text);
     let index = LineIndex::new(text);
     let range = |s| index.range(s, encoding);
@@ -445,31 +536,35 @@ fn diagnostics(
             .included()
             .iter()
             .position(|i| i.base == included.base)?;
+        let target = actions::file_uri(&folder.join(included.file.name()));
         let location = Location::new(
-            actions::file_uri(&folder.join(included.file.name()))
-                .parse::<Uri>()
-                .ok()?,
+            target.parse::<Uri>().ok()?,
             indexes[at].range(located.local(span), encoding),
         );
-        let start = located.file.line_col(located.local(span).start);
         Some(Located {
+            uri: target,
             location,
-            place: format!("{}:{}:{}", included.file.name(), start.line, start.column),
             include: include_site(&file, span),
         })
     };
-    let diagnostics = found
-        .iter()
-        .map(|d| convert(d, uri, text, version, &range, &elsewhere))
-        .collect();
-    (diagnostics, Analysis::new(checked, names))
+    let mut own = Vec::new();
+    let mut in_files: BTreeMap<String, Vec<Diagnostic>> = BTreeMap::new();
+    for d in found.iter() {
+        match convert(d, uri, text, version, &range, &elsewhere) {
+            (Some(target), diagnostic) => in_files.entry(target).or_default().push(diagnostic),
+            (None, diagnostic) => own.push(diagnostic),
+        }
+    }
+    (own, in_files, Analysis::new(checked, names))
 }
 
-/// Where a span in an included file is: its location, `file:line:column` for messages, and the
-/// `include` statement of the document that brought its file in.
+/// Where a span in an included file is: its file, its location there, and the `include`
+/// statement of the document that brought its file in.
 struct Located {
+    /// The included file's URI.
+    uri: String,
     location: Location,
-    place: String,
+    /// The document's `include` through which the file was read.
     include: crate::source::Span,
 }
 
@@ -583,7 +678,8 @@ static WORKSPACE: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
 /// An exgen diagnostic as the LSP's: the code with a link to its explanation, the help line
 /// after the message, secondary spans as related information, and the quick fixes it knows in
 /// `data` (so `codeAction` needs no second check). `elsewhere` places a span that is in an
-/// included file; a diagnostic there is shown on its `include` statement, without fixes.
+/// included file: a diagnostic there is for that file's URI (returned with it), without fixes,
+/// and with the document's `include` that read the file as related information.
 fn convert(
     d: &ExgenDiagnostic,
     uri: &str,
@@ -591,37 +687,32 @@ fn convert(
     version: i32,
     range: &dyn Fn(crate::source::Span) -> Range,
     elsewhere: &dyn Fn(crate::source::Span) -> Option<Located>,
-) -> Diagnostic {
+) -> (Option<String>, Diagnostic) {
     let primary = elsewhere(d.primary.span);
-    let mut message = match &primary {
-        Some(at) => format!("{}: {}", at.place, d.message),
-        None => d.message.clone(),
-    };
+    let mut message = d.message.clone();
     if let Some(help) = &d.help {
         message.push_str("\nhelp: ");
         message.push_str(help);
     }
     let related = uri.parse::<Uri>().ok().map(|uri| {
-        let here = primary.as_ref().map(|at| DiagnosticRelatedInformation {
-            location: at.location.clone(),
-            message: if d.primary.message.is_empty() {
-                d.message.clone()
-            } else {
-                d.primary.message.clone()
-            },
+        let place = |span| {
+            elsewhere(span)
+                .map_or_else(|| Location::new(uri.clone(), range(span)), |at| at.location)
+        };
+        let labels = d.related.iter().map(|label| DiagnosticRelatedInformation {
+            location: place(label.span),
+            message: label.message.clone(),
         });
-        here.into_iter()
-            .chain(d.related.iter().map(|label| DiagnosticRelatedInformation {
-                location: elsewhere(label.span).map_or_else(
-                    || Location::new(uri.clone(), range(label.span)),
-                    |at| at.location,
-                ),
-                message: label.message.clone(),
-            }))
-            .collect::<Vec<_>>()
+        let include = primary.as_ref().map(|at| DiagnosticRelatedInformation {
+            location: Location::new(uri.clone(), range(at.include)),
+            message: "the file is included here".to_owned(),
+        });
+        labels.chain(include).collect::<Vec<_>>()
     });
-    Diagnostic {
-        range: range(primary.as_ref().map_or(d.primary.span, |at| at.include)),
+    let diagnostic = Diagnostic {
+        range: primary
+            .as_ref()
+            .map_or_else(|| range(d.primary.span), |at| at.location.range),
         severity: Some(match d.severity() {
             Severity::Error => DiagnosticSeverity::ERROR,
             Severity::Warning => DiagnosticSeverity::WARNING,
@@ -634,6 +725,7 @@ fn convert(
         message,
         related_information: related.filter(|r| !r.is_empty()),
         data: {
+            // Fixes are edits of the document's text: none for a diagnostic in another file.
             let fixes: Vec<serde_json::Value> = if primary.is_some() {
                 Vec::new()
             } else {
@@ -651,7 +743,8 @@ fn convert(
             (!fixes.is_empty()).then(|| serde_json::json!({ "version": version, "fixes": fixes }))
         },
         ..Diagnostic::default()
-    }
+    };
+    (primary.map(|at| at.uri), diagnostic)
 }
 
 /// The local path of a `file:` URI (percent-decoded; `file:///C:/x` is `C:/x`), or `None`.

@@ -128,6 +128,13 @@ impl Server {
         self.wait(|m| m["method"] == "textDocument/publishDiagnostics")["params"].clone()
     }
 
+    /// The next diagnostics published for `uri`.
+    fn diagnostics_of(&mut self, uri: &str) -> Value {
+        self.wait(|m| m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri)
+            ["params"]
+            .clone()
+    }
+
     pub(crate) fn initialize(&mut self, encodings: &[&str]) -> Value {
         let reply = self.request(
             "initialize",
@@ -1503,46 +1510,49 @@ fn a_plan_with_includes_checks_in_the_editor_and_shows_problems_of_its_files() {
         "no rename of one file of a name: {reply}"
     );
 
-    // A problem in an included file is shown on the `include` that brought the file in, led
-    // by its file, line and column, with a link to the place in that file.
+    // A problem in an included file is published for that file, with the `include` that
+    // brought the file in as related information; the plan's own stay with the plan.
     let broken = plan("tests/plans/include/broken.exm");
     let uri = file_uri(&repo("tests/plans/include/broken.exm"));
+    let site_uri = file_uri(&repo("tests/plans/include/sites/broken-site.exm"));
     server.open(&uri, &broken);
-    let published = server.diagnostics();
+    let published = server.diagnostics_of(&uri);
     let list = published["diagnostics"].as_array().expect("a list");
+    let codes: Vec<&str> = list.iter().map(|d| d["code"].as_str().unwrap()).collect();
+    assert_eq!(codes, ["E0321"], "{published}");
     let include_line = broken
         .lines()
         .position(|l| l.contains("include \"sites/broken-site.exm\""))
         .unwrap();
+    // Its label in the included file links there.
+    let shared = &list[0];
+    assert_eq!(shared["range"]["start"]["line"], 11);
+    let there = &shared["relatedInformation"][0]["location"];
+    assert_eq!(there["uri"].as_str().unwrap(), site_uri);
+    assert_eq!(there["range"]["start"], json!({"line": 2, "character": 9}));
+
+    let published = server.diagnostics_of(&site_uri);
+    let list = published["diagnostics"].as_array().expect("a list");
     let undefined = list.iter().find(|d| d["code"] == "E0202").expect("E0202");
-    assert_eq!(undefined["range"]["start"]["line"], include_line);
+    assert_eq!(
+        undefined["range"]["start"],
+        json!({"line": 5, "character": 17})
+    );
     assert!(
         undefined["message"]
             .as_str()
             .unwrap()
-            .starts_with("sites/broken-site.exm:6:18: undefined server `BR2010`"),
+            .starts_with("undefined server `BR2010`"),
         "{undefined}"
     );
-    let here = &undefined["relatedInformation"][0]["location"];
-    assert!(
-        here["uri"]
-            .as_str()
-            .unwrap()
-            .ends_with("/tests/plans/include/sites/broken-site.exm"),
-        "{here}"
+    let included_at = &undefined["relatedInformation"][0]["location"];
+    assert_eq!(included_at["uri"].as_str().unwrap(), uri);
+    assert_eq!(included_at["range"]["start"]["line"], include_line);
+    assert_eq!(
+        undefined.get("data"),
+        None,
+        "no fixes for another file's text"
     );
-    assert_eq!(here["range"]["start"], json!({"line": 5, "character": 17}));
-    // A problem in the plan itself stays where it is; its label in the included file links there.
-    let shared = list.iter().find(|d| d["code"] == "E0321").expect("E0321");
-    assert_eq!(shared["range"]["start"]["line"], 11);
-    let there = &shared["relatedInformation"][0]["location"];
-    assert!(
-        there["uri"]
-            .as_str()
-            .unwrap()
-            .ends_with("sites/broken-site.exm")
-    );
-    assert_eq!(there["range"]["start"], json!({"line": 2, "character": 9}));
 
     // `include` is a keyword of the plan block, described by the language reference.
     let reply = server.request(
@@ -1567,20 +1577,45 @@ fn a_plan_with_includes_checks_in_the_editor_and_shows_problems_of_its_files() {
         "{reply}"
     );
 
+    // The included file opened too: what the plan found there is shown with its own (none),
+    // and leaves when the plan is closed.
+    server.open(
+        &site_uri,
+        &plan("tests/plans/include/sites/broken-site.exm"),
+    );
+    let published = server.diagnostics_of(&site_uri);
+    let codes = |published: &Value| -> Vec<String> {
+        let mut codes: Vec<String> = published["diagnostics"]
+            .as_array()
+            .expect("a list")
+            .iter()
+            .map(|d| d["code"].as_str().unwrap().to_owned())
+            .collect();
+        codes.sort();
+        codes
+    };
+    assert_eq!(codes(&published), ["E0202", "W0702"], "{published}");
+    server.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    let published = server.diagnostics_of(&site_uri);
+    assert_eq!(published["diagnostics"], json!([]), "{published}");
+
     // An included file opened on its own is checked as statements of a plan block: no
     // "holds no plan", its own mistakes still shown.
     let site = repo("tests/plans/include/sites/intranet.exm");
     let uri = file_uri(&site);
     let text = plan("tests/plans/include/sites/intranet.exm");
     server.open(&uri, &text);
-    let published = server.diagnostics();
+    let published = server.diagnostics_of(&uri);
     assert_eq!(published["diagnostics"], json!([]), "{published}");
     server.change(
         &uri,
         2,
         &text.replace("roles cas mailbox", "rolez cas mailbox"),
     );
-    let published = server.diagnostics();
+    let published = server.diagnostics_of(&uri);
     let codes: Vec<&str> = published["diagnostics"]
         .as_array()
         .expect("a list")
