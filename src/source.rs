@@ -180,15 +180,6 @@ impl SourceFile {
         }
     }
 
-    /// The first offset after every file of the plan: where the next included file starts
-    /// (one byte of gap keeps an end-of-file offset inside its own file).
-    #[must_use]
-    pub fn end(&self) -> usize {
-        self.included()
-            .last()
-            .map_or(self.text.len(), |i| i.base + i.file.text.len())
-    }
-
     /// Decodes a plan read from disk. Text that is not UTF-8, or holds NUL bytes (a binary
     /// file), is still indexed (lossily) so the returned E0104 diagnostic can point into it.
     #[must_use]
@@ -350,6 +341,43 @@ mod tests {
             );
             assert_eq!(file.line_text(line + 1), *text);
         }
+    }
+
+    #[test]
+    fn an_offset_is_located_in_the_file_whose_range_holds_it() {
+        let plan = SourceFile::new("p.exm", "plan \"P\" {\n  include \"a.exm\"\n}\n");
+        let (a_text, b_text) = ("site \"A\" { }\n", "x\ny\n");
+        let a_base = plan.text().len() + 1;
+        let b_base = a_base + a_text.len() + 1;
+        let part = |base, name: &str, text: &str| Included {
+            base,
+            file: SourceFile::new(name, text),
+            from: Span::new(13, 28),
+            not_text: None,
+        };
+        plan.set_included(vec![
+            part(a_base, "a.exm", a_text),
+            part(b_base, "s/b.exm", b_text),
+        ]);
+        assert!(plan.locate(0).included.is_none());
+        assert!(plan.locate(a_base - 1).included.is_none(), "the plan's end");
+        let a = plan.locate(a_base + 5);
+        assert_eq!((a.file.name(), a.base), ("a.exm", a_base));
+        assert_eq!(a.local(Span::new(a_base + 5, a_base + 8)), Span::new(5, 8));
+        assert_eq!(plan.locate(b_base - 1).file.name(), "a.exm", "its end");
+        let b = plan.locate(b_base + 2);
+        assert_eq!(b.file.name(), "s/b.exm");
+        assert_eq!(
+            b.file
+                .line_col(b.local(Span::new(b_base + 2, b_base + 2)).start)
+                .line,
+            2
+        );
+        assert_eq!(
+            plan.locate(usize::MAX).file.name(),
+            "p.exm",
+            "past every file"
+        );
     }
 
     #[test]
