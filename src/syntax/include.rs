@@ -171,15 +171,14 @@ impl Expander<'_> {
             }
             return Some((part.file.clone(), part.not_text.clone()));
         }
-        match self.loader.read_at_most(name, left as u64) {
+        match self.loader.read_included(name, left as u64) {
             Ok(bytes) => Some(SourceFile::from_bytes(name, &bytes)),
             Err(ReadError::TooLarge { .. }) => {
                 self.b.error(too_large(at, name));
                 None
             }
-            Err(ReadError::NotAFile(what)) => {
-                let reason = format!("it is {what}, not a file");
-                self.b.error(refused(at, name, &reason));
+            Err(error @ (ReadError::NotAFile(_) | ReadError::Outside)) => {
+                self.b.error(refused(at, name, &error.to_string()));
                 None
             }
             Err(ReadError::Unreadable(reason)) => {

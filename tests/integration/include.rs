@@ -5,6 +5,7 @@
 use crate::common::DirLoader;
 use crate::support::{exgen, repo, snapshot};
 use exgen::diag::{Code, Diagnostics};
+use exgen::files::PlanLoader;
 use exgen::source::SourceFile;
 use std::path::Path;
 
@@ -21,9 +22,13 @@ fn read_as(folder: &Path, name: &str, as_name: &str) -> SourceFile {
     file
 }
 
+/// Checks `name` in `folder` reading files as the command line does ([`PlanLoader`]).
 fn check(folder: &Path, name: &str) -> (SourceFile, Diagnostics) {
     let file = read_as(folder, name, name);
-    let (_, diags) = exgen::check(&file, &DirLoader(folder.to_path_buf()));
+    let loader = PlanLoader {
+        folder: folder.to_path_buf(),
+    };
+    let (_, diags) = exgen::check(&file, &loader);
     (file, diags)
 }
 
@@ -377,29 +382,39 @@ fn at_most_so_many_files_are_included() {
 
 #[cfg(unix)]
 #[test]
-fn a_fifo_or_a_device_is_refused_without_blocking() {
-    let dir = folder_with(&[(
-        "main.exm",
-        &plan_with(&format!(
-            "{SITE}  include \"pipe.exm\"\n  include \"null.exm\"\n"
-        )),
-    )]);
-    let fifo = dir.path().join("pipe.exm");
+fn a_fifo_and_a_link_out_of_the_folder_are_refused_without_blocking() {
+    let dir = folder_with(&[
+        (
+            "plan/main.exm",
+            &plan_with(&format!(
+                "{SITE}  include \"pipe.exm\"\n  include \"null.exm\"\n  include \"secret.exm\"\n  include \"inside.exm\"\n"
+            )),
+        ),
+        ("plan/sites/real.exm", "site \"B\" { }\n"),
+        ("secret.exm", "site \"S\" { }\n"),
+    ]);
+    let plan = dir.path().join("plan");
     let made = std::process::Command::new("mkfifo")
-        .arg(&fifo)
+        .arg(plan.join("pipe.exm"))
         .status()
         .expect("mkfifo runs");
     assert!(made.success());
-    std::os::unix::fs::symlink("/dev/null", dir.path().join("null.exm")).expect("symlink");
-    let (_, diags) = check(dir.path(), "main.exm");
+    std::os::unix::fs::symlink("/dev/null", plan.join("null.exm")).expect("symlink");
+    std::os::unix::fs::symlink("../secret.exm", plan.join("secret.exm")).expect("symlink");
+    std::os::unix::fs::symlink("sites/real.exm", plan.join("inside.exm")).expect("symlink");
+    let (file, diags) = check(&plan, "main.exm");
     let found: Vec<&str> = diags.iter().map(|d| d.message.as_str()).collect();
     assert_eq!(
         found,
         [
             "cannot include `pipe.exm`: it is a device, pipe or socket, not a file",
-            "cannot include `null.exm`: it is a device, pipe or socket, not a file",
+            "cannot include `null.exm`: it is a link to a file outside the plan's folder",
+            "cannot include `secret.exm`: it is a link to a file outside the plan's folder",
         ]
     );
+    assert!(diags.iter().all(|d| d.code == Code::E0129));
+    let read: Vec<&str> = file.included().iter().map(|i| i.file.name()).collect();
+    assert_eq!(read, ["inside.exm"], "a link inside the folder is followed");
 }
 
 #[test]
