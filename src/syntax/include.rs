@@ -50,9 +50,13 @@ pub(super) fn expand(
         chain: vec![(file.name().to_owned(), None)],
         folder: Vec::new(),
     };
+    // A file without a `plan` is reported once as such by the schema layer (a file a plan
+    // includes, given on its own), its `include`s with it.
+    let has_plan = stmts.iter().any(|s| s.keyword.eq_ignore_ascii_case("plan"));
     let mut out = Vec::with_capacity(stmts.len());
     for mut stmt in std::mem::take(stmts) {
         match stmt.keyword.to_ascii_lowercase().as_str() {
+            "include" if !has_plan => out.push(stmt),
             "include" => expander
                 .b
                 .error(misplaced(&stmt, "outside the `plan` block")),
@@ -529,5 +533,29 @@ mod tests {
                 (Code::E0107, "x".to_owned()),
             ]
         );
+    }
+
+    #[test]
+    fn a_file_of_plan_statements_alone_is_one_e0105() {
+        let text = "# EMEA\nsite \"EMEA\" { }\ninclude \"b.exm\"\ndecommission A\n";
+        let (plan, diags) = crate::syntax::parse(&SourceFile::new("emea.exm", text));
+        assert!(plan.is_none());
+        let found: Vec<(Code, &str)> = diags
+            .iter()
+            .map(|d| (d.code, &text[d.primary.span.start..d.primary.span.end]))
+            .collect();
+        assert_eq!(found, [(Code::E0105, "site")]);
+        assert!(
+            diags.0[0]
+                .help
+                .as_deref()
+                .unwrap()
+                .contains("check the plan")
+        );
+        // Another top-level keyword: each statement is reported as before.
+        let (_, diags) =
+            crate::syntax::parse(&SourceFile::new("x.exm", "site \"A\" { }\nroles cas\n"));
+        let codes: Vec<Code> = diags.iter().map(|d| d.code).collect();
+        assert_eq!(codes, [Code::E0106, Code::E0106]);
     }
 }
