@@ -98,6 +98,24 @@ impl FileLoader for PlanLoader {
     fn read(&self, path: &str) -> Result<Vec<u8>, ReadError> {
         read_file(&self.resolve(path), MAX_FILE_BYTES)
     }
+
+    fn read_included(&self, path: &str, limit: u64) -> Result<Vec<u8>, ReadError> {
+        let file = self.resolve(path);
+        // The path as written stays in the folder (checked by the syntax stage); a link on the
+        // way may still lead out of it, and the file's lines would then be shown in
+        // diagnostics. A path that does not resolve is left to the read, which says why.
+        let folder = if self.folder.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            self.folder.as_path()
+        };
+        if let (Ok(real), Ok(root)) = (std::fs::canonicalize(&file), std::fs::canonicalize(folder))
+            && !real.starts_with(&root)
+        {
+            return Err(ReadError::Outside);
+        }
+        read_file(&file, limit.min(MAX_FILE_BYTES))
+    }
 }
 
 #[cfg(test)]

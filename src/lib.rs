@@ -150,7 +150,7 @@ fn check_inner(
     states: bool,
 ) -> (Option<ir::Checked>, Diagnostics, analyze::Names) {
     let start = Instant::now();
-    let (ast, mut diagnostics) = syntax::parse_recovering(file);
+    let (ast, mut diagnostics) = syntax::parse_recovering_with(file, loader);
     timings.parse += start.elapsed();
     let Some(ast) = ast else {
         return (None, diagnostics, analyze::Names::default());

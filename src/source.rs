@@ -2,8 +2,14 @@
 //!
 //! Spans are byte offsets into one [`SourceFile`]; lines and columns are computed only when a
 //! diagnostic is rendered (terminal, JSON or editor), never stored.
+//!
+//! A plan split with `include` is still one offset space, as rustc's source map is: the main
+//! file's text takes offsets `0..len`, and each included file ([`Included`]) a range of its own
+//! after it, so a [`Span`] stays two offsets and every stage after the syntax stage is unchanged.
+//! [`SourceFile::locate`] says which file an offset is in.
 
 use serde::Serialize;
+use std::sync::OnceLock;
 
 /// A half-open byte range `start..end` in the plan's text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize)]
@@ -61,12 +67,51 @@ pub struct LineCol {
     pub column: usize,
 }
 
-/// A plan's text with its name and a line index.
+/// A plan's text with its name and a line index, and the files its `include` statements
+/// brought in once it has been parsed.
 #[derive(Debug, Clone)]
 pub struct SourceFile {
     name: String,
     text: String,
     line_starts: Vec<usize>,
+    /// The included files, set by the first parse that reads them ([`crate::syntax`]): every
+    /// later reader of this value (renderers, origins, the editor) finds their text here.
+    included: OnceLock<Vec<Included>>,
+}
+
+/// A file an `include` statement brought into the plan.
+#[derive(Debug, Clone)]
+pub struct Included {
+    /// The offset its first byte has in the plan's offset space.
+    pub base: usize,
+    /// Its text, named by its path from the main plan's folder with `/` (`sites/emea.exm`).
+    pub file: SourceFile,
+    /// The `include` statement that named it (global span).
+    pub from: Span,
+    /// E0104 (local span) when its bytes are not text: it is then not parsed.
+    pub not_text: Option<crate::diag::Diagnostic>,
+}
+
+/// Where a global offset is: the file holding it and the offset in that file's text.
+#[derive(Debug, Clone, Copy)]
+pub struct Located<'a> {
+    /// The file (the main plan, or an included file named by its path).
+    pub file: &'a SourceFile,
+    /// The offset of the file's first byte in the plan's offset space.
+    pub base: usize,
+    /// The included file, `None` for the main plan.
+    pub included: Option<&'a Included>,
+}
+
+impl Located<'_> {
+    /// `span` as offsets into [`Located::file`]'s text.
+    #[must_use]
+    pub fn local(&self, span: Span) -> Span {
+        Span::new(
+            span.start.saturating_sub(self.base),
+            span.end.saturating_sub(self.base),
+        )
+    }
 }
 
 /// The byte offset where each line of `text` starts: a line ends at LF, CRLF or a CR alone
@@ -93,6 +138,45 @@ impl SourceFile {
             name: name.into(),
             text,
             line_starts,
+            included: OnceLock::new(),
+        }
+    }
+
+    /// The files the plan's `include` statements brought in, in the order they were read
+    /// (empty before the plan is parsed, and for a plan without `include`).
+    #[must_use]
+    pub fn included(&self) -> &[Included] {
+        self.included.get().map_or(&[], Vec::as_slice)
+    }
+
+    /// Records the included files, once: a later parse of the same value reads the files
+    /// recorded here ([`crate::syntax`]), so its offsets are the same.
+    pub(crate) fn set_included(&self, included: Vec<Included>) {
+        let _ = self.included.set(included);
+    }
+
+    /// Whether the included files were already recorded.
+    pub(crate) fn has_included(&self) -> bool {
+        self.included.get().is_some()
+    }
+
+    /// The file holding global `offset`: the included file whose range holds it (an offset
+    /// one past its end included), else the main plan.
+    #[must_use]
+    pub fn locate(&self, offset: usize) -> Located<'_> {
+        let included = self.included();
+        let after = included.partition_point(|i| i.base <= offset);
+        match after.checked_sub(1).map(|i| &included[i]) {
+            Some(part) if offset <= part.base + part.file.text.len() => Located {
+                file: &part.file,
+                base: part.base,
+                included: Some(part),
+            },
+            _ => Located {
+                file: self,
+                base: 0,
+                included: None,
+            },
         }
     }
 
@@ -257,6 +341,43 @@ mod tests {
             );
             assert_eq!(file.line_text(line + 1), *text);
         }
+    }
+
+    #[test]
+    fn an_offset_is_located_in_the_file_whose_range_holds_it() {
+        let plan = SourceFile::new("p.exm", "plan \"P\" {\n  include \"a.exm\"\n}\n");
+        let (a_text, b_text) = ("site \"A\" { }\n", "x\ny\n");
+        let a_base = plan.text().len() + 1;
+        let b_base = a_base + a_text.len() + 1;
+        let part = |base, name: &str, text: &str| Included {
+            base,
+            file: SourceFile::new(name, text),
+            from: Span::new(13, 28),
+            not_text: None,
+        };
+        plan.set_included(vec![
+            part(a_base, "a.exm", a_text),
+            part(b_base, "s/b.exm", b_text),
+        ]);
+        assert!(plan.locate(0).included.is_none());
+        assert!(plan.locate(a_base - 1).included.is_none(), "the plan's end");
+        let a = plan.locate(a_base + 5);
+        assert_eq!((a.file.name(), a.base), ("a.exm", a_base));
+        assert_eq!(a.local(Span::new(a_base + 5, a_base + 8)), Span::new(5, 8));
+        assert_eq!(plan.locate(b_base - 1).file.name(), "a.exm", "its end");
+        let b = plan.locate(b_base + 2);
+        assert_eq!(b.file.name(), "s/b.exm");
+        assert_eq!(
+            b.file
+                .line_col(b.local(Span::new(b_base + 2, b_base + 2)).start)
+                .line,
+            2
+        );
+        assert_eq!(
+            plan.locate(usize::MAX).file.name(),
+            "p.exm",
+            "past every file"
+        );
     }
 
     #[test]

@@ -16,6 +16,22 @@ pub trait FileLoader: Sync {
     /// # Errors
     /// Why the file cannot be read: [`ReadError`].
     fn read(&self, path: &str) -> Result<Vec<u8>, ReadError>;
+
+    /// A file the plan includes (`include "path"`, the path already checked to stay in the
+    /// plan's folder as written): [`FileLoader::read`], refusing a file larger than `limit`
+    /// bytes ([`ReadError::TooLarge`]), what is left of the plan's size limit. A loader that
+    /// reads from disk stops reading at the limit, and refuses a file whose real path (through
+    /// links) leaves the plan's folder ([`ReadError::Outside`]).
+    ///
+    /// # Errors
+    /// As [`FileLoader::read`].
+    fn read_included(&self, path: &str, limit: u64) -> Result<Vec<u8>, ReadError> {
+        let bytes = self.read(path)?;
+        if bytes.len() as u64 > limit {
+            return Err(ReadError::TooLarge { limit });
+        }
+        Ok(bytes)
+    }
 }
 
 /// Why a file could not be read. Each kind has its own diagnostic code.
@@ -32,6 +48,9 @@ pub enum ReadError {
         /// The most bytes a file may have.
         limit: u64,
     },
+    /// Through a symbolic link (or junction) its real path leaves the plan's folder (E0129;
+    /// only for included files, [`FileLoader::read_included`]).
+    Outside,
 }
 
 impl From<String> for ReadError {
@@ -48,6 +67,7 @@ impl std::fmt::Display for ReadError {
             ReadError::TooLarge { limit } => {
                 write!(f, "it is larger than {} MiB", limit / (1024 * 1024))
             }
+            ReadError::Outside => f.write_str("it is a link to a file outside the plan's folder"),
         }
     }
 }
@@ -60,6 +80,7 @@ impl ReadError {
             ReadError::Unreadable(_) => Code::E0502,
             ReadError::NotAFile(_) => Code::E0504,
             ReadError::TooLarge { .. } => Code::E0505,
+            ReadError::Outside => Code::E0129,
         }
     }
 }
@@ -163,7 +184,7 @@ fn read_error(path: &Spanned<String>, error: &ReadError) -> Diagnostic {
         ReadError::Unreadable(_) => {
             diagnostic.with_help("the path is relative to the plan file's folder")
         }
-        ReadError::NotAFile(_) => {
+        ReadError::NotAFile(_) | ReadError::Outside => {
             diagnostic.with_help("name a CSV file; the path is relative to the plan file's folder")
         }
         ReadError::TooLarge { .. } => diagnostic

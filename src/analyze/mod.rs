@@ -129,18 +129,26 @@ impl Cx<'_> {
         self.diags.push(diagnostic);
     }
 
-    /// Where a statement starting at `span` came from: its line and first line of text.
+    /// Where a statement starting at `span` came from: its file when it is an included one,
+    /// its line and first line of text.
     pub fn origin(&self, span: Span) -> ir::Origin {
         const MAX: usize = 160;
-        let line = self.file.line_col(span.start).line;
-        let text = self.file.line_text(line).trim();
+        let located = self.file.locate(span.start);
+        let file = located.file;
+        let line = file.line_col(located.local(span).start).line;
+        let text = file.line_text(line).trim();
         let text = if text.chars().count() > MAX {
             let cut: String = text.chars().take(MAX).collect();
             format!("{cut}…")
         } else {
             text.to_owned()
         };
-        ir::Origin { line, text, span }
+        ir::Origin {
+            file: located.included.map(|i| i.file.name().to_owned()),
+            line,
+            text,
+            span,
+        }
     }
 
     /// Reports E0501 for a construct exgen recognises but does not generate yet.

@@ -266,7 +266,8 @@ pub(super) fn ir(args: &IrArgs) -> anyhow::Result<u8> {
             .steps
             .iter()
             .map(|s| StepView {
-                plan_line: plan.file.line_col(s.origin.start).line,
+                plan_file: included_name(&plan.file, s.origin.start),
+                plan_line: line_col(&plan.file, s.origin.start).line,
                 file: &s.file,
                 line: s.line,
                 shell: &s.shell,
@@ -284,6 +285,9 @@ pub(super) fn ir(args: &IrArgs) -> anyhow::Result<u8> {
 /// One step, as `exgen ir --steps` prints it.
 #[derive(serde::Serialize)]
 struct StepView<'a> {
+    /// The included file the statement is in; absent for the plan's own file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    plan_file: Option<&'a str>,
     plan_line: usize,
     file: &'a str,
     line: usize,
@@ -296,30 +300,62 @@ struct StepView<'a> {
 struct NameView<'a> {
     kind: crate::analyze::NameKind,
     name: &'a str,
+    /// The included file the name is declared in; absent for the plan's own file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    file: Option<&'a str>,
     line: usize,
     column: usize,
-    uses: Vec<crate::source::LineCol>,
+    uses: Vec<UseView<'a>>,
+}
+
+/// Where a name is used, as `exgen ir --names` prints it.
+#[derive(serde::Serialize)]
+struct UseView<'a> {
+    /// The included file the use is in; absent for the plan's own file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    file: Option<&'a str>,
+    line: usize,
+    column: usize,
+}
+
+/// The path of the included file holding global `offset`, `None` in the plan's own file.
+fn included_name(plan: &crate::source::SourceFile, offset: usize) -> Option<&str> {
+    plan.locate(offset).included.map(|i| i.file.name())
+}
+
+/// The line and column of global `offset` in the file holding it.
+fn line_col(plan: &crate::source::SourceFile, offset: usize) -> crate::source::LineCol {
+    let located = plan.locate(offset);
+    located.file.line_col(offset - located.base)
 }
 
 fn names_view<'a>(
-    file: &crate::source::SourceFile,
+    file: &'a crate::source::SourceFile,
     names: &'a crate::analyze::Names,
 ) -> Vec<NameView<'a>> {
     names
         .definitions
         .iter()
         .map(|d| {
-            let at = file.line_col(d.span.start);
+            let at = line_col(file, d.span.start);
             NameView {
                 kind: d.kind,
                 name: &d.name,
+                file: included_name(file, d.span.start),
                 line: at.line,
                 column: at.column,
                 uses: names
                     .uses
                     .iter()
                     .filter(|u| u.definition == d.span)
-                    .map(|u| file.line_col(u.span.start))
+                    .map(|u| {
+                        let at = line_col(file, u.span.start);
+                        UseView {
+                            file: included_name(file, u.span.start),
+                            line: at.line,
+                            column: at.column,
+                        }
+                    })
                     .collect(),
             }
         })

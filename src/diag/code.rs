@@ -86,6 +86,14 @@ codes! {
     E0125,
     /// A bare word is longer than any name.
     E0126,
+    /// An `include` names a file that is already being included (a cycle).
+    E0127,
+    /// A file an `include` names cannot be read.
+    E0128,
+    /// An `include` path is refused: absolute, outside the plan's folder, not a file, too big.
+    E0129,
+    /// An `include` where it may not appear.
+    E0130,
     /// A name is defined twice.
     E0201,
     /// A server name does not refer to a declared server.

@@ -106,27 +106,47 @@ fn level(severity: Severity) -> Level<'static> {
     }
 }
 
-/// One diagnostic, without a trailing newline.
+/// One diagnostic, without a trailing newline. Labels in different files (the plan and the
+/// files it includes) get a snippet each, the primary label's file first.
 fn render_one(renderer: &Renderer, file: &SourceFile, diagnostic: &Diagnostic) -> String {
-    let spans: Vec<_> = labels(diagnostic)
-        .map(|(l, _)| clamp(file, l.span))
-        .collect();
-    let excerpt = Excerpt::new(file, &spans);
-    let annotations = labels(diagnostic)
-        .zip(&spans)
-        .map(|((label, is_primary), span)| annotation(label, is_primary, excerpt.map_range(span)));
-    let snippet = Snippet::source(excerpt.text.as_str())
-        .line_start(excerpt.first_line)
-        .path(file.name())
-        .annotations(annotations);
-    let mut group = level(diagnostic.severity())
-        .primary_title(diagnostic.message.as_str())
-        .id(diagnostic.code.as_str())
-        .element(snippet);
+    let all: Vec<(&Label, bool)> = labels(diagnostic).collect();
+    let mut groups: Vec<(crate::source::Located<'_>, Vec<usize>)> = Vec::new();
+    for (i, (label, _)) in all.iter().enumerate() {
+        let located = file.locate(label.span.start);
+        match groups.iter_mut().find(|(g, _)| g.base == located.base) {
+            Some((_, members)) => members.push(i),
+            None => groups.push((located, vec![i])),
+        }
+    }
+    let mut group = Group::with_title(
+        level(diagnostic.severity())
+            .primary_title(diagnostic.message.as_str())
+            .id(diagnostic.code.as_str()),
+    );
+    let mut excerpts = Vec::with_capacity(groups.len());
+    for (located, members) in &groups {
+        let spans: Vec<_> = members
+            .iter()
+            .map(|&i| clamp(located.file, located.local(all[i].0.span)))
+            .collect();
+        excerpts.push((Excerpt::new(located.file, &spans), spans));
+    }
+    for ((located, members), (excerpt, spans)) in groups.iter().zip(&excerpts) {
+        let annotations = members.iter().zip(spans).map(|(&i, span)| {
+            let (label, is_primary) = all[i];
+            annotation(label, is_primary, excerpt.map_range(span))
+        });
+        let snippet = Snippet::source(excerpt.text.as_str())
+            .line_start(excerpt.first_line)
+            .path(located.file.name())
+            .annotations(annotations);
+        group = group.element(snippet);
+    }
     if let Some(help) = &diagnostic.help {
         group = group.element(Level::HELP.message(help.as_str()));
     }
     let rendered = trim_line_ends(&renderer.render(&[group]));
+    let (primary_file, (excerpt, spans)) = (groups[0].0.file, &excerpts[0]);
     if !excerpt.cut {
         return rendered;
     }
@@ -135,7 +155,7 @@ fn render_one(renderer: &Renderer, file: &SourceFile, diagnostic: &Diagnostic) -
         .rsplit('\n')
         .next()
         .map_or(0, |line| line.chars().count());
-    fix_column(&rendered, shown + 1, file.line_col(primary).column)
+    fix_column(&rendered, shown + 1, primary_file.line_col(primary).column)
 }
 
 fn annotation<'a>(label: &'a Label, is_primary: bool, range: Range<usize>) -> Annotation<'a> {

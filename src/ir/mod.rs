@@ -137,7 +137,11 @@ impl Plan {
 /// Where an item came from in the plan.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Origin {
-    /// 1-based line of the statement.
+    /// The included file the statement is in, by its path from the plan's folder
+    /// (`sites/emea.exm`); `None` for the plan's own file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    /// 1-based line of the statement (in its file).
     pub line: usize,
     /// The statement's first line, trimmed.
     pub text: String,

@@ -475,11 +475,12 @@ fn phase_card(g: &Globals<'_>, script: &Script<'_>, steps: &[RunbookStep]) -> Ph
 }
 
 /// The comment that opens a step's text in its script: the plan file, line and statement it
-/// carries out (`# plan.exm:29  certificate on MAIL2010 {`).
+/// carries out (`# plan.exm:29  certificate on MAIL2010 {`); a statement of an included file
+/// names that file by its path from the plan's folder (`# sites/emea.exm:4  site "EMEA" {`).
 pub(super) fn cite(file: &str, origin: &ir::Origin) -> String {
     format!(
         "# {}:{}  {}",
-        escape::ps_comment(file),
+        escape::ps_comment(origin.file.as_deref().unwrap_or(file)),
         origin.line,
         escape::ps_comment(&origin.text)
     )

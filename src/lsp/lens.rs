@@ -50,9 +50,10 @@ pub fn lenses(
     out
 }
 
-/// A link from the path of each `csv "file.csv"` statement to that file, resolved as exgen
-/// reads it ([`crate::files::PlanLoader::resolve`]).
-pub fn csv_links(
+/// A link from the path of each `csv "file.csv"` and `include "file.exm"` statement to that
+/// file, resolved as exgen reads it ([`crate::files::PlanLoader::resolve`]; an `include` in
+/// this document is relative to the document's folder).
+pub fn file_links(
     nodes: &[Node],
     text: &str,
     folder: &Path,
@@ -63,7 +64,9 @@ pub fn csv_links(
     let mut stack: Vec<&Node> = nodes.iter().collect();
     while let Some(node) = stack.pop() {
         stack.extend(node.children.iter());
-        if !node.keyword.eq_ignore_ascii_case("csv") {
+        if !node.keyword.eq_ignore_ascii_case("csv")
+            && !node.keyword.eq_ignore_ascii_case("include")
+        {
             continue;
         }
         let (Some(name), Some(head)) = (&node.name, text.get(node.head.start..node.head.end))

@@ -47,6 +47,80 @@ struct Document {
     /// What the last check of this text found (kept from publishing diagnostics, so requests
     /// do not check the same text again).
     analysis: Option<Analysis>,
+    /// The diagnostics its last check found in it (what is published for its URI, with those
+    /// the plans that include it found there).
+    own: Vec<Diagnostic>,
+}
+
+/// The diagnostics each open plan found in the files it includes: by the included file's URI,
+/// then by the plan's. They are published for the included file's URI, merged with that
+/// file's own when it is open, so a file two plans include shows what each found.
+#[derive(Default)]
+struct Elsewhere(BTreeMap<String, BTreeMap<String, Vec<Diagnostic>>>);
+
+impl Elsewhere {
+    /// Replaces what `plan` found in other files by `found`; the URIs whose list changed.
+    fn replace(&mut self, plan: &str, found: BTreeMap<String, Vec<Diagnostic>>) -> Vec<String> {
+        let mut touched = Vec::new();
+        for (uri, by_plan) in &mut self.0 {
+            if by_plan.remove(plan).is_some() {
+                touched.push(uri.clone());
+            }
+        }
+        for (uri, list) in found {
+            if !touched.contains(&uri) {
+                touched.push(uri.clone());
+            }
+            self.0.entry(uri).or_default().insert(plan.to_owned(), list);
+        }
+        self.0.retain(|_, by_plan| !by_plan.is_empty());
+        touched
+    }
+
+    /// What the plans found in the file at `uri`.
+    fn found_in(&self, uri: &str) -> impl Iterator<Item = &Diagnostic> {
+        self.0
+            .get(uri)
+            .into_iter()
+            .flat_map(|m| m.values().flatten())
+    }
+}
+
+/// Publishes for `uri` the diagnostics of the open document there and those the plans found
+/// in it.
+fn publish(
+    connection: &Connection,
+    documents: &BTreeMap<String, Document>,
+    elsewhere: &Elsewhere,
+    uri: &str,
+) -> anyhow::Result<()> {
+    let Ok(parsed) = uri.parse::<Uri>() else {
+        return Ok(());
+    };
+    let doc = documents.get(uri);
+    let mut diagnostics: Vec<Diagnostic> = doc.map(|d| d.own.clone()).unwrap_or_default();
+    // A syntax error of an included file open on its own is found by its check and by the
+    // plan's: shown once.
+    for found in elsewhere.found_in(uri) {
+        let same = |d: &Diagnostic| {
+            d.range == found.range && d.code == found.code && d.message == found.message
+        };
+        if !diagnostics.iter().any(same) {
+            diagnostics.push(found.clone());
+        }
+    }
+    let params = PublishDiagnosticsParams {
+        uri: parsed,
+        diagnostics,
+        version: doc.map(|d| d.version),
+    };
+    connection
+        .sender
+        .send(Message::Notification(Notification::new(
+            "textDocument/publishDiagnostics".to_owned(),
+            params,
+        )))?;
+    Ok(())
 }
 
 /// What a check of one version of a document found, beyond its diagnostics.
@@ -207,8 +281,9 @@ pub fn serve(connection: &Connection) -> anyhow::Result<u8> {
             "serverInfo": { "name": "exgen", "version": env!("CARGO_PKG_VERSION") },
         }),
     )?;
-    // CSV files the plans name: the client reports their changes, and the plans are checked
-    // again (a client that cannot watch files gets fresh CSV diagnostics on each change).
+    // CSV files the plans name and the files they include: the client reports their changes
+    // (an included file is read from disk, so its saves), and the plans are checked again (a
+    // client that cannot watch files gets fresh diagnostics on each change).
     let watch = params
         .capabilities
         .workspace
@@ -219,7 +294,7 @@ pub fn serve(connection: &Connection) -> anyhow::Result<u8> {
     if watch {
         let options = lsp_types::DidChangeWatchedFilesRegistrationOptions {
             watchers: vec![lsp_types::FileSystemWatcher {
-                glob_pattern: lsp_types::GlobPattern::String("**/*.{csv,CSV}".to_owned()),
+                glob_pattern: lsp_types::GlobPattern::String("**/*.{csv,CSV,exm,EXM}".to_owned()),
                 kind: None,
             }],
         };
@@ -236,6 +311,7 @@ pub fn serve(connection: &Connection) -> anyhow::Result<u8> {
         )))?;
     }
     let mut documents: BTreeMap<String, Document> = BTreeMap::new();
+    let mut elsewhere = Elsewhere::default();
     loop {
         // Take every message already queued before checking: a burst of changes is checked
         // once, at its last version.
@@ -243,7 +319,7 @@ pub fn serve(connection: &Connection) -> anyhow::Result<u8> {
             match connection.receiver.try_recv() {
                 Ok(message) => message,
                 Err(_) => {
-                    publish_dirty(connection, &mut documents, encoding)?;
+                    publish_dirty(connection, &mut documents, &mut elsewhere, encoding)?;
                     continue;
                 }
             }
@@ -293,19 +369,14 @@ pub fn serve(connection: &Connection) -> anyhow::Result<u8> {
                         &format!("exgen lsp: the {method} handler failed"),
                     );
                 }
-                // A closed plan's problems leave the client's list with it.
+                // A closed plan's problems leave the client's list with it, and those it found
+                // in the files it includes; what other plans found in it stay.
                 for uri in closed {
-                    let params = PublishDiagnosticsParams {
-                        uri,
-                        diagnostics: Vec::new(),
-                        version: None,
-                    };
-                    connection
-                        .sender
-                        .send(Message::Notification(Notification::new(
-                            "textDocument/publishDiagnostics".to_owned(),
-                            params,
-                        )))?;
+                    let uri = uri.as_str().to_owned();
+                    for touched in elsewhere.replace(&uri, BTreeMap::new()) {
+                        publish(connection, &documents, &elsewhere, &touched)?;
+                    }
+                    publish(connection, &documents, &elsewhere, &uri)?;
                 }
             }
             Message::Response(_) => {}
@@ -347,6 +418,7 @@ fn notify(
                     text: p.text_document.text,
                     dirty: true,
                     analysis: None,
+                    own: Vec::new(),
                 };
                 documents.insert(p.text_document.uri.as_str().to_owned(), doc);
             }
@@ -364,7 +436,7 @@ fn notify(
                 doc.analysis = None;
             }
         }
-        // A CSV file a plan names changed: check every open plan again.
+        // A CSV file a plan names, or a file it includes, changed: check every open plan again.
         "workspace/didChangeWatchedFiles" => {
             for doc in documents.values_mut() {
                 doc.dirty = true;
@@ -383,55 +455,138 @@ fn notify(
     }
 }
 
-/// Checks every changed document and publishes its diagnostics.
+/// Checks every changed document and publishes its diagnostics, and again those of each file
+/// whose diagnostics from the plans that include it changed.
 fn publish_dirty(
     connection: &Connection,
     documents: &mut BTreeMap<String, Document>,
+    elsewhere: &mut Elsewhere,
     encoding: Encoding,
 ) -> anyhow::Result<()> {
-    for (uri, doc) in documents.iter_mut().filter(|(_, d)| d.dirty) {
+    let dirty: Vec<String> = documents
+        .iter()
+        .filter(|(_, d)| d.dirty)
+        .map(|(uri, _)| uri.clone())
+        .collect();
+    for uri in dirty {
+        let Some(doc) = documents.get_mut(&uri) else {
+            continue;
+        };
         doc.dirty = false;
         let checked = catch_unwind(AssertUnwindSafe(|| {
-            diagnostics(uri, &doc.text, doc.version, encoding)
+            diagnostics(&uri, &doc.text, doc.version, encoding)
         }));
-        let Ok((diagnostics, analysis)) = checked else {
+        let Ok((own, found, analysis)) = checked else {
             log(connection, &format!("exgen lsp: checking {uri} failed"));
             continue;
         };
         doc.analysis = Some(analysis);
-        let Ok(uri) = uri.parse::<Uri>() else {
-            continue;
-        };
-        let params = PublishDiagnosticsParams {
-            uri,
-            diagnostics,
-            version: Some(doc.version),
-        };
-        connection
-            .sender
-            .send(Message::Notification(Notification::new(
-                "textDocument/publishDiagnostics".to_owned(),
-                params,
-            )))?;
+        doc.own = own;
+        // An included file open in the editor is published under the URI the client gave it
+        // (which may spell the same path differently, such as `c%3A` for `C:`).
+        let found = found
+            .into_iter()
+            .map(|(target, list)| (opened_as(documents, &target), list))
+            .collect();
+        let touched = elsewhere.replace(&uri, found);
+        publish(connection, documents, elsewhere, &uri)?;
+        for other in touched.iter().filter(|t| **t != uri) {
+            publish(connection, documents, elsewhere, other)?;
+        }
     }
     Ok(())
 }
 
-/// What `exgen check` reports for `text`, as LSP diagnostics, and what else it found.
+/// The URI of the open document at the path `uri` names, or `uri` when none is open.
+fn opened_as(documents: &BTreeMap<String, Document>, uri: &str) -> String {
+    let Some(path) = file_path(uri) else {
+        return uri.to_owned();
+    };
+    documents
+        .keys()
+        .find(|open| file_path(open).is_some_and(|p| p == path))
+        .cloned()
+        .unwrap_or_else(|| uri.to_owned())
+}
+
+/// What `exgen check` reports for `text`, as LSP diagnostics: those in the document, those in
+/// the files it includes by their URI, and what else the check found.
+///
+/// A diagnostic in an included file is published for that file, with the document's `include`
+/// that brought it in as related information.
 fn diagnostics(
     uri: &str,
     text: &str,
     version: i32,
     encoding: Encoding,
-) -> (Vec<Diagnostic>, Analysis) {
-    let (checked, found, names) = check(uri, text);
+) -> (Vec<Diagnostic>, BTreeMap<String, Vec<Diagnostic>>, Analysis) {
+    let (file, checked, found, names) = check_file(uri, text);
     let index = LineIndex::new(text);
     let range = |s| index.range(s, encoding);
-    let diagnostics = found
+    let folder = folder_of(uri);
+    let indexes: Vec<LineIndex<'_>> = file
+        .included()
         .iter()
-        .map(|d| convert(d, uri, text, version, &range))
+        .map(|i| LineIndex::new(i.file.text()))
         .collect();
-    (diagnostics, Analysis::new(checked, names))
+    let elsewhere = |span: crate::source::Span| -> Option<Located> {
+        let located = file.locate(span.start);
+        let included = located.included?;
+        let at = file
+            .included()
+            .iter()
+            .position(|i| i.base == included.base)?;
+        let target = actions::file_uri(&folder.join(included.file.name()));
+        let location = Location::new(
+            target.parse::<Uri>().ok()?,
+            indexes[at].range(located.local(span), encoding),
+        );
+        Some(Located {
+            uri: target,
+            location,
+            include: include_site(&file, span),
+        })
+    };
+    let mut own = Vec::new();
+    let mut in_files: BTreeMap<String, Vec<Diagnostic>> = BTreeMap::new();
+    for d in found.iter() {
+        match convert(d, uri, text, version, &range, &elsewhere) {
+            (Some(target), diagnostic) => in_files.entry(target).or_default().push(diagnostic),
+            (None, diagnostic) => own.push(diagnostic),
+        }
+    }
+    (own, in_files, Analysis::new(checked, names))
+}
+
+/// Where a span in an included file is: its file, its location there, and the `include`
+/// statement of the document that brought its file in.
+struct Located {
+    /// The included file's URI.
+    uri: String,
+    location: Location,
+    /// The document's `include` through which the file was read.
+    include: crate::source::Span,
+}
+
+/// The `include` statement of the main plan through which the file holding `span` was read.
+fn include_site(file: &SourceFile, span: crate::source::Span) -> crate::source::Span {
+    let mut at = span;
+    // Each step goes to an include statement of an earlier file, so this ends.
+    while let Some(included) = file.locate(at.start).included {
+        at = included.from;
+    }
+    at
+}
+
+/// The folder a document's included and CSV files are read from: the document's own, else the
+/// workspace's.
+fn folder_of(uri: &str) -> PathBuf {
+    file_path(uri)
+        .as_ref()
+        .and_then(|p| p.parent())
+        .map(PathBuf::from)
+        .or_else(|| WORKSPACE.get().cloned())
+        .unwrap_or_default()
 }
 
 /// `exgen check` of `text`: the checked plan when it has no errors, the diagnostics and the
@@ -445,6 +600,21 @@ fn check(
     crate::diag::Diagnostics,
     crate::analyze::Names,
 ) {
+    let (_, checked, diagnostics, names) = check_file(uri, text);
+    (checked, diagnostics, names)
+}
+
+/// [`check`], and the plan's source with the files it includes, read from disk relative to
+/// the document (where the diagnostics' spans point).
+fn check_file(
+    uri: &str,
+    text: &str,
+) -> (
+    SourceFile,
+    Option<crate::ir::Checked>,
+    crate::diag::Diagnostics,
+    crate::analyze::Names,
+) {
     let path = file_path(uri);
     let name = path.as_ref().and_then(|p| p.file_name()).map_or_else(
         || "plan.exm".to_owned(),
@@ -452,12 +622,7 @@ fn check(
     );
     // A document that is not a file (`untitled:`) reads the files it names relative to the
     // workspace's folder, when the client gave one.
-    let folder = path
-        .as_ref()
-        .and_then(|p| p.parent())
-        .map(PathBuf::from)
-        .or_else(|| WORKSPACE.get().cloned())
-        .unwrap_or_default();
+    let folder = folder_of(uri);
     // As `exgen check` reads a file: a byte order mark is not part of the plan (three spaces
     // in its place keep every offset the same), and a NUL byte means it is not text (E0104).
     let plan_text: std::borrow::Cow<'_, str> = match text.strip_prefix('\u{FEFF}') {
@@ -466,10 +631,45 @@ fn check(
     };
     let (file, not_text) = SourceFile::from_bytes(name, plan_text.as_bytes());
     if let Some(diagnostic) = not_text {
-        return (None, diagnostic.into(), crate::analyze::Names::default());
+        return (
+            file,
+            None,
+            diagnostic.into(),
+            crate::analyze::Names::default(),
+        );
+    }
+    // A file a plan includes (statements without a `plan`) is checked as statements of a plan
+    // block; the plan that includes it checks the rest.
+    if crate::syntax::is_included_file(file.text()) {
+        let diagnostics = crate::syntax::check_included(&file);
+        return (file, None, diagnostics, crate::analyze::Names::default());
     }
     let loader = crate::files::PlanLoader { folder };
-    crate::check_full(&file, &loader, &mut crate::Timings::default())
+    let (checked, diagnostics, names) =
+        crate::check_full(&file, &loader, &mut crate::Timings::default());
+    let names = in_document(names, file.text().len());
+    (file, checked, diagnostics, names)
+}
+
+/// The names the document's features (navigation, rename, tokens, hover) work on: those whose
+/// declaration and every use are in the document itself. A name declared or used in a file
+/// the plan includes is left out whole, so no feature computes a position in this document
+/// for a span of another file, and a rename never edits one file of a name and not the other.
+fn in_document(mut names: crate::analyze::Names, len: usize) -> crate::analyze::Names {
+    let inside = |span: crate::source::Span| span.end <= len;
+    let shared: std::collections::HashSet<crate::source::Span> = names
+        .uses
+        .iter()
+        .filter(|u| !inside(u.span) || !inside(u.definition))
+        .map(|u| u.definition)
+        .collect();
+    names
+        .definitions
+        .retain(|d| inside(d.span) && !shared.contains(&d.span));
+    names
+        .uses
+        .retain(|u| inside(u.span) && inside(u.definition) && !shared.contains(&u.definition));
+    names
 }
 
 /// The workspace's folder, from `initialize` (`workspaceFolders`, else `rootUri`).
@@ -477,30 +677,42 @@ static WORKSPACE: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
 
 /// An exgen diagnostic as the LSP's: the code with a link to its explanation, the help line
 /// after the message, secondary spans as related information, and the quick fixes it knows in
-/// `data` (so `codeAction` needs no second check).
+/// `data` (so `codeAction` needs no second check). `elsewhere` places a span that is in an
+/// included file: a diagnostic there is for that file's URI (returned with it), without fixes,
+/// and with the document's `include` that read the file as related information.
 fn convert(
     d: &ExgenDiagnostic,
     uri: &str,
     text: &str,
     version: i32,
     range: &dyn Fn(crate::source::Span) -> Range,
-) -> Diagnostic {
+    elsewhere: &dyn Fn(crate::source::Span) -> Option<Located>,
+) -> (Option<String>, Diagnostic) {
+    let primary = elsewhere(d.primary.span);
     let mut message = d.message.clone();
     if let Some(help) = &d.help {
         message.push_str("\nhelp: ");
         message.push_str(help);
     }
     let related = uri.parse::<Uri>().ok().map(|uri| {
-        d.related
-            .iter()
-            .map(|label| DiagnosticRelatedInformation {
-                location: Location::new(uri.clone(), range(label.span)),
-                message: label.message.clone(),
-            })
-            .collect::<Vec<_>>()
+        let place = |span| {
+            elsewhere(span)
+                .map_or_else(|| Location::new(uri.clone(), range(span)), |at| at.location)
+        };
+        let labels = d.related.iter().map(|label| DiagnosticRelatedInformation {
+            location: place(label.span),
+            message: label.message.clone(),
+        });
+        let include = primary.as_ref().map(|at| DiagnosticRelatedInformation {
+            location: Location::new(uri.clone(), range(at.include)),
+            message: "the file is included here".to_owned(),
+        });
+        labels.chain(include).collect::<Vec<_>>()
     });
-    Diagnostic {
-        range: range(d.primary.span),
+    let diagnostic = Diagnostic {
+        range: primary
+            .as_ref()
+            .map_or_else(|| range(d.primary.span), |at| at.location.range),
         severity: Some(match d.severity() {
             Severity::Error => DiagnosticSeverity::ERROR,
             Severity::Warning => DiagnosticSeverity::WARNING,
@@ -513,20 +725,26 @@ fn convert(
         message,
         related_information: related.filter(|r| !r.is_empty()),
         data: {
-            let fixes: Vec<serde_json::Value> = actions::edits(d, text)
-                .into_iter()
-                .map(|e| {
-                    serde_json::json!({
-                        "title": e.title,
-                        "edit": lsp_types::TextEdit::new(range(e.span), e.text),
+            // Fixes are edits of the document's text: none for a diagnostic in another file.
+            let fixes: Vec<serde_json::Value> = if primary.is_some() {
+                Vec::new()
+            } else {
+                actions::edits(d, text)
+                    .into_iter()
+                    .map(|e| {
+                        serde_json::json!({
+                            "title": e.title,
+                            "edit": lsp_types::TextEdit::new(range(e.span), e.text),
+                        })
                     })
-                })
-                .collect();
+                    .collect()
+            };
             // The version the fixes' ranges belong to: a code action for another is stale.
             (!fixes.is_empty()).then(|| serde_json::json!({ "version": version, "fixes": fixes }))
         },
         ..Diagnostic::default()
-    }
+    };
+    (primary.map(|at| at.uri), diagnostic)
 }
 
 /// The local path of a `file:` URI (percent-decoded; `file:///C:/x` is `C:/x`), or `None`.

@@ -159,7 +159,7 @@ pub(super) fn handle_request(
             let nodes = plan.nodes().unwrap_or_default();
             let links = file_path(plan.uri)
                 .and_then(|p| p.parent().map(PathBuf::from))
-                .map(|folder| lens::csv_links(&nodes, plan.text, &folder, &plan.index, encoding))
+                .map(|folder| lens::file_links(&nodes, plan.text, &folder, &plan.index, encoding))
                 .unwrap_or_default();
             Response::new_ok(id, links)
         }

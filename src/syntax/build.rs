@@ -153,6 +153,18 @@ pub fn build_file(b: &mut Builder, stmts: &[Stmt], text_len: usize) -> Option<Pl
         );
         return None;
     }
+    let plan_keywords = BlockKind::Plan.keywords();
+    let no_plan = stmts
+        .iter()
+        .all(|s| !s.keyword.eq_ignore_ascii_case("plan"));
+    if no_plan
+        && stmts
+            .iter()
+            .all(|s| plan_keywords.contains(&s.key().as_str()))
+    {
+        b.error(included_file_alone(&stmts[0]));
+        return None;
+    }
     let mut plan = None;
     let mut first: Option<Span> = None;
     for stmt in stmts {
@@ -175,6 +187,17 @@ pub fn build_file(b: &mut Builder, stmts: &[Stmt], text_len: usize) -> Option<Pl
         }
     }
     plan
+}
+
+/// E0105 for a file of plan-block statements without a `plan`: a file a plan includes, given
+/// on its own (one diagnostic, not one per statement).
+fn included_file_alone(first: &Stmt) -> Diagnostic {
+    Diagnostic::new(Code::E0105, first.keyword_span, "the file holds no plan")
+        .with_label("statements of a plan block, without a `plan` around them")
+        .with_help(
+            "a file a plan includes (`include \"file.exm\"`) is checked with that plan: check the \
+             plan; or put these statements between the braces of `plan \"Title\" { ... }`",
+        )
 }
 
 /// E0106 for a top-level statement other than `plan`.

@@ -93,6 +93,7 @@ impl BlockKind {
     pub fn keywords(self) -> &'static [&'static str] {
         match self {
             BlockKind::Plan => &[
+                "include",
                 "organization",
                 "target",
                 "media",

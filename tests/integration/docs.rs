@@ -153,6 +153,14 @@ const NO_ERRONEOUS_PLAN: &[(&str, &str)] = &[
     // Plans too large for a page: tests/integration/bad_input.rs builds them.
     ("E0124", "a line of 65,537 bytes"),
     ("E0125", "a plan of 500,001 statements"),
+    // About the files an `include` names, which a plan alone cannot show:
+    // tests/integration/include.rs triggers them.
+    ("E0127", "a plan whose included files include each other"),
+    ("E0128", "an included file that is missing"),
+    (
+        "E0129",
+        "an include path outside the plan's folder, or a device",
+    ),
 ];
 
 /// Codes whose explanation shows no corrected plan, and why (besides the model's gap findings, `Code::reports_a_gap_in_exgen`).
@@ -167,6 +175,14 @@ const NO_CORRECTED_PLAN: &[(&str, &str)] = &[
     ("E0511", "the output folder given on the command line"),
     ("E0124", "a line of 65,537 bytes"),
     ("E0125", "a plan of 500,001 statements"),
+    // About the files an `include` names, which a plan alone cannot show:
+    // tests/integration/include.rs triggers them.
+    ("E0127", "a plan whose included files include each other"),
+    ("E0128", "an included file that is missing"),
+    (
+        "E0129",
+        "an include path outside the plan's folder, or a device",
+    ),
 ];
 
 fn is_erroneous(heading: &str) -> bool {

@@ -128,6 +128,13 @@ impl Server {
         self.wait(|m| m["method"] == "textDocument/publishDiagnostics")["params"].clone()
     }
 
+    /// The next diagnostics published for `uri`.
+    fn diagnostics_of(&mut self, uri: &str) -> Value {
+        self.wait(|m| m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri)
+            ["params"]
+            .clone()
+    }
+
     pub(crate) fn initialize(&mut self, encodings: &[&str]) -> Value {
         let reply = self.request(
             "initialize",
@@ -627,6 +634,7 @@ fn completion_offers_the_block_s_keywords_and_the_declared_names() {
         json!({"textDocument": {"uri": uri}, "position": {"line": cert, "character": 2}}),
     );
     assert!(labels(&top).contains(&"organization".to_owned()), "{top}");
+    assert!(labels(&top).contains(&"include".to_owned()), "{top}");
     assert_eq!(server.stop(), Some(0));
 }
 
@@ -1468,5 +1476,152 @@ fn a_name_written_as_a_string_is_renamed_to_a_string() {
         renamed,
         text.replace("\"Mailboxes 01\"", "\"Mailboxes 02\"")
     );
+    assert_eq!(server.stop(), Some(0));
+}
+
+#[test]
+fn a_plan_with_includes_checks_in_the_editor_and_shows_problems_of_its_files() {
+    let mut server = Server::start();
+    server.initialize(&[]);
+    // The split plan reads its files from its own folder: no problems.
+    let split = repo("tests/plans/include/split.exm");
+    let uri = file_uri(&split);
+    server.open(&uri, &plan("tests/plans/include/split.exm"));
+    let published = server.diagnostics();
+    assert_eq!(published["diagnostics"], json!([]), "{published}");
+    // A name declared in an included file is not navigated to a place of this document.
+    let text = plan("tests/plans/include/split.exm");
+    let line = text
+        .lines()
+        .position(|l| l.contains("database HQ-DB2013 on HQ-MBX2013"))
+        .unwrap();
+    let column = text.lines().nth(line).unwrap().find("HQ-MBX2013").unwrap() + 1;
+    let reply = server.request(
+        "textDocument/definition",
+        json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": column}}),
+    );
+    assert_eq!(reply["result"], Value::Null, "{reply}");
+    let reply = server.request(
+        "textDocument/rename",
+        json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": column}, "newName": "HQ-MBX2020"}),
+    );
+    assert!(
+        reply["error"].is_object(),
+        "no rename of one file of a name: {reply}"
+    );
+
+    // A problem in an included file is published for that file, with the `include` that
+    // brought the file in as related information; the plan's own stay with the plan.
+    let broken = plan("tests/plans/include/broken.exm");
+    let uri = file_uri(&repo("tests/plans/include/broken.exm"));
+    let site_uri = file_uri(&repo("tests/plans/include/sites/broken-site.exm"));
+    server.open(&uri, &broken);
+    let published = server.diagnostics_of(&uri);
+    let list = published["diagnostics"].as_array().expect("a list");
+    let codes: Vec<&str> = list.iter().map(|d| d["code"].as_str().unwrap()).collect();
+    assert_eq!(codes, ["E0321"], "{published}");
+    let include_line = broken
+        .lines()
+        .position(|l| l.contains("include \"sites/broken-site.exm\""))
+        .unwrap();
+    // Its label in the included file links there.
+    let shared = &list[0];
+    assert_eq!(shared["range"]["start"]["line"], 11);
+    let there = &shared["relatedInformation"][0]["location"];
+    assert_eq!(there["uri"].as_str().unwrap(), site_uri);
+    assert_eq!(there["range"]["start"], json!({"line": 2, "character": 9}));
+
+    let published = server.diagnostics_of(&site_uri);
+    let list = published["diagnostics"].as_array().expect("a list");
+    let undefined = list.iter().find(|d| d["code"] == "E0202").expect("E0202");
+    assert_eq!(
+        undefined["range"]["start"],
+        json!({"line": 5, "character": 17})
+    );
+    assert!(
+        undefined["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("undefined server `BR2010`"),
+        "{undefined}"
+    );
+    let included_at = &undefined["relatedInformation"][0]["location"];
+    assert_eq!(included_at["uri"].as_str().unwrap(), uri);
+    assert_eq!(included_at["range"]["start"]["line"], include_line);
+    assert_eq!(
+        undefined.get("data"),
+        None,
+        "no fixes for another file's text"
+    );
+
+    // `include` is a keyword of the plan block, described by the language reference.
+    let reply = server.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri}, "position": {"line": include_line, "character": 4}}),
+    );
+    let markdown = hover_text(&reply);
+    assert!(markdown.contains("include \"path\""), "{markdown}");
+    // Its path links to the file.
+    let reply = server.request(
+        "textDocument/documentLink",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    let links = reply["result"].as_array().expect("links");
+    assert_eq!(links.len(), 1, "{reply}");
+    assert_eq!(links[0]["range"]["start"]["line"], include_line);
+    assert!(
+        links[0]["target"]
+            .as_str()
+            .unwrap()
+            .ends_with("/tests/plans/include/sites/broken-site.exm"),
+        "{reply}"
+    );
+
+    // The included file opened too: what the plan found there is shown with its own (none),
+    // and leaves when the plan is closed.
+    server.open(
+        &site_uri,
+        &plan("tests/plans/include/sites/broken-site.exm"),
+    );
+    let published = server.diagnostics_of(&site_uri);
+    let codes = |published: &Value| -> Vec<String> {
+        let mut codes: Vec<String> = published["diagnostics"]
+            .as_array()
+            .expect("a list")
+            .iter()
+            .map(|d| d["code"].as_str().unwrap().to_owned())
+            .collect();
+        codes.sort();
+        codes
+    };
+    assert_eq!(codes(&published), ["E0202", "W0702"], "{published}");
+    server.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    let published = server.diagnostics_of(&site_uri);
+    assert_eq!(published["diagnostics"], json!([]), "{published}");
+
+    // An included file opened on its own is checked as statements of a plan block: no
+    // "holds no plan", its own mistakes still shown.
+    let site = repo("tests/plans/include/sites/intranet.exm");
+    let uri = file_uri(&site);
+    let text = plan("tests/plans/include/sites/intranet.exm");
+    server.open(&uri, &text);
+    let published = server.diagnostics_of(&uri);
+    assert_eq!(published["diagnostics"], json!([]), "{published}");
+    server.change(
+        &uri,
+        2,
+        &text.replace("roles cas mailbox", "rolez cas mailbox"),
+    );
+    let published = server.diagnostics_of(&uri);
+    let codes: Vec<&str> = published["diagnostics"]
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["E0106"], "{published}");
     assert_eq!(server.stop(), Some(0));
 }

@@ -13,6 +13,7 @@ mod encoding;
 mod files;
 mod fmt;
 mod fuzz;
+mod include;
 mod lint;
 mod lsp;
 mod lsp_e2e;

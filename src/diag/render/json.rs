@@ -22,6 +22,10 @@ struct Message<'a> {
 /// A label with its position; lines and columns are 1-based, columns count characters.
 #[derive(Serialize)]
 struct JsonSpan<'a> {
+    /// The file of a span that is not in the diagnostic's `file` (a plan and the files it
+    /// includes); absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    file: Option<&'a str>,
     byte_start: usize,
     byte_end: usize,
     line_start: usize,
@@ -33,8 +37,10 @@ struct JsonSpan<'a> {
 }
 
 /// Renders one JSON object per diagnostic, one per line. Each carries the code, severity,
-/// message, file name, spans (primary first, with byte offsets and 1-based lines and
-/// character columns), help, and `rendered`: the plain terminal text of that diagnostic.
+/// message, file name (of the primary span: the plan, or the path of an included file from the
+/// plan's folder), spans (primary first, with byte offsets into their file and 1-based lines
+/// and character columns; a span in another file names it), help, and `rendered`: the plain
+/// terminal text of that diagnostic.
 #[must_use]
 pub fn json(file: &SourceFile, diagnostics: &Diagnostics) -> String {
     let renderer = renderer(false);
@@ -44,7 +50,7 @@ pub fn json(file: &SourceFile, diagnostics: &Diagnostics) -> String {
             code: diagnostic.code,
             severity: diagnostic.severity(),
             message: &diagnostic.message,
-            file: file.name(),
+            file: file.locate(diagnostic.primary.span.start).file.name(),
             spans: spans(file, diagnostic),
             help: diagnostic.help.as_deref(),
             rendered: render_one(&renderer, file, diagnostic) + "\n",
@@ -56,17 +62,26 @@ pub fn json(file: &SourceFile, diagnostics: &Diagnostics) -> String {
     out
 }
 
-fn spans<'a>(file: &SourceFile, diagnostic: &'a Diagnostic) -> Vec<JsonSpan<'a>> {
+fn spans<'a>(file: &'a SourceFile, diagnostic: &'a Diagnostic) -> Vec<JsonSpan<'a>> {
+    let primary = file.locate(diagnostic.primary.span.start).base;
     labels(diagnostic)
-        .map(|(label, is_primary)| span(file, label, is_primary))
+        .map(|(label, is_primary)| span(file, primary, label, is_primary))
         .collect()
 }
 
-fn span<'a>(file: &SourceFile, label: &'a Label, is_primary: bool) -> JsonSpan<'a> {
-    let range = clamp(file, label.span);
+fn span<'a>(
+    plan: &'a SourceFile,
+    primary: usize,
+    label: &'a Label,
+    is_primary: bool,
+) -> JsonSpan<'a> {
+    let located = plan.locate(label.span.start);
+    let file = located.file;
+    let range = clamp(file, located.local(label.span));
     let start = file.line_col(range.start);
     let end = file.line_col(range.end);
     JsonSpan {
+        file: (located.base != primary).then(|| file.name()),
         byte_start: range.start,
         byte_end: range.end,
         line_start: start.line,
