@@ -24,7 +24,7 @@ try {
     # Recipients of every domain of the forest, not only of this computer's; also in a dry run.
     Set-AdServerSettings -ViewEntireForest $true -WhatIf:$false
 
-    # contoso-2010-to-2013-two-sites.exm:49  validate on HQ-CAS2010 { service-health; outlook-web-services; remote-connectivity-analyzer }
+    # contoso-2010-to-2013-two-sites.exm:41  validate on HQ-CAS2010 { service-health; outlook-web-services; remote-connectivity-analyzer }
     # R35: existing client access is validated before anything changes.
     # Checks only: nothing is changed.
     $failures = New-Object 'System.Collections.Generic.List[object]'
@@ -51,7 +51,7 @@ try {
     }
     Write-Host 'Validation of HQ-CAS2010 passed.'
 
-    # contoso-2010-to-2013-two-sites.exm:20  server BR-EX2010 { exchange 2010 sp3 ru11; os "Windows Server 2008 R2"; roles cas hub mailbox }
+    # sites/contoso-intranet.exm:4  server BR-EX2010 { exchange 2010 sp3 ru11; os "Windows Server 2008 R2"; roles cas hub mailbox }
     # R35: existing client access is validated before anything changes.
     # Checks only: nothing is changed.
     $failures = New-Object 'System.Collections.Generic.List[object]'

@@ -32,7 +32,7 @@ try {
         throw ('Exchange setup was not found at ' + $setup + '. Check the media path in the plan.')
     }
 
-    # contoso-2010-to-2013-two-sites.exm:28  server HQ-MBX2013 { exchange 2013 cu23; os "Windows Server 2012 R2"; roles mailbox; new }
+    # sites/contoso-internet.exm:7  server HQ-MBX2013 { exchange 2013 cu23; os "Windows Server 2012 R2"; roles mailbox; new }
     # R36: all of this server's roles in one unattended setup run (Mailbox), with the license switch;
     # servers in the plan's install order (Mailbox first). Never an in-place upgrade: this is a new server.
     # The setup key is shared with Exchange 2016 and later (facts §1): its version values tell them apart.

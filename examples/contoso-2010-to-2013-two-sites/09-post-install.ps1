@@ -33,7 +33,7 @@ try {
     # Recipients of every domain of the forest, not only of this computer's; also in a dry run.
     Set-AdServerSettings -ViewEntireForest $true -WhatIf:$false
 
-    # contoso-2010-to-2013-two-sites.exm:39  client-access on HQ-CAS2013 {
+    # contoso-2010-to-2013-two-sites.exm:31  client-access on HQ-CAS2013 {
     # Right after setup: the new server's Autodiscover service connection point points at itself with a
     # self-signed certificate (facts §6.3); point it at the Autodiscover name at once.
     $server = Get-ExchangeServer -Identity 'HQ-CAS2013'
@@ -111,7 +111,7 @@ try {
         }
     }
 
-    # contoso-2010-to-2013-two-sites.exm:21  server BR-EX2013 { exchange 2013 cu23; os "Windows Server 2012 R2"; roles cas mailbox; new }
+    # sites/contoso-intranet.exm:5  server BR-EX2013 { exchange 2013 cu23; os "Windows Server 2012 R2"; roles cas mailbox; new }
     # Right after setup: the new server's Autodiscover service connection point points at itself with a
     # self-signed certificate (facts §6.3); point it at the Autodiscover name at once.
     $server = Get-ExchangeServer -Identity 'BR-EX2013'

@@ -33,7 +33,7 @@ try {
     # Recipients of every domain of the forest, not only of this computer's; also in a dry run.
     Set-AdServerSettings -ViewEntireForest $true -WhatIf:$false
 
-    # contoso-2010-to-2013-two-sites.exm:31  database HQ-DB2013 on HQ-MBX2013 { edb "E:\HQ-DB2013\HQ-DB2013.edb"; logs "F:\HQ-DB2013" }
+    # contoso-2010-to-2013-two-sites.exm:23  database HQ-DB2013 on HQ-MBX2013 { edb "E:\HQ-DB2013\HQ-DB2013.edb"; logs "F:\HQ-DB2013" }
     $database = @(Get-MailboxDatabase -Server 'HQ-MBX2013' | Where-Object { $_.Name -eq 'HQ-DB2013' })
     if ($database.Count -gt 0) {
         Write-Host 'The mailbox database HQ-DB2013 already exists on HQ-MBX2013.'
@@ -56,7 +56,7 @@ try {
         Mount-Database -Identity 'HQ-DB2013'
     }
 
-    # contoso-2010-to-2013-two-sites.exm:32  database BR-DB2013 on BR-EX2013
+    # contoso-2010-to-2013-two-sites.exm:24  database BR-DB2013 on BR-EX2013
     $database = @(Get-MailboxDatabase -Server 'BR-EX2013' | Where-Object { $_.Name -eq 'BR-DB2013' })
     if ($database.Count -gt 0) {
         Write-Host 'The mailbox database BR-DB2013 already exists on BR-EX2013.'

@@ -33,7 +33,7 @@ try {
     # Recipients of every domain of the forest, not only of this computer's; also in a dry run.
     Set-AdServerSettings -ViewEntireForest $true -WhatIf:$false
 
-    # contoso-2010-to-2013-two-sites.exm:52  move mailboxes to HQ-DB2013 {
+    # contoso-2010-to-2013-two-sites.exm:44  move mailboxes to HQ-DB2013 {
     # Facts §6.1: the arbitration (system) mailboxes of the older servers move to Exchange 2013
     # before any user mailbox; until they do, admin audit logging and eDiscovery keep depending on the old
     # servers, and their databases cannot be removed. A mailbox already in HQ-DB2013 or already moving is

@@ -33,7 +33,7 @@ try {
     # Recipients of every domain of the forest, not only of this computer's; also in a dry run.
     Set-AdServerSettings -ViewEntireForest $true -WhatIf:$false
 
-    # contoso-2010-to-2013-two-sites.exm:52  move mailboxes to HQ-DB2013 {
+    # contoso-2010-to-2013-two-sites.exm:44  move mailboxes to HQ-DB2013 {
     # Status of batch exgen arbitration: read only, run it as often as you like.
     $requests = @(Get-MoveRequest -BatchName 'exgen arbitration' -ResultSize Unlimited)
     Write-Host ('Batch exgen arbitration: ' + $requests.Count + ' move request(s).')

@@ -37,7 +37,7 @@ try {
     # Recipients of every domain of the forest, not only of this computer's; also in a dry run.
     Set-AdServerSettings -ViewEntireForest $true -WhatIf:$false
 
-    # contoso-2010-to-2013-two-sites.exm:34  certificate on HQ-CAS2013 BR-EX2013 {
+    # contoso-2010-to-2013-two-sites.exm:26  certificate on HQ-CAS2013 BR-EX2013 {
     # R38: one certificate with the legacy, 2013 and Autodiscover names, requested on HQ-CAS2013.
     # Exchange 2013 writes the request itself (-RequestFile, facts §6.4): this script runs on that server.
     $requestFile = Join-Path $scriptDir 'certificate-request.req'

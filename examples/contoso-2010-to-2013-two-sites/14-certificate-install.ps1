@@ -33,7 +33,7 @@ try {
     # Recipients of every domain of the forest, not only of this computer's; also in a dry run.
     Set-AdServerSettings -ViewEntireForest $true -WhatIf:$false
 
-    # contoso-2010-to-2013-two-sites.exm:34  certificate on HQ-CAS2013 BR-EX2013 {
+    # contoso-2010-to-2013-two-sites.exm:26  certificate on HQ-CAS2013 BR-EX2013 {
     # R10: import the issued certificate on HQ-CAS2013 and enable it for IIS, SMTP.
     $certificateFile = Join-Path $scriptDir 'certificate.cer'
     if (-not (Test-Path -LiteralPath $certificateFile)) {

@@ -24,7 +24,7 @@ try {
     # Recipients of every domain of the forest, not only of this computer's; also in a dry run.
     Set-AdServerSettings -ViewEntireForest $true -WhatIf:$false
 
-    # contoso-2010-to-2013-two-sites.exm:20  server BR-EX2010 { exchange 2010 sp3 ru11; os "Windows Server 2008 R2"; roles cas hub mailbox }
+    # sites/contoso-intranet.exm:4  server BR-EX2010 { exchange 2010 sp3 ru11; os "Windows Server 2008 R2"; roles cas hub mailbox }
     # Facts §6.3: Exchange 2013 proxies Outlook Anywhere to BR-EX2010, so Outlook Anywhere is enabled there, on
     # mail.contoso.com, with NTLM among its IIS authentication methods, before the namespace moves. The client
     # authentication method of an enabled Outlook Anywhere is kept; -IISAuthenticationMethods replaces the list.
@@ -47,7 +47,7 @@ try {
         }
     }
 
-    # contoso-2010-to-2013-two-sites.exm:25  server HQ-CAS2010 { exchange 2010 sp3 ru11; os "Windows Server 2008 R2"; roles cas hub }
+    # sites/contoso-internet.exm:4  server HQ-CAS2010 { exchange 2010 sp3 ru11; os "Windows Server 2008 R2"; roles cas hub }
     # Facts §6.3: Exchange 2013 proxies Outlook Anywhere to HQ-CAS2010, so Outlook Anywhere is enabled there, on
     # mail.contoso.com, with NTLM among its IIS authentication methods, before the namespace moves. The client
     # authentication method of an enabled Outlook Anywhere is kept; -IISAuthenticationMethods replaces the list.

@@ -33,7 +33,7 @@ try {
     # Recipients of every domain of the forest, not only of this computer's; also in a dry run.
     Set-AdServerSettings -ViewEntireForest $true -WhatIf:$false
 
-    # contoso-2010-to-2013-two-sites.exm:40  outlook-anywhere { auth basic; ssl-offloading off }
+    # contoso-2010-to-2013-two-sites.exm:32  outlook-anywhere { auth basic; ssl-offloading off }
     # Facts §6.3: Outlook Anywhere is on by default in Exchange 2013 and has no Enable-OutlookAnywhere: set it
     # on HQ-CAS2013: external host mail.contoso.com (Basic), internal host mail.contoso.com (Ntlm), SSL offloading off.
     $outlookAnywhere = @(Get-OutlookAnywhere -Server 'HQ-CAS2013')
@@ -54,7 +54,7 @@ try {
         Set-OutlookAnywhere -Identity ([string]$current.Identity) -ExternalHostname 'mail.contoso.com' -ExternalClientAuthenticationMethod 'Basic' -ExternalClientsRequireSsl $true -InternalHostname 'mail.contoso.com' -InternalClientAuthenticationMethod 'Ntlm' -InternalClientsRequireSsl $true -SSLOffloading $false -IISAuthenticationMethods $wantedIis
     }
 
-    # contoso-2010-to-2013-two-sites.exm:21  server BR-EX2013 { exchange 2013 cu23; os "Windows Server 2012 R2"; roles cas mailbox; new }
+    # sites/contoso-intranet.exm:5  server BR-EX2013 { exchange 2013 cu23; os "Windows Server 2012 R2"; roles cas mailbox; new }
     # Facts §6.3: Outlook Anywhere is on by default in Exchange 2013 and has no Enable-OutlookAnywhere: set it
     # on BR-EX2013: external host mail.contoso.com (Basic), internal host mail.contoso.com (Ntlm), SSL offloading off.
     $outlookAnywhere = @(Get-OutlookAnywhere -Server 'BR-EX2013')
@@ -75,7 +75,7 @@ try {
         Set-OutlookAnywhere -Identity ([string]$current.Identity) -ExternalHostname 'mail.contoso.com' -ExternalClientAuthenticationMethod 'Basic' -ExternalClientsRequireSsl $true -InternalHostname 'mail.contoso.com' -InternalClientAuthenticationMethod 'Ntlm' -InternalClientsRequireSsl $true -SSLOffloading $false -IISAuthenticationMethods $wantedIis
     }
 
-    # contoso-2010-to-2013-two-sites.exm:41  offline-address-book "Default Offline Address Book (Ex2013)"
+    # contoso-2010-to-2013-two-sites.exm:33  offline-address-book "Default Offline Address Book (Ex2013)"
     # Facts §6.2: Exchange 2013 generates an OAB in an organization (arbitration) mailbox with the OABGen
     # capability, set with Set-OfflineAddressBook -GeneratingMailbox (Move-OfflineAddressBook is not for 2013).
     # Default Offline Address Book (Ex2013) must be an Exchange 2013 OAB (setup of the first 2013 server creates one).

@@ -33,7 +33,7 @@ try {
     # Recipients of every domain of the forest, not only of this computer's; also in a dry run.
     Set-AdServerSettings -ViewEntireForest $true -WhatIf:$false
 
-    # contoso-2010-to-2013-two-sites.exm:45  inbound anonymous
+    # contoso-2010-to-2013-two-sites.exm:37  inbound anonymous
     # R13 in Exchange 2013: internet mail arrives at the front end transport of the Client Access servers,
     # whose "Default Frontend" receive connector accepts anonymous mail from setup on (facts §6.5). Check it,
     # and add AnonymousUsers back if it was removed (-PermissionGroups replaces the list: read, add, write).
@@ -49,7 +49,7 @@ try {
         Set-ReceiveConnector -Identity ([string]$connector[0].Identity) -PermissionGroups (($groups + 'AnonymousUsers') -join ',')
     }
 
-    # contoso-2010-to-2013-two-sites.exm:46  send-connector "Internet Connector"
+    # contoso-2010-to-2013-two-sites.exm:38  send-connector "Internet Connector"
     # R14: outbound internet mail leaves through HQ-MBX2013. An existing send connector of this
     # name gets HQ-MBX2013 as its only source server. Without one (an Exchange 2000/2003
     # organization sends through SMTP connectors, which only Exchange System Manager manages, R45), it is

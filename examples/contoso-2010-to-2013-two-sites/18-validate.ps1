@@ -33,7 +33,7 @@ try {
     # Recipients of every domain of the forest, not only of this computer's; also in a dry run.
     Set-AdServerSettings -ViewEntireForest $true -WhatIf:$false
 
-    # contoso-2010-to-2013-two-sites.exm:50  validate on HQ-CAS2013 { service-health; remote-connectivity-analyzer }
+    # contoso-2010-to-2013-two-sites.exm:42  validate on HQ-CAS2013 { service-health; remote-connectivity-analyzer }
     # Checks only: nothing is changed.
     $failures = New-Object 'System.Collections.Generic.List[object]'
     $health = @(Test-ServiceHealth -Server 'HQ-CAS2013')

@@ -24,7 +24,7 @@ try {
     # Recipients of every domain of the forest, not only of this computer's; also in a dry run.
     Set-AdServerSettings -ViewEntireForest $true -WhatIf:$false
 
-    # contoso-2010-to-2013-two-sites.exm:20  server BR-EX2010 { exchange 2010 sp3 ru11; os "Windows Server 2008 R2"; roles cas hub mailbox }
+    # sites/contoso-intranet.exm:4  server BR-EX2010 { exchange 2010 sp3 ru11; os "Windows Server 2008 R2"; roles cas hub mailbox }
     # Facts §6.3: domain-joined Outlook finds Autodiscover through the service connection points in Active
     # Directory, the older servers' included. The one of BR-EX2010 goes to autodiscover.contoso.com now, while that
     # name still leads to the current servers; after the namespace switch no client then asks this server
@@ -37,7 +37,7 @@ try {
         Set-ClientAccessServer -Identity 'BR-EX2010' -AutoDiscoverServiceInternalUri 'https://autodiscover.contoso.com/Autodiscover/Autodiscover.xml'
     }
 
-    # contoso-2010-to-2013-two-sites.exm:25  server HQ-CAS2010 { exchange 2010 sp3 ru11; os "Windows Server 2008 R2"; roles cas hub }
+    # sites/contoso-internet.exm:4  server HQ-CAS2010 { exchange 2010 sp3 ru11; os "Windows Server 2008 R2"; roles cas hub }
     # Facts §6.3: domain-joined Outlook finds Autodiscover through the service connection points in Active
     # Directory, the older servers' included. The one of HQ-CAS2010 goes to autodiscover.contoso.com now, while that
     # name still leads to the current servers; after the namespace switch no client then asks this server

@@ -114,7 +114,7 @@ try {
         }
     }
 
-    # contoso-2010-to-2013-two-sites.exm:52  move mailboxes to HQ-DB2013 {
+    # contoso-2010-to-2013-two-sites.exm:44  move mailboxes to HQ-DB2013 {
     # R40: local move requests to HQ-DB2013, batch Internet site, driven from the Exchange 2013
     # shell (facts §6.1); mailboxes on Exchange 2007 SP3 and 2010 stay online while they move.
     # Facts §6.1: the system mailboxes leave the older servers before user mailboxes move. One query
@@ -151,7 +151,7 @@ try {
     }
     Submit-ExgenMoves $mailboxes $batch
 
-    # contoso-2010-to-2013-two-sites.exm:57  move mailboxes to BR-DB2013 {
+    # contoso-2010-to-2013-two-sites.exm:49  move mailboxes to BR-DB2013 {
     # R40: local move requests to BR-DB2013, batch Intranet site, driven from the Exchange 2013
     # shell (facts §6.1); mailboxes on Exchange 2007 SP3 and 2010 stay online while they move.
     # Facts §6.1: the system mailboxes move first: nothing moves here until every request of batch

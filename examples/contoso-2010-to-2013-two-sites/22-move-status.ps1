@@ -33,7 +33,7 @@ try {
     # Recipients of every domain of the forest, not only of this computer's; also in a dry run.
     Set-AdServerSettings -ViewEntireForest $true -WhatIf:$false
 
-    # contoso-2010-to-2013-two-sites.exm:52  move mailboxes to HQ-DB2013 {
+    # contoso-2010-to-2013-two-sites.exm:44  move mailboxes to HQ-DB2013 {
     # Status of batch Internet site: read only, run it as often as you like.
     $requests = @(Get-MoveRequest -BatchName 'Internet site' -ResultSize Unlimited)
     Write-Host ('Batch Internet site: ' + $requests.Count + ' move request(s).')
@@ -56,7 +56,7 @@ try {
         }
     }
 
-    # contoso-2010-to-2013-two-sites.exm:57  move mailboxes to BR-DB2013 {
+    # contoso-2010-to-2013-two-sites.exm:49  move mailboxes to BR-DB2013 {
     # Status of batch Intranet site: read only, run it as often as you like.
     # The batch stops when ready to complete: a request at AutoSuspended is copied and waits for the
     # next script (move-complete), which completes it in the change window.

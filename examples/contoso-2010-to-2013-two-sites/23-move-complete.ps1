@@ -33,7 +33,7 @@ try {
     # Recipients of every domain of the forest, not only of this computer's; also in a dry run.
     Set-AdServerSettings -ViewEntireForest $true -WhatIf:$false
 
-    # contoso-2010-to-2013-two-sites.exm:57  move mailboxes to BR-DB2013 {
+    # contoso-2010-to-2013-two-sites.exm:49  move mailboxes to BR-DB2013 {
     # Facts §6.1: batch Intranet site stops when ready to complete (-SuspendWhenReadyToComplete): its
     # mailboxes are copied and wait at AutoSuspended. Resuming a request completes its move: the mailbox
     # switches to BR-DB2013 and Outlook asks its user to restart. Run it in the change window, then

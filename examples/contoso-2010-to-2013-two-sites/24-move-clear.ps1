@@ -33,7 +33,7 @@ try {
     # Recipients of every domain of the forest, not only of this computer's; also in a dry run.
     Set-AdServerSettings -ViewEntireForest $true -WhatIf:$false
 
-    # contoso-2010-to-2013-two-sites.exm:52  move mailboxes to HQ-DB2013 {
+    # contoso-2010-to-2013-two-sites.exm:44  move mailboxes to HQ-DB2013 {
     # Completed move requests of batch exgen arbitration are cleared: in Exchange 2013 this only tidies up
     # (facts §6.1), and clearing moves from 2007 or 2010 into 2013 from this shell is safe.
     $warned = @(Get-MoveRequest -BatchName 'exgen arbitration' -MoveStatus CompletedWithWarning -ResultSize Unlimited)
@@ -48,7 +48,7 @@ try {
         }
     }
 
-    # contoso-2010-to-2013-two-sites.exm:52  move mailboxes to HQ-DB2013 {
+    # contoso-2010-to-2013-two-sites.exm:44  move mailboxes to HQ-DB2013 {
     # Completed move requests of batch Internet site are cleared: in Exchange 2013 this only tidies up
     # (facts §6.1), and clearing moves from 2007 or 2010 into 2013 from this shell is safe.
     $warned = @(Get-MoveRequest -BatchName 'Internet site' -MoveStatus CompletedWithWarning -ResultSize Unlimited)
@@ -63,7 +63,7 @@ try {
         }
     }
 
-    # contoso-2010-to-2013-two-sites.exm:57  move mailboxes to BR-DB2013 {
+    # contoso-2010-to-2013-two-sites.exm:49  move mailboxes to BR-DB2013 {
     # Completed move requests of batch Intranet site are cleared: in Exchange 2013 this only tidies up
     # (facts §6.1), and clearing moves from 2007 or 2010 into 2013 from this shell is safe.
     $warned = @(Get-MoveRequest -BatchName 'Intranet site' -MoveStatus CompletedWithWarning -ResultSize Unlimited)

@@ -24,7 +24,7 @@ try {
     # Recipients of every domain of the forest, not only of this computer's; also in a dry run.
     Set-AdServerSettings -ViewEntireForest $true -WhatIf:$false
 
-    # contoso-2010-to-2013-two-sites.exm:63  decommission HQ-CAS2010 HQ-MBX2010 BR-EX2010
+    # contoso-2010-to-2013-two-sites.exm:55  decommission HQ-CAS2010 HQ-MBX2010 BR-EX2010
     # Facts §6.2, §6.10: Exchange 2013 generates its offline address book in an organization mailbox, and
     # setup made it the default. The offline address books that the Exchange 2010 Mailbox servers
     # HQ-MBX2010, BR-EX2010 generate are removed now that no mailbox is left on them; the

@@ -24,7 +24,7 @@ try {
     # Recipients of every domain of the forest, not only of this computer's; also in a dry run.
     Set-AdServerSettings -ViewEntireForest $true -WhatIf:$false
 
-    # contoso-2010-to-2013-two-sites.exm:63  decommission HQ-CAS2010 HQ-MBX2010 BR-EX2010
+    # contoso-2010-to-2013-two-sites.exm:55  decommission HQ-CAS2010 HQ-MBX2010 BR-EX2010
     # Facts §6.10: HQ-CAS2010 gives up its databases once nothing is left on it (user, arbitration, archive mailboxes,
     # public folders, offline address book generation, send connector source); its database files are
     # deleted and Exchange 2010 is uninstalled by hand afterwards (see the runbook).
@@ -54,7 +54,7 @@ try {
     }
     Write-Host 'HQ-CAS2010 holds no Mailbox role: no database to remove.'
 
-    # contoso-2010-to-2013-two-sites.exm:63  decommission HQ-CAS2010 HQ-MBX2010 BR-EX2010
+    # contoso-2010-to-2013-two-sites.exm:55  decommission HQ-CAS2010 HQ-MBX2010 BR-EX2010
     # Facts §6.10: HQ-MBX2010 gives up its databases once nothing is left on it (user, arbitration, archive mailboxes,
     # public folders, offline address book generation, send connector source); its database files are
     # deleted and Exchange 2010 is uninstalled by hand afterwards (see the runbook).
@@ -132,7 +132,7 @@ try {
         }
     }
 
-    # contoso-2010-to-2013-two-sites.exm:63  decommission HQ-CAS2010 HQ-MBX2010 BR-EX2010
+    # contoso-2010-to-2013-two-sites.exm:55  decommission HQ-CAS2010 HQ-MBX2010 BR-EX2010
     # Facts §6.10: BR-EX2010 gives up its databases once nothing is left on it (user, arbitration, archive mailboxes,
     # public folders, offline address book generation, send connector source); its database files are
     # deleted and Exchange 2010 is uninstalled by hand afterwards (see the runbook).

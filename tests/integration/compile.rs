@@ -368,8 +368,10 @@ fn every_step_maps_to_its_text_in_its_script() {
     }
 }
 
+/// The 1-based line of `span` in the file that holds it (the plan, or a file it includes).
 fn line_of(file: &exgen::source::SourceFile, span: exgen::source::Span) -> usize {
-    file.line_index(span.start) + 1
+    let located = file.locate(span.start);
+    located.file.line_index(located.local(span).start) + 1
 }
 
 /// Each example's output is committed beside it, as a user commits theirs (`examples/<name>/`),

@@ -1037,7 +1037,7 @@ fn semantic_tokens_colour_names_by_kind_after_non_ascii_text_in_both_encodings()
 #[test]
 fn selection_ranges_grow_from_the_word_to_the_plan_and_symbols_span_open_plans() {
     let text = plan("examples/contoso-2007-to-2010.exm");
-    let other = plan("examples/contoso-2010-to-2013-two-sites.exm");
+    let other = plan("examples/tailspin-2010-to-2016.exm");
     let mut server = Server::start();
     server.initialize(&[]);
     server.open("untitled:a", &text);
@@ -1100,7 +1100,7 @@ fn selection_ranges_grow_from_the_word_to_the_plan_and_symbols_span_open_plans()
         "{found:?}"
     );
     assert!(
-        found.contains(&("HQ-MBX2010".to_owned(), "untitled:b".to_owned())),
+        found.contains(&("TS-EX2010".to_owned(), "untitled:b".to_owned())),
         "{found:?}"
     );
     assert!(found.iter().all(|(name, _)| name.contains("20")));
