@@ -19,7 +19,7 @@ use crate::source::Span;
 use crate::specs::Specs;
 use std::time::{Duration, Instant};
 
-pub use diagram::{Diagrams, Graph};
+pub use diagram::{Diagrams, Graph, MERMAID_MAX_CHARS, MERMAID_MAX_EDGES};
 pub use layout::INLINE_MAILBOXES_MAX;
 pub(crate) use layout::exmerge_stem;
 use layout::{CMD_FILES, EXMERGE_EXTENSIONS, RUNBOOK, cmd_file};
