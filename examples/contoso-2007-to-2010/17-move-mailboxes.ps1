@@ -7,7 +7,7 @@
 # Dry run: -WhatIf. Every run writes a transcript to %TEMP%.
 #Requires -Version 2.0
 [CmdletBinding(SupportsShouldProcess = $true)]
-param([switch]$Force)
+param([string[]]$Batches, [switch]$Force)
 
 Set-StrictMode -Version 2.0
 $ErrorActionPreference = 'Stop'
@@ -106,67 +106,82 @@ try {
     }
 
     # contoso-2007-to-2010.exm:46  move mailboxes to EX2010DB01 {
-    # R15: local move requests to EX2010DB01, batch Pilot. Mailboxes on Exchange 2007
-    # stay online while they move.
-    $batch = @{
-        TargetDatabase = 'EX2010DB01'
-        BatchName = 'Pilot'
-        BadItemLimit = 0
-        AcceptLargeDataLoss = $false
-        SuspendWhenReadyToComplete = $false
+    if (-not $Batches -or $Batches -contains 'Pilot') {
+        # R15: local move requests to EX2010DB01, batch Pilot. Mailboxes on Exchange 2007
+        # stay online while they move.
+        $batch = @{
+            TargetDatabase = 'EX2010DB01'
+            BatchName = 'Pilot'
+            BadItemLimit = 0
+            AcceptLargeDataLoss = $false
+            SuspendWhenReadyToComplete = $false
+        }
+        # The whole list is read before the first move: the remote shell runs one pipeline at a time.
+        # Each mailbox is read once, with only what the checks need.
+        $mailboxes = New-Object 'System.Collections.Generic.List[object]'
+        $identities = New-Object 'System.Collections.Generic.List[object]'
+        foreach ($identity in @(
+            'someone@contoso.com'
+        )) {
+            [void]$identities.Add($identity)
+        }
+        Add-ExgenMailboxes $mailboxes $identities $batch
+        Submit-ExgenMoves $mailboxes $batch
     }
-    # The whole list is read before the first move: the remote shell runs one pipeline at a time.
-    # Each mailbox is read once, with only what the checks need.
-    $mailboxes = New-Object 'System.Collections.Generic.List[object]'
-    $identities = New-Object 'System.Collections.Generic.List[object]'
-    foreach ($identity in @(
-        'someone@contoso.com'
-    )) {
-        [void]$identities.Add($identity)
+    else {
+        Write-Host 'Batch Pilot: not named by -Batches, skipped in this run.'
     }
-    Add-ExgenMailboxes $mailboxes $identities $batch
-    Submit-ExgenMoves $mailboxes $batch
 
     # contoso-2007-to-2010.exm:51  move mailboxes to EX2010DB01 {
-    # R15: local move requests to EX2010DB01, batch Wave 1. Mailboxes on Exchange 2007
-    # stay online while they move.
-    $batch = @{
-        TargetDatabase = 'EX2010DB01'
-        BatchName = 'Wave 1'
-        BadItemLimit = 0
-        AcceptLargeDataLoss = $false
-        SuspendWhenReadyToComplete = $false
+    if (-not $Batches -or $Batches -contains 'Wave 1') {
+        # R15: local move requests to EX2010DB01, batch Wave 1. Mailboxes on Exchange 2007
+        # stay online while they move.
+        $batch = @{
+            TargetDatabase = 'EX2010DB01'
+            BatchName = 'Wave 1'
+            BadItemLimit = 0
+            AcceptLargeDataLoss = $false
+            SuspendWhenReadyToComplete = $false
+        }
+        # The whole list is read before the first move: the remote shell runs one pipeline at a time.
+        # Each mailbox is read once, with only what the checks need.
+        $mailboxes = New-Object 'System.Collections.Generic.List[object]'
+        $identities = New-Object 'System.Collections.Generic.List[object]'
+        # waves\wave1.csv: 2 mailbox(es), copied next to this script as wave1.csv.
+        $column = 'EmailAddress'
+        foreach ($row in @(Import-Csv -Path (Join-Path $scriptDir 'wave1.csv'))) {
+            [void]$identities.Add([string]$row.$column)
+        }
+        Add-ExgenMailboxes $mailboxes $identities $batch
+        Submit-ExgenMoves $mailboxes $batch
     }
-    # The whole list is read before the first move: the remote shell runs one pipeline at a time.
-    # Each mailbox is read once, with only what the checks need.
-    $mailboxes = New-Object 'System.Collections.Generic.List[object]'
-    $identities = New-Object 'System.Collections.Generic.List[object]'
-    # waves\wave1.csv: 2 mailbox(es), copied next to this script as wave1.csv.
-    $column = 'EmailAddress'
-    foreach ($row in @(Import-Csv -Path (Join-Path $scriptDir 'wave1.csv'))) {
-        [void]$identities.Add([string]$row.$column)
+    else {
+        Write-Host 'Batch Wave 1: not named by -Batches, skipped in this run.'
     }
-    Add-ExgenMailboxes $mailboxes $identities $batch
-    Submit-ExgenMoves $mailboxes $batch
 
     # contoso-2007-to-2010.exm:56  move mailboxes to EX2010DB01 {
-    # R15: local move requests to EX2010DB01, batch Everyone else. Mailboxes on Exchange 2007
-    # stay online while they move.
-    $batch = @{
-        TargetDatabase = 'EX2010DB01'
-        BatchName = 'Everyone else'
-        BadItemLimit = 0
-        AcceptLargeDataLoss = $false
-        SuspendWhenReadyToComplete = $false
+    if (-not $Batches -or $Batches -contains 'Everyone else') {
+        # R15: local move requests to EX2010DB01, batch Everyone else. Mailboxes on Exchange 2007
+        # stay online while they move.
+        $batch = @{
+            TargetDatabase = 'EX2010DB01'
+            BatchName = 'Everyone else'
+            BadItemLimit = 0
+            AcceptLargeDataLoss = $false
+            SuspendWhenReadyToComplete = $false
+        }
+        # The whole list is read before the first move: the remote shell runs one pipeline at a time.
+        # Each mailbox is read once, with only what the checks need.
+        $mailboxes = New-Object 'System.Collections.Generic.List[object]'
+        # Every mailbox on MAIL2007, in one query.
+        foreach ($mailbox in @(Get-Mailbox -Server 'MAIL2007' -ResultSize Unlimited | Select-Object Identity, Database, MailboxMoveStatus)) {
+            [void]$mailboxes.Add($mailbox)
+        }
+        Submit-ExgenMoves $mailboxes $batch
     }
-    # The whole list is read before the first move: the remote shell runs one pipeline at a time.
-    # Each mailbox is read once, with only what the checks need.
-    $mailboxes = New-Object 'System.Collections.Generic.List[object]'
-    # Every mailbox on MAIL2007, in one query.
-    foreach ($mailbox in @(Get-Mailbox -Server 'MAIL2007' -ResultSize Unlimited | Select-Object Identity, Database, MailboxMoveStatus)) {
-        [void]$mailboxes.Add($mailbox)
+    else {
+        Write-Host 'Batch Everyone else: not named by -Batches, skipped in this run.'
     }
-    Submit-ExgenMoves $mailboxes $batch
 }
 finally {
     Stop-Transcript | Out-Null

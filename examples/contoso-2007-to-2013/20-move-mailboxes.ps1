@@ -7,7 +7,7 @@
 # Dry run: -WhatIf. Every run writes a transcript to %TEMP%.
 #Requires -Version 3.0
 [CmdletBinding(SupportsShouldProcess = $true)]
-param([switch]$Force)
+param([string[]]$Batches, [switch]$Force)
 
 Set-StrictMode -Version 2.0
 $ErrorActionPreference = 'Stop'
@@ -115,45 +115,55 @@ try {
     }
 
     # contoso-2007-to-2013.exm:51  move mailboxes to DB2013-01 {
-    # R40: local move requests to DB2013-01, batch Pilot, driven from the Exchange 2013
-    # shell (facts §6.1); mailboxes on Exchange 2007 SP3 and 2010 stay online while they move.
-    $batch = @{
-        TargetDatabase = 'DB2013-01'
-        BatchName = 'Pilot'
-        BadItemLimit = 0
-        AcceptLargeDataLoss = $false
-        SuspendWhenReadyToComplete = $false
+    if (-not $Batches -or $Batches -contains 'Pilot') {
+        # R40: local move requests to DB2013-01, batch Pilot, driven from the Exchange 2013
+        # shell (facts §6.1); mailboxes on Exchange 2007 SP3 and 2010 stay online while they move.
+        $batch = @{
+            TargetDatabase = 'DB2013-01'
+            BatchName = 'Pilot'
+            BadItemLimit = 0
+            AcceptLargeDataLoss = $false
+            SuspendWhenReadyToComplete = $false
+        }
+        # The whole list is read before the first move: the remote shell runs one pipeline at a time.
+        # Each mailbox is read once, with only what the checks need.
+        $mailboxes = New-Object 'System.Collections.Generic.List[object]'
+        $identities = New-Object 'System.Collections.Generic.List[object]'
+        foreach ($identity in @(
+            'someone@contoso.com'
+        )) {
+            [void]$identities.Add($identity)
+        }
+        Add-ExgenMailboxes $mailboxes $identities $batch
+        Submit-ExgenMoves $mailboxes $batch
     }
-    # The whole list is read before the first move: the remote shell runs one pipeline at a time.
-    # Each mailbox is read once, with only what the checks need.
-    $mailboxes = New-Object 'System.Collections.Generic.List[object]'
-    $identities = New-Object 'System.Collections.Generic.List[object]'
-    foreach ($identity in @(
-        'someone@contoso.com'
-    )) {
-        [void]$identities.Add($identity)
+    else {
+        Write-Host 'Batch Pilot: not named by -Batches, skipped in this run.'
     }
-    Add-ExgenMailboxes $mailboxes $identities $batch
-    Submit-ExgenMoves $mailboxes $batch
 
     # contoso-2007-to-2013.exm:56  move mailboxes to DB2013-01 {
-    # R40: local move requests to DB2013-01, batch Everyone else, driven from the Exchange 2013
-    # shell (facts §6.1); mailboxes on Exchange 2007 SP3 and 2010 stay online while they move.
-    $batch = @{
-        TargetDatabase = 'DB2013-01'
-        BatchName = 'Everyone else'
-        BadItemLimit = 0
-        AcceptLargeDataLoss = $false
-        SuspendWhenReadyToComplete = $false
+    if (-not $Batches -or $Batches -contains 'Everyone else') {
+        # R40: local move requests to DB2013-01, batch Everyone else, driven from the Exchange 2013
+        # shell (facts §6.1); mailboxes on Exchange 2007 SP3 and 2010 stay online while they move.
+        $batch = @{
+            TargetDatabase = 'DB2013-01'
+            BatchName = 'Everyone else'
+            BadItemLimit = 0
+            AcceptLargeDataLoss = $false
+            SuspendWhenReadyToComplete = $false
+        }
+        # The whole list is read before the first move: the remote shell runs one pipeline at a time.
+        # Each mailbox is read once, with only what the checks need.
+        $mailboxes = New-Object 'System.Collections.Generic.List[object]'
+        # Every mailbox on MAIL2007, in one query.
+        foreach ($mailbox in @(Get-Mailbox -Server 'MAIL2007' -ResultSize Unlimited | Select-Object Identity, Database, MailboxMoveStatus)) {
+            [void]$mailboxes.Add($mailbox)
+        }
+        Submit-ExgenMoves $mailboxes $batch
     }
-    # The whole list is read before the first move: the remote shell runs one pipeline at a time.
-    # Each mailbox is read once, with only what the checks need.
-    $mailboxes = New-Object 'System.Collections.Generic.List[object]'
-    # Every mailbox on MAIL2007, in one query.
-    foreach ($mailbox in @(Get-Mailbox -Server 'MAIL2007' -ResultSize Unlimited | Select-Object Identity, Database, MailboxMoveStatus)) {
-        [void]$mailboxes.Add($mailbox)
+    else {
+        Write-Host 'Batch Everyone else: not named by -Batches, skipped in this run.'
     }
-    Submit-ExgenMoves $mailboxes $batch
 }
 finally {
     Stop-Transcript | Out-Null

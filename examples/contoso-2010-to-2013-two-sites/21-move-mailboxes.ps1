@@ -7,7 +7,7 @@
 # Dry run: -WhatIf. Every run writes a transcript to %TEMP%.
 #Requires -Version 3.0
 [CmdletBinding(SupportsShouldProcess = $true)]
-param([switch]$Force)
+param([string[]]$Batches, [switch]$Force)
 
 Set-StrictMode -Version 2.0
 $ErrorActionPreference = 'Stop'
@@ -115,66 +115,76 @@ try {
     }
 
     # contoso-2010-to-2013-two-sites.exm:44  move mailboxes to HQ-DB2013 {
-    # R40: local move requests to HQ-DB2013, batch Internet site, driven from the Exchange 2013
-    # shell (facts §6.1); mailboxes on Exchange 2007 SP3 and 2010 stay online while they move.
-    # Facts §6.1: the system mailboxes leave the older servers before user mailboxes move. One query
-    # for every system mailbox (a few per server), matched here against the older servers: not one
-    # remote call per server.
-    $older = @{
-        'BR-EX2010' = $true
-        'HQ-MBX2010' = $true
+    if (-not $Batches -or $Batches -contains 'Internet site') {
+        # R40: local move requests to HQ-DB2013, batch Internet site, driven from the Exchange 2013
+        # shell (facts §6.1); mailboxes on Exchange 2007 SP3 and 2010 stay online while they move.
+        # Facts §6.1: the system mailboxes leave the older servers before user mailboxes move. One query
+        # for every system mailbox (a few per server), matched here against the older servers: not one
+        # remote call per server.
+        $older = @{
+            'BR-EX2010' = $true
+            'HQ-MBX2010' = $true
+        }
+        $left = @(Get-Mailbox -Arbitration -ResultSize Unlimited | Where-Object { $older.ContainsKey([string]$_.ServerName) })
+        if ($left.Count -gt 0) {
+            $where = (@($left | ForEach-Object { [string]$_.ServerName } | Sort-Object -Unique) -join ', ')
+            throw ([string]$left.Count + ' system mailbox(es) are still on ' + $where + ': run the arbitration scripts first; user mailboxes move after them (facts §6.1).')
+        }
+        # Facts §6.1: the system mailboxes move first: nothing moves here until every request of batch
+        # exgen arbitration is completed (its status script shows them).
+        $open = @(Get-MoveRequest -BatchName 'exgen arbitration' -ResultSize Unlimited | Where-Object { @('Completed', 'CompletedWithWarning') -notcontains [string]$_.Status })
+        if ($open.Count -gt 0) {
+            throw ([string]$open.Count + ' move request(s) of batch exgen arbitration are not completed yet: run its status script until they are, then this one again.')
+        }
+        $batch = @{
+            TargetDatabase = 'HQ-DB2013'
+            BatchName = 'Internet site'
+            BadItemLimit = 0
+            AcceptLargeDataLoss = $false
+            SuspendWhenReadyToComplete = $false
+        }
+        # The whole list is read before the first move: the remote shell runs one pipeline at a time.
+        # Each mailbox is read once, with only what the checks need.
+        $mailboxes = New-Object 'System.Collections.Generic.List[object]'
+        # Every mailbox on HQ-MBX2010, in one query.
+        foreach ($mailbox in @(Get-Mailbox -Server 'HQ-MBX2010' -ResultSize Unlimited | Select-Object Identity, Database, MailboxMoveStatus)) {
+            [void]$mailboxes.Add($mailbox)
+        }
+        Submit-ExgenMoves $mailboxes $batch
     }
-    $left = @(Get-Mailbox -Arbitration -ResultSize Unlimited | Where-Object { $older.ContainsKey([string]$_.ServerName) })
-    if ($left.Count -gt 0) {
-        $where = (@($left | ForEach-Object { [string]$_.ServerName } | Sort-Object -Unique) -join ', ')
-        throw ([string]$left.Count + ' system mailbox(es) are still on ' + $where + ': run the arbitration scripts first; user mailboxes move after them (facts §6.1).')
+    else {
+        Write-Host 'Batch Internet site: not named by -Batches, skipped in this run.'
     }
-    # Facts §6.1: the system mailboxes move first: nothing moves here until every request of batch
-    # exgen arbitration is completed (its status script shows them).
-    $open = @(Get-MoveRequest -BatchName 'exgen arbitration' -ResultSize Unlimited | Where-Object { @('Completed', 'CompletedWithWarning') -notcontains [string]$_.Status })
-    if ($open.Count -gt 0) {
-        throw ([string]$open.Count + ' move request(s) of batch exgen arbitration are not completed yet: run its status script until they are, then this one again.')
-    }
-    $batch = @{
-        TargetDatabase = 'HQ-DB2013'
-        BatchName = 'Internet site'
-        BadItemLimit = 0
-        AcceptLargeDataLoss = $false
-        SuspendWhenReadyToComplete = $false
-    }
-    # The whole list is read before the first move: the remote shell runs one pipeline at a time.
-    # Each mailbox is read once, with only what the checks need.
-    $mailboxes = New-Object 'System.Collections.Generic.List[object]'
-    # Every mailbox on HQ-MBX2010, in one query.
-    foreach ($mailbox in @(Get-Mailbox -Server 'HQ-MBX2010' -ResultSize Unlimited | Select-Object Identity, Database, MailboxMoveStatus)) {
-        [void]$mailboxes.Add($mailbox)
-    }
-    Submit-ExgenMoves $mailboxes $batch
 
     # contoso-2010-to-2013-two-sites.exm:49  move mailboxes to BR-DB2013 {
-    # R40: local move requests to BR-DB2013, batch Intranet site, driven from the Exchange 2013
-    # shell (facts §6.1); mailboxes on Exchange 2007 SP3 and 2010 stay online while they move.
-    # Facts §6.1: the system mailboxes move first: nothing moves here until every request of batch
-    # exgen arbitration is completed (its status script shows them).
-    $open = @(Get-MoveRequest -BatchName 'exgen arbitration' -ResultSize Unlimited | Where-Object { @('Completed', 'CompletedWithWarning') -notcontains [string]$_.Status })
-    if ($open.Count -gt 0) {
-        throw ([string]$open.Count + ' move request(s) of batch exgen arbitration are not completed yet: run its status script until they are, then this one again.')
+    if (-not $Batches -or $Batches -contains 'Intranet site') {
+        # R40: local move requests to BR-DB2013, batch Intranet site, driven from the Exchange 2013
+        # shell (facts §6.1); mailboxes on Exchange 2007 SP3 and 2010 stay online while they move.
+        # Facts §6.1: the system mailboxes move first: nothing moves here until every request of batch
+        # exgen arbitration is completed (its status script shows them).
+        $open = @(Get-MoveRequest -BatchName 'exgen arbitration' -ResultSize Unlimited | Where-Object { @('Completed', 'CompletedWithWarning') -notcontains [string]$_.Status })
+        if ($open.Count -gt 0) {
+            throw ([string]$open.Count + ' move request(s) of batch exgen arbitration are not completed yet: run its status script until they are, then this one again.')
+        }
+        $batch = @{
+            TargetDatabase = 'BR-DB2013'
+            BatchName = 'Intranet site'
+            BadItemLimit = 0
+            AcceptLargeDataLoss = $false
+            SuspendWhenReadyToComplete = $true
+        }
+        # The whole list is read before the first move: the remote shell runs one pipeline at a time.
+        # Each mailbox is read once, with only what the checks need.
+        $mailboxes = New-Object 'System.Collections.Generic.List[object]'
+        # Every mailbox on BR-EX2010, in one query.
+        foreach ($mailbox in @(Get-Mailbox -Server 'BR-EX2010' -ResultSize Unlimited | Select-Object Identity, Database, MailboxMoveStatus)) {
+            [void]$mailboxes.Add($mailbox)
+        }
+        Submit-ExgenMoves $mailboxes $batch
     }
-    $batch = @{
-        TargetDatabase = 'BR-DB2013'
-        BatchName = 'Intranet site'
-        BadItemLimit = 0
-        AcceptLargeDataLoss = $false
-        SuspendWhenReadyToComplete = $true
+    else {
+        Write-Host 'Batch Intranet site: not named by -Batches, skipped in this run.'
     }
-    # The whole list is read before the first move: the remote shell runs one pipeline at a time.
-    # Each mailbox is read once, with only what the checks need.
-    $mailboxes = New-Object 'System.Collections.Generic.List[object]'
-    # Every mailbox on BR-EX2010, in one query.
-    foreach ($mailbox in @(Get-Mailbox -Server 'BR-EX2010' -ResultSize Unlimited | Select-Object Identity, Database, MailboxMoveStatus)) {
-        [void]$mailboxes.Add($mailbox)
-    }
-    Submit-ExgenMoves $mailboxes $batch
 }
 finally {
     Stop-Transcript | Out-Null

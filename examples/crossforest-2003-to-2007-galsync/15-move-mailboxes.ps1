@@ -5,7 +5,7 @@
 # Shell: Exchange Management Shell 2007 (Windows PowerShell 1.0)
 # PowerShell: 1.0
 # Dry run: -WhatIf. Every run writes a transcript to %TEMP%.
-param([switch]$WhatIf, [switch]$Force)
+param([string[]]$Batches, [switch]$WhatIf, [switch]$Force)
 
 $ErrorActionPreference = 'Stop'
 $scriptDir = Split-Path -Parent $MyInvocation.MyCommand.Definition
@@ -32,190 +32,200 @@ if ($AdminSessionADSettings -eq $null) {
 $AdminSessionADSettings.ViewEntireForest = $true
 
 # crossforest-2003-to-2007-galsync.exm:64  move mailboxes to "Mailboxes 01" {
-# R26, facts §6.1: the Exchange 2007 shell pulls mailboxes from Exchange 2000/2003 into
-# CONEX07\SG01\Mailboxes 01, batch Contoso. Move-Mailbox is synchronous and offline: each
-# user is disconnected while their mailbox moves, so run a batch outside working hours.
-$target = 'CONEX07\SG01\Mailboxes 01'
+if (-not $Batches -or $Batches -contains 'Contoso') {
+    # R26, facts §6.1: the Exchange 2007 shell pulls mailboxes from Exchange 2000/2003 into
+    # CONEX07\SG01\Mailboxes 01, batch Contoso. Move-Mailbox is synchronous and offline: each
+    # user is disconnected while their mailbox moves, so run a batch outside working hours.
+    $target = 'CONEX07\SG01\Mailboxes 01'
 
-# R27: a moved mailbox gets the e-mail address policies applied again. Check that every policy
-# below should apply; for mailboxes that must keep their addresses, clear "Automatically update
-# e-mail addresses based on e-mail address policy" first.
-Get-EmailAddressPolicy | Format-Table Name, Priority, RecipientFilterType, EnabledPrimarySmtpAddressTemplate -AutoSize | Out-String | Write-Host
+    # R27: a moved mailbox gets the e-mail address policies applied again. Check that every policy
+    # below should apply; for mailboxes that must keep their addresses, clear "Automatically update
+    # e-mail addresses based on e-mail address policy" first.
+    Get-EmailAddressPolicy | Format-Table Name, Priority, RecipientFilterType, EnabledPrimarySmtpAddressTemplate -AutoSize | Out-String | Write-Host
 
-# Each mailbox is read once, with only what the checks need.
-$mailboxes = New-Object System.Collections.ArrayList
-# Every mailbox on CONEX03 (the 2007 shell lists 2000/2003 mailboxes too, R45), in one query.
-foreach ($mailbox in @(Get-Mailbox -Server 'CONEX03' -ResultSize Unlimited | Select-Object Identity, Database)) {
-    [void]$mailboxes.Add($mailbox)
-}
+    # Each mailbox is read once, with only what the checks need.
+    $mailboxes = New-Object System.Collections.ArrayList
+    # Every mailbox on CONEX03 (the 2007 shell lists 2000/2003 mailboxes too, R45), in one query.
+    foreach ($mailbox in @(Get-Mailbox -Server 'CONEX03' -ResultSize Unlimited | Select-Object Identity, Database)) {
+        [void]$mailboxes.Add($mailbox)
+    }
 
-# Mailboxes already in the target database are skipped, and one listed twice moves once, so a
-# rerun moves only what is left.
-$pending = New-Object System.Collections.ArrayList
-$seen = @{}
-$inTarget = 0
-foreach ($mailbox in $mailboxes) {
-    $identity = [string]$mailbox.Identity
-    if ($seen.ContainsKey($identity)) {
-        Write-Host ($identity + ' is listed more than once; it moves once.')
-    }
-    elseif ([string]$mailbox.Database -eq $target) {
-        Write-Host ($identity + ' is already in ' + $target + '.')
-        $inTarget++
-    }
-    else {
-        [void]$pending.Add($identity)
-    }
-    $seen[$identity] = $true
-}
-
-# -ValidateOnly checks every mailbox before the first one moves; nothing moves if one fails. A failed check
-# is an error, or a result whose IsValid is false (facts §6.1; the result's IsValid and ValidationMessage
-# are not in the facts file [?], so an error counts too).
-$invalid = New-Object System.Collections.ArrayList
-$activity = 'Batch Contoso: validating moves'
-$done = 0
-$count = $pending.Count
-foreach ($identity in $pending) {
-    $validation = @()
-    $results = @(Move-Mailbox -Identity $identity -TargetDatabase $target -ValidateOnly -Confirm:$false -ErrorAction SilentlyContinue -ErrorVariable validation)
-    if ($validation.Count -gt 0) {
-        [void]$invalid.Add($identity + ': ' + [string]$validation[0])
-    }
-    foreach ($result in $results) {
-        if ($result.PSObject.Properties['IsValid'] -and -not $result.IsValid) {
-            [void]$invalid.Add($identity + ': ' + [string]$result.ValidationMessage)
+    # Mailboxes already in the target database are skipped, and one listed twice moves once, so a
+    # rerun moves only what is left.
+    $pending = New-Object System.Collections.ArrayList
+    $seen = @{}
+    $inTarget = 0
+    foreach ($mailbox in $mailboxes) {
+        $identity = [string]$mailbox.Identity
+        if ($seen.ContainsKey($identity)) {
+            Write-Host ($identity + ' is listed more than once; it moves once.')
         }
-    }
-    $done++
-    if ($done % 100 -eq 0) {
-        Write-Progress -Activity $activity -Status ([string]$done + ' of ' + $count) -PercentComplete ([int](100 * $done / $count))
-        Write-Host ($activity + ': ' + $done + ' of ' + $count + '.')
-    }
-}
-Write-Progress -Activity $activity -Status 'Done' -Completed
-if ($invalid.Count -gt 0) {
-    foreach ($problem in $invalid) {
-        Write-Host ('  - ' + $problem)
-    }
-    throw ('Batch Contoso: ' + $invalid.Count + ' mailbox(es) failed validation; nothing was moved.')
-}
-
-# Each move takes a while (the mailbox is copied while its user is offline): progress after each.
-$activity = 'Batch Contoso: moving mailboxes'
-$done = 0
-foreach ($identity in $pending) {
-    Move-Mailbox -Identity $identity -TargetDatabase $target -BadItemLimit 0 -Confirm:$false -WhatIf:$WhatIf | Out-Null
-    $done++
-    Write-Progress -Activity $activity -Status ([string]$done + ' of ' + $count) -PercentComplete ([int](100 * $done / $count))
-    Write-Host ($activity + ': ' + $done + ' of ' + $count + '.')
-}
-Write-Progress -Activity $activity -Status 'Done' -Completed
-Write-Host ('Batch Contoso: ' + $mailboxes.Count + ' mailbox(es): ' + $done + ' moved, ' + $inTarget + ' already in ' + $target + ' (logs: the Logging\MigrationLogs folder of the Exchange installation).')
-
-# crossforest-2003-to-2007-galsync.exm:69  move mailboxes to "Mailboxes 01" {
-# R26, facts §6.1: the Exchange 2007 shell pulls mailboxes from forest fabrikam.com into
-# CONEX07\SG01\Mailboxes 01, batch Fabrikam pilot. Move-Mailbox reads the source forest through its global
-# catalog dc01.fabrikam.com. It moves mailboxes, not accounts: a user whose account was
-# migrated to this forest first (ADMT v3, with SID history and password, see the runbook) gets the
-# mailbox merged into it (-AllowMerge); otherwise Move-Mailbox creates a new, disabled account in
-# OU=Fabrikam Users,DC=contoso,DC=com whose password nobody knows (TechNet aa997145).
-# It is synchronous and offline: each user is disconnected while their mailbox moves, so run a
-# batch outside working hours.
-$target = 'CONEX07\SG01\Mailboxes 01'
-$sourceGlobalCatalog = 'dc01.fabrikam.com'
-$globalCatalog = 'dc01.contoso.com'
-$accountsOU = 'OU=Fabrikam Users,DC=contoso,DC=com'
-
-# The source forest's credentials are asked for now, kept only in this session, never stored.
-Write-Host ('Enter the credentials of an Exchange administrator of forest fabrikam.com' + ' (DOMAIN\user).')
-$sourceCredential = Get-Credential
-if ($sourceCredential -eq $null) {
-    throw 'No credentials were entered; nothing was moved.'
-}
-
-# R27: a moved mailbox gets the e-mail address policies of this organization applied. Check that
-# every policy below should apply to the moved users.
-Get-EmailAddressPolicy | Format-Table Name, Priority, RecipientFilterType, EnabledPrimarySmtpAddressTemplate -AutoSize | Out-String | Write-Host
-
-$identities = New-Object System.Collections.ArrayList
-# Every mailbox on FABEX01, read in the source forest in one query, by its primary SMTP address (the same in both forests).
-foreach ($mailbox in @(Get-Mailbox -Server 'FABEX01' -DomainController $sourceGlobalCatalog -Credential $sourceCredential -ResultSize Unlimited | Select-Object PrimarySmtpAddress)) {
-    [void]$identities.Add([string]$mailbox.PrimarySmtpAddress)
-}
-
-# Each mailbox is looked up once in this forest: one already in the target database is skipped,
-# and one listed twice moves once, so a rerun moves only what is left.
-$pending = New-Object System.Collections.ArrayList
-$seen = @{}
-$inTarget = 0
-$activity = 'Batch Fabrikam pilot: looking up mailboxes'
-$done = 0
-$count = $identities.Count
-foreach ($identity in $identities) {
-    if ($seen.ContainsKey($identity)) {
-        Write-Host ($identity + ' is listed more than once; it moves once.')
-    }
-    else {
-        $mailbox = Get-Mailbox -Identity $identity -DomainController $globalCatalog -ErrorAction SilentlyContinue
-        if ($mailbox -ne $null -and [string]$mailbox.Database -eq $target) {
+        elseif ([string]$mailbox.Database -eq $target) {
             Write-Host ($identity + ' is already in ' + $target + '.')
             $inTarget++
         }
         else {
             [void]$pending.Add($identity)
         }
+        $seen[$identity] = $true
     }
-    $seen[$identity] = $true
-    $done++
-    if ($done % 100 -eq 0) {
-        Write-Progress -Activity $activity -Status ([string]$done + ' of ' + $count) -PercentComplete ([int](100 * $done / $count))
-        Write-Host ($activity + ': ' + $done + ' of ' + $count + '.')
-    }
-}
-Write-Progress -Activity $activity -Status 'Done' -Completed
 
-# -ValidateOnly checks every mailbox before the first one moves; nothing moves if one fails. A failed check
-# is an error, or a result whose IsValid is false (facts §6.1; the result's IsValid and ValidationMessage
-# are not in the facts file [?], so an error counts too).
-$invalid = New-Object System.Collections.ArrayList
-$activity = 'Batch Fabrikam pilot: validating moves'
-$done = 0
-$count = $pending.Count
-foreach ($identity in $pending) {
-    $validation = @()
-    $results = @(Move-Mailbox -Identity $identity -TargetDatabase $target -SourceForestGlobalCatalog $sourceGlobalCatalog -GlobalCatalog $globalCatalog -NTAccountOU $accountsOU -AllowMerge -SourceForestCredential $sourceCredential -ValidateOnly -Confirm:$false -ErrorAction SilentlyContinue -ErrorVariable validation)
-    if ($validation.Count -gt 0) {
-        [void]$invalid.Add($identity + ': ' + [string]$validation[0])
-    }
-    foreach ($result in $results) {
-        if ($result.PSObject.Properties['IsValid'] -and -not $result.IsValid) {
-            [void]$invalid.Add($identity + ': ' + [string]$result.ValidationMessage)
+    # -ValidateOnly checks every mailbox before the first one moves; nothing moves if one fails. A failed check
+    # is an error, or a result whose IsValid is false (facts §6.1; the result's IsValid and ValidationMessage
+    # are not in the facts file [?], so an error counts too).
+    $invalid = New-Object System.Collections.ArrayList
+    $activity = 'Batch Contoso: validating moves'
+    $done = 0
+    $count = $pending.Count
+    foreach ($identity in $pending) {
+        $validation = @()
+        $results = @(Move-Mailbox -Identity $identity -TargetDatabase $target -ValidateOnly -Confirm:$false -ErrorAction SilentlyContinue -ErrorVariable validation)
+        if ($validation.Count -gt 0) {
+            [void]$invalid.Add($identity + ': ' + [string]$validation[0])
+        }
+        foreach ($result in $results) {
+            if ($result.PSObject.Properties['IsValid'] -and -not $result.IsValid) {
+                [void]$invalid.Add($identity + ': ' + [string]$result.ValidationMessage)
+            }
+        }
+        $done++
+        if ($done % 100 -eq 0) {
+            Write-Progress -Activity $activity -Status ([string]$done + ' of ' + $count) -PercentComplete ([int](100 * $done / $count))
+            Write-Host ($activity + ': ' + $done + ' of ' + $count + '.')
         }
     }
-    $done++
-    if ($done % 100 -eq 0) {
+    Write-Progress -Activity $activity -Status 'Done' -Completed
+    if ($invalid.Count -gt 0) {
+        foreach ($problem in $invalid) {
+            Write-Host ('  - ' + $problem)
+        }
+        throw ('Batch Contoso: ' + $invalid.Count + ' mailbox(es) failed validation; nothing was moved.')
+    }
+
+    # Each move takes a while (the mailbox is copied while its user is offline): progress after each.
+    $activity = 'Batch Contoso: moving mailboxes'
+    $done = 0
+    foreach ($identity in $pending) {
+        Move-Mailbox -Identity $identity -TargetDatabase $target -BadItemLimit 0 -Confirm:$false -WhatIf:$WhatIf | Out-Null
+        $done++
         Write-Progress -Activity $activity -Status ([string]$done + ' of ' + $count) -PercentComplete ([int](100 * $done / $count))
         Write-Host ($activity + ': ' + $done + ' of ' + $count + '.')
     }
+    Write-Progress -Activity $activity -Status 'Done' -Completed
+    Write-Host ('Batch Contoso: ' + $mailboxes.Count + ' mailbox(es): ' + $done + ' moved, ' + $inTarget + ' already in ' + $target + ' (logs: the Logging\MigrationLogs folder of the Exchange installation).')
 }
-Write-Progress -Activity $activity -Status 'Done' -Completed
-if ($invalid.Count -gt 0) {
-    foreach ($problem in $invalid) {
-        Write-Host ('  - ' + $problem)
-    }
-    throw ('Batch Fabrikam pilot: ' + $invalid.Count + ' mailbox(es) failed validation; nothing was moved.')
+else {
+    Write-Host 'Batch Contoso: not named by -Batches, skipped in this run.'
 }
 
-# Each move takes a while (the mailbox is copied while its user is offline): progress after each.
-$activity = 'Batch Fabrikam pilot: moving mailboxes'
-$done = 0
-foreach ($identity in $pending) {
-    Move-Mailbox -Identity $identity -TargetDatabase $target -SourceForestGlobalCatalog $sourceGlobalCatalog -GlobalCatalog $globalCatalog -NTAccountOU $accountsOU -AllowMerge -SourceForestCredential $sourceCredential -BadItemLimit 0 -Confirm:$false -WhatIf:$WhatIf | Out-Null
-    $done++
-    Write-Progress -Activity $activity -Status ([string]$done + ' of ' + $count) -PercentComplete ([int](100 * $done / $count))
-    Write-Host ($activity + ': ' + $done + ' of ' + $count + '.')
+# crossforest-2003-to-2007-galsync.exm:69  move mailboxes to "Mailboxes 01" {
+if (-not $Batches -or $Batches -contains 'Fabrikam pilot') {
+    # R26, facts §6.1: the Exchange 2007 shell pulls mailboxes from forest fabrikam.com into
+    # CONEX07\SG01\Mailboxes 01, batch Fabrikam pilot. Move-Mailbox reads the source forest through its global
+    # catalog dc01.fabrikam.com. It moves mailboxes, not accounts: a user whose account was
+    # migrated to this forest first (ADMT v3, with SID history and password, see the runbook) gets the
+    # mailbox merged into it (-AllowMerge); otherwise Move-Mailbox creates a new, disabled account in
+    # OU=Fabrikam Users,DC=contoso,DC=com whose password nobody knows (TechNet aa997145).
+    # It is synchronous and offline: each user is disconnected while their mailbox moves, so run a
+    # batch outside working hours.
+    $target = 'CONEX07\SG01\Mailboxes 01'
+    $sourceGlobalCatalog = 'dc01.fabrikam.com'
+    $globalCatalog = 'dc01.contoso.com'
+    $accountsOU = 'OU=Fabrikam Users,DC=contoso,DC=com'
+
+    # The source forest's credentials are asked for now, kept only in this session, never stored.
+    Write-Host ('Enter the credentials of an Exchange administrator of forest fabrikam.com' + ' (DOMAIN\user).')
+    $sourceCredential = Get-Credential
+    if ($sourceCredential -eq $null) {
+        throw 'No credentials were entered; nothing was moved.'
+    }
+
+    # R27: a moved mailbox gets the e-mail address policies of this organization applied. Check that
+    # every policy below should apply to the moved users.
+    Get-EmailAddressPolicy | Format-Table Name, Priority, RecipientFilterType, EnabledPrimarySmtpAddressTemplate -AutoSize | Out-String | Write-Host
+
+    $identities = New-Object System.Collections.ArrayList
+    # Every mailbox on FABEX01, read in the source forest in one query, by its primary SMTP address (the same in both forests).
+    foreach ($mailbox in @(Get-Mailbox -Server 'FABEX01' -DomainController $sourceGlobalCatalog -Credential $sourceCredential -ResultSize Unlimited | Select-Object PrimarySmtpAddress)) {
+        [void]$identities.Add([string]$mailbox.PrimarySmtpAddress)
+    }
+
+    # Each mailbox is looked up once in this forest: one already in the target database is skipped,
+    # and one listed twice moves once, so a rerun moves only what is left.
+    $pending = New-Object System.Collections.ArrayList
+    $seen = @{}
+    $inTarget = 0
+    $activity = 'Batch Fabrikam pilot: looking up mailboxes'
+    $done = 0
+    $count = $identities.Count
+    foreach ($identity in $identities) {
+        if ($seen.ContainsKey($identity)) {
+            Write-Host ($identity + ' is listed more than once; it moves once.')
+        }
+        else {
+            $mailbox = Get-Mailbox -Identity $identity -DomainController $globalCatalog -ErrorAction SilentlyContinue
+            if ($mailbox -ne $null -and [string]$mailbox.Database -eq $target) {
+                Write-Host ($identity + ' is already in ' + $target + '.')
+                $inTarget++
+            }
+            else {
+                [void]$pending.Add($identity)
+            }
+        }
+        $seen[$identity] = $true
+        $done++
+        if ($done % 100 -eq 0) {
+            Write-Progress -Activity $activity -Status ([string]$done + ' of ' + $count) -PercentComplete ([int](100 * $done / $count))
+            Write-Host ($activity + ': ' + $done + ' of ' + $count + '.')
+        }
+    }
+    Write-Progress -Activity $activity -Status 'Done' -Completed
+
+    # -ValidateOnly checks every mailbox before the first one moves; nothing moves if one fails. A failed check
+    # is an error, or a result whose IsValid is false (facts §6.1; the result's IsValid and ValidationMessage
+    # are not in the facts file [?], so an error counts too).
+    $invalid = New-Object System.Collections.ArrayList
+    $activity = 'Batch Fabrikam pilot: validating moves'
+    $done = 0
+    $count = $pending.Count
+    foreach ($identity in $pending) {
+        $validation = @()
+        $results = @(Move-Mailbox -Identity $identity -TargetDatabase $target -SourceForestGlobalCatalog $sourceGlobalCatalog -GlobalCatalog $globalCatalog -NTAccountOU $accountsOU -AllowMerge -SourceForestCredential $sourceCredential -ValidateOnly -Confirm:$false -ErrorAction SilentlyContinue -ErrorVariable validation)
+        if ($validation.Count -gt 0) {
+            [void]$invalid.Add($identity + ': ' + [string]$validation[0])
+        }
+        foreach ($result in $results) {
+            if ($result.PSObject.Properties['IsValid'] -and -not $result.IsValid) {
+                [void]$invalid.Add($identity + ': ' + [string]$result.ValidationMessage)
+            }
+        }
+        $done++
+        if ($done % 100 -eq 0) {
+            Write-Progress -Activity $activity -Status ([string]$done + ' of ' + $count) -PercentComplete ([int](100 * $done / $count))
+            Write-Host ($activity + ': ' + $done + ' of ' + $count + '.')
+        }
+    }
+    Write-Progress -Activity $activity -Status 'Done' -Completed
+    if ($invalid.Count -gt 0) {
+        foreach ($problem in $invalid) {
+            Write-Host ('  - ' + $problem)
+        }
+        throw ('Batch Fabrikam pilot: ' + $invalid.Count + ' mailbox(es) failed validation; nothing was moved.')
+    }
+
+    # Each move takes a while (the mailbox is copied while its user is offline): progress after each.
+    $activity = 'Batch Fabrikam pilot: moving mailboxes'
+    $done = 0
+    foreach ($identity in $pending) {
+        Move-Mailbox -Identity $identity -TargetDatabase $target -SourceForestGlobalCatalog $sourceGlobalCatalog -GlobalCatalog $globalCatalog -NTAccountOU $accountsOU -AllowMerge -SourceForestCredential $sourceCredential -BadItemLimit 0 -Confirm:$false -WhatIf:$WhatIf | Out-Null
+        $done++
+        Write-Progress -Activity $activity -Status ([string]$done + ' of ' + $count) -PercentComplete ([int](100 * $done / $count))
+        Write-Host ($activity + ': ' + $done + ' of ' + $count + '.')
+    }
+    Write-Progress -Activity $activity -Status 'Done' -Completed
+    Write-Host ('Batch Fabrikam pilot: ' + $identities.Count + ' mailbox(es): ' + $done + ' moved from forest ' + 'fabrikam.com' + ', ' + $inTarget + ' already in ' + $target + ' (logs: the Logging\MigrationLogs folder of the Exchange installation).')
 }
-Write-Progress -Activity $activity -Status 'Done' -Completed
-Write-Host ('Batch Fabrikam pilot: ' + $identities.Count + ' mailbox(es): ' + $done + ' moved from forest ' + 'fabrikam.com' + ', ' + $inTarget + ' already in ' + $target + ' (logs: the Logging\MigrationLogs folder of the Exchange installation).')
+else {
+    Write-Host 'Batch Fabrikam pilot: not named by -Batches, skipped in this run.'
+}
 Stop-Transcript | Out-Null

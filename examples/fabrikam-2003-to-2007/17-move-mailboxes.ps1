@@ -5,7 +5,7 @@
 # Shell: Exchange Management Shell 2007 (Windows PowerShell 1.0)
 # PowerShell: 1.0
 # Dry run: -WhatIf. Every run writes a transcript to %TEMP%.
-param([switch]$WhatIf, [switch]$Force)
+param([string[]]$Batches, [switch]$WhatIf, [switch]$Force)
 
 $ErrorActionPreference = 'Stop'
 $scriptDir = Split-Path -Parent $MyInvocation.MyCommand.Definition
@@ -32,196 +32,206 @@ if ($AdminSessionADSettings -eq $null) {
 $AdminSessionADSettings.ViewEntireForest = $true
 
 # fabrikam-2003-to-2007.exm:48  move mailboxes to "Mailboxes 01" {
-# R26, facts §6.1: the Exchange 2007 shell pulls mailboxes from Exchange 2000/2003 into
-# MAIL01\SG01\Mailboxes 01, batch Pilot. Move-Mailbox is synchronous and offline: each
-# user is disconnected while their mailbox moves, so run a batch outside working hours.
-$target = 'MAIL01\SG01\Mailboxes 01'
+if (-not $Batches -or $Batches -contains 'Pilot') {
+    # R26, facts §6.1: the Exchange 2007 shell pulls mailboxes from Exchange 2000/2003 into
+    # MAIL01\SG01\Mailboxes 01, batch Pilot. Move-Mailbox is synchronous and offline: each
+    # user is disconnected while their mailbox moves, so run a batch outside working hours.
+    $target = 'MAIL01\SG01\Mailboxes 01'
 
-# R27: a moved mailbox gets the e-mail address policies applied again. Check that every policy
-# below should apply; for mailboxes that must keep their addresses, clear "Automatically update
-# e-mail addresses based on e-mail address policy" first.
-Get-EmailAddressPolicy | Format-Table Name, Priority, RecipientFilterType, EnabledPrimarySmtpAddressTemplate -AutoSize | Out-String | Write-Host
+    # R27: a moved mailbox gets the e-mail address policies applied again. Check that every policy
+    # below should apply; for mailboxes that must keep their addresses, clear "Automatically update
+    # e-mail addresses based on e-mail address policy" first.
+    Get-EmailAddressPolicy | Format-Table Name, Priority, RecipientFilterType, EnabledPrimarySmtpAddressTemplate -AutoSize | Out-String | Write-Host
 
-# Each mailbox is read once, with only what the checks need.
-$mailboxes = New-Object System.Collections.ArrayList
-$identities = New-Object System.Collections.ArrayList
-foreach ($identity in @(
-    'pilot@fabrikam.com'
-)) {
-    [void]$identities.Add($identity)
-}
-# Each mailbox named one by one is looked up once; every one is looked up before the script
-# stops on those that cannot be found (or name more than one mailbox), so one run lists them
-# all, and nothing moves then.
-$activity = 'Batch Pilot: looking up mailboxes'
-$missing = New-Object System.Collections.ArrayList
-$done = 0
-$count = $identities.Count
-foreach ($identity in $identities) {
-    $found = @(Get-Mailbox -Identity $identity -ErrorAction SilentlyContinue | Select-Object Identity, Database)
-    if ($found.Count -eq 1) {
-        [void]$mailboxes.Add($found[0])
+    # Each mailbox is read once, with only what the checks need.
+    $mailboxes = New-Object System.Collections.ArrayList
+    $identities = New-Object System.Collections.ArrayList
+    foreach ($identity in @(
+        'pilot@fabrikam.com'
+    )) {
+        [void]$identities.Add($identity)
     }
-    else {
-        [void]$missing.Add($identity)
-    }
-    $done++
-    if ($done % 100 -eq 0) {
-        Write-Progress -Activity $activity -Status ([string]$done + ' of ' + $count) -PercentComplete ([int](100 * $done / $count))
-        Write-Host ($activity + ': ' + $done + ' of ' + $count + '.')
-    }
-}
-Write-Progress -Activity $activity -Status 'Done' -Completed
-if ($missing.Count -gt 0) {
-    foreach ($identity in $missing) {
-        Write-Host ('Batch Pilot: no single mailbox is ' + $identity + '.')
-    }
-    throw ([string]$missing.Count + ' of ' + $count + ' mailbox(es) of batch Pilot cannot be found (listed above): correct them in the plan or its CSV file, compile again and rerun; nothing of this batch was moved.')
-}
-
-# Mailboxes already in the target database are skipped, and one listed twice moves once, so a
-# rerun moves only what is left.
-$pending = New-Object System.Collections.ArrayList
-$seen = @{}
-$inTarget = 0
-foreach ($mailbox in $mailboxes) {
-    $identity = [string]$mailbox.Identity
-    if ($seen.ContainsKey($identity)) {
-        Write-Host ($identity + ' is listed more than once; it moves once.')
-    }
-    elseif ([string]$mailbox.Database -eq $target) {
-        Write-Host ($identity + ' is already in ' + $target + '.')
-        $inTarget++
-    }
-    else {
-        [void]$pending.Add($identity)
-    }
-    $seen[$identity] = $true
-}
-
-# -ValidateOnly checks every mailbox before the first one moves; nothing moves if one fails. A failed check
-# is an error, or a result whose IsValid is false (facts §6.1; the result's IsValid and ValidationMessage
-# are not in the facts file [?], so an error counts too).
-$invalid = New-Object System.Collections.ArrayList
-$activity = 'Batch Pilot: validating moves'
-$done = 0
-$count = $pending.Count
-foreach ($identity in $pending) {
-    $validation = @()
-    $results = @(Move-Mailbox -Identity $identity -TargetDatabase $target -ValidateOnly -Confirm:$false -ErrorAction SilentlyContinue -ErrorVariable validation)
-    if ($validation.Count -gt 0) {
-        [void]$invalid.Add($identity + ': ' + [string]$validation[0])
-    }
-    foreach ($result in $results) {
-        if ($result.PSObject.Properties['IsValid'] -and -not $result.IsValid) {
-            [void]$invalid.Add($identity + ': ' + [string]$result.ValidationMessage)
+    # Each mailbox named one by one is looked up once; every one is looked up before the script
+    # stops on those that cannot be found (or name more than one mailbox), so one run lists them
+    # all, and nothing moves then.
+    $activity = 'Batch Pilot: looking up mailboxes'
+    $missing = New-Object System.Collections.ArrayList
+    $done = 0
+    $count = $identities.Count
+    foreach ($identity in $identities) {
+        $found = @(Get-Mailbox -Identity $identity -ErrorAction SilentlyContinue | Select-Object Identity, Database)
+        if ($found.Count -eq 1) {
+            [void]$mailboxes.Add($found[0])
+        }
+        else {
+            [void]$missing.Add($identity)
+        }
+        $done++
+        if ($done % 100 -eq 0) {
+            Write-Progress -Activity $activity -Status ([string]$done + ' of ' + $count) -PercentComplete ([int](100 * $done / $count))
+            Write-Host ($activity + ': ' + $done + ' of ' + $count + '.')
         }
     }
-    $done++
-    if ($done % 100 -eq 0) {
+    Write-Progress -Activity $activity -Status 'Done' -Completed
+    if ($missing.Count -gt 0) {
+        foreach ($identity in $missing) {
+            Write-Host ('Batch Pilot: no single mailbox is ' + $identity + '.')
+        }
+        throw ([string]$missing.Count + ' of ' + $count + ' mailbox(es) of batch Pilot cannot be found (listed above): correct them in the plan or its CSV file, compile again and rerun; nothing of this batch was moved.')
+    }
+
+    # Mailboxes already in the target database are skipped, and one listed twice moves once, so a
+    # rerun moves only what is left.
+    $pending = New-Object System.Collections.ArrayList
+    $seen = @{}
+    $inTarget = 0
+    foreach ($mailbox in $mailboxes) {
+        $identity = [string]$mailbox.Identity
+        if ($seen.ContainsKey($identity)) {
+            Write-Host ($identity + ' is listed more than once; it moves once.')
+        }
+        elseif ([string]$mailbox.Database -eq $target) {
+            Write-Host ($identity + ' is already in ' + $target + '.')
+            $inTarget++
+        }
+        else {
+            [void]$pending.Add($identity)
+        }
+        $seen[$identity] = $true
+    }
+
+    # -ValidateOnly checks every mailbox before the first one moves; nothing moves if one fails. A failed check
+    # is an error, or a result whose IsValid is false (facts §6.1; the result's IsValid and ValidationMessage
+    # are not in the facts file [?], so an error counts too).
+    $invalid = New-Object System.Collections.ArrayList
+    $activity = 'Batch Pilot: validating moves'
+    $done = 0
+    $count = $pending.Count
+    foreach ($identity in $pending) {
+        $validation = @()
+        $results = @(Move-Mailbox -Identity $identity -TargetDatabase $target -ValidateOnly -Confirm:$false -ErrorAction SilentlyContinue -ErrorVariable validation)
+        if ($validation.Count -gt 0) {
+            [void]$invalid.Add($identity + ': ' + [string]$validation[0])
+        }
+        foreach ($result in $results) {
+            if ($result.PSObject.Properties['IsValid'] -and -not $result.IsValid) {
+                [void]$invalid.Add($identity + ': ' + [string]$result.ValidationMessage)
+            }
+        }
+        $done++
+        if ($done % 100 -eq 0) {
+            Write-Progress -Activity $activity -Status ([string]$done + ' of ' + $count) -PercentComplete ([int](100 * $done / $count))
+            Write-Host ($activity + ': ' + $done + ' of ' + $count + '.')
+        }
+    }
+    Write-Progress -Activity $activity -Status 'Done' -Completed
+    if ($invalid.Count -gt 0) {
+        foreach ($problem in $invalid) {
+            Write-Host ('  - ' + $problem)
+        }
+        throw ('Batch Pilot: ' + $invalid.Count + ' mailbox(es) failed validation; nothing was moved.')
+    }
+
+    # Each move takes a while (the mailbox is copied while its user is offline): progress after each.
+    $activity = 'Batch Pilot: moving mailboxes'
+    $done = 0
+    foreach ($identity in $pending) {
+        Move-Mailbox -Identity $identity -TargetDatabase $target -BadItemLimit 0 -Confirm:$false -WhatIf:$WhatIf | Out-Null
+        $done++
         Write-Progress -Activity $activity -Status ([string]$done + ' of ' + $count) -PercentComplete ([int](100 * $done / $count))
         Write-Host ($activity + ': ' + $done + ' of ' + $count + '.')
     }
+    Write-Progress -Activity $activity -Status 'Done' -Completed
+    Write-Host ('Batch Pilot: ' + $mailboxes.Count + ' mailbox(es): ' + $done + ' moved, ' + $inTarget + ' already in ' + $target + ' (logs: the Logging\MigrationLogs folder of the Exchange installation).')
 }
-Write-Progress -Activity $activity -Status 'Done' -Completed
-if ($invalid.Count -gt 0) {
-    foreach ($problem in $invalid) {
-        Write-Host ('  - ' + $problem)
-    }
-    throw ('Batch Pilot: ' + $invalid.Count + ' mailbox(es) failed validation; nothing was moved.')
+else {
+    Write-Host 'Batch Pilot: not named by -Batches, skipped in this run.'
 }
-
-# Each move takes a while (the mailbox is copied while its user is offline): progress after each.
-$activity = 'Batch Pilot: moving mailboxes'
-$done = 0
-foreach ($identity in $pending) {
-    Move-Mailbox -Identity $identity -TargetDatabase $target -BadItemLimit 0 -Confirm:$false -WhatIf:$WhatIf | Out-Null
-    $done++
-    Write-Progress -Activity $activity -Status ([string]$done + ' of ' + $count) -PercentComplete ([int](100 * $done / $count))
-    Write-Host ($activity + ': ' + $done + ' of ' + $count + '.')
-}
-Write-Progress -Activity $activity -Status 'Done' -Completed
-Write-Host ('Batch Pilot: ' + $mailboxes.Count + ' mailbox(es): ' + $done + ' moved, ' + $inTarget + ' already in ' + $target + ' (logs: the Logging\MigrationLogs folder of the Exchange installation).')
 
 # fabrikam-2003-to-2007.exm:53  move mailboxes to "Mailboxes 01" {
-# R26, facts §6.1: the Exchange 2007 shell pulls mailboxes from Exchange 2000/2003 into
-# MAIL01\SG01\Mailboxes 01, batch Head Office. Move-Mailbox is synchronous and offline: each
-# user is disconnected while their mailbox moves, so run a batch outside working hours.
-$target = 'MAIL01\SG01\Mailboxes 01'
+if (-not $Batches -or $Batches -contains 'Head Office') {
+    # R26, facts §6.1: the Exchange 2007 shell pulls mailboxes from Exchange 2000/2003 into
+    # MAIL01\SG01\Mailboxes 01, batch Head Office. Move-Mailbox is synchronous and offline: each
+    # user is disconnected while their mailbox moves, so run a batch outside working hours.
+    $target = 'MAIL01\SG01\Mailboxes 01'
 
-# R27: a moved mailbox gets the e-mail address policies applied again. Check that every policy
-# below should apply; for mailboxes that must keep their addresses, clear "Automatically update
-# e-mail addresses based on e-mail address policy" first.
-Get-EmailAddressPolicy | Format-Table Name, Priority, RecipientFilterType, EnabledPrimarySmtpAddressTemplate -AutoSize | Out-String | Write-Host
+    # R27: a moved mailbox gets the e-mail address policies applied again. Check that every policy
+    # below should apply; for mailboxes that must keep their addresses, clear "Automatically update
+    # e-mail addresses based on e-mail address policy" first.
+    Get-EmailAddressPolicy | Format-Table Name, Priority, RecipientFilterType, EnabledPrimarySmtpAddressTemplate -AutoSize | Out-String | Write-Host
 
-# Each mailbox is read once, with only what the checks need.
-$mailboxes = New-Object System.Collections.ArrayList
-# Every mailbox on EXBE01 (the 2007 shell lists 2000/2003 mailboxes too, R45), in one query.
-foreach ($mailbox in @(Get-Mailbox -Server 'EXBE01' -ResultSize Unlimited | Select-Object Identity, Database)) {
-    [void]$mailboxes.Add($mailbox)
-}
+    # Each mailbox is read once, with only what the checks need.
+    $mailboxes = New-Object System.Collections.ArrayList
+    # Every mailbox on EXBE01 (the 2007 shell lists 2000/2003 mailboxes too, R45), in one query.
+    foreach ($mailbox in @(Get-Mailbox -Server 'EXBE01' -ResultSize Unlimited | Select-Object Identity, Database)) {
+        [void]$mailboxes.Add($mailbox)
+    }
 
-# Mailboxes already in the target database are skipped, and one listed twice moves once, so a
-# rerun moves only what is left.
-$pending = New-Object System.Collections.ArrayList
-$seen = @{}
-$inTarget = 0
-foreach ($mailbox in $mailboxes) {
-    $identity = [string]$mailbox.Identity
-    if ($seen.ContainsKey($identity)) {
-        Write-Host ($identity + ' is listed more than once; it moves once.')
+    # Mailboxes already in the target database are skipped, and one listed twice moves once, so a
+    # rerun moves only what is left.
+    $pending = New-Object System.Collections.ArrayList
+    $seen = @{}
+    $inTarget = 0
+    foreach ($mailbox in $mailboxes) {
+        $identity = [string]$mailbox.Identity
+        if ($seen.ContainsKey($identity)) {
+            Write-Host ($identity + ' is listed more than once; it moves once.')
+        }
+        elseif ([string]$mailbox.Database -eq $target) {
+            Write-Host ($identity + ' is already in ' + $target + '.')
+            $inTarget++
+        }
+        else {
+            [void]$pending.Add($identity)
+        }
+        $seen[$identity] = $true
     }
-    elseif ([string]$mailbox.Database -eq $target) {
-        Write-Host ($identity + ' is already in ' + $target + '.')
-        $inTarget++
-    }
-    else {
-        [void]$pending.Add($identity)
-    }
-    $seen[$identity] = $true
-}
 
-# -ValidateOnly checks every mailbox before the first one moves; nothing moves if one fails. A failed check
-# is an error, or a result whose IsValid is false (facts §6.1; the result's IsValid and ValidationMessage
-# are not in the facts file [?], so an error counts too).
-$invalid = New-Object System.Collections.ArrayList
-$activity = 'Batch Head Office: validating moves'
-$done = 0
-$count = $pending.Count
-foreach ($identity in $pending) {
-    $validation = @()
-    $results = @(Move-Mailbox -Identity $identity -TargetDatabase $target -ValidateOnly -Confirm:$false -ErrorAction SilentlyContinue -ErrorVariable validation)
-    if ($validation.Count -gt 0) {
-        [void]$invalid.Add($identity + ': ' + [string]$validation[0])
-    }
-    foreach ($result in $results) {
-        if ($result.PSObject.Properties['IsValid'] -and -not $result.IsValid) {
-            [void]$invalid.Add($identity + ': ' + [string]$result.ValidationMessage)
+    # -ValidateOnly checks every mailbox before the first one moves; nothing moves if one fails. A failed check
+    # is an error, or a result whose IsValid is false (facts §6.1; the result's IsValid and ValidationMessage
+    # are not in the facts file [?], so an error counts too).
+    $invalid = New-Object System.Collections.ArrayList
+    $activity = 'Batch Head Office: validating moves'
+    $done = 0
+    $count = $pending.Count
+    foreach ($identity in $pending) {
+        $validation = @()
+        $results = @(Move-Mailbox -Identity $identity -TargetDatabase $target -ValidateOnly -Confirm:$false -ErrorAction SilentlyContinue -ErrorVariable validation)
+        if ($validation.Count -gt 0) {
+            [void]$invalid.Add($identity + ': ' + [string]$validation[0])
+        }
+        foreach ($result in $results) {
+            if ($result.PSObject.Properties['IsValid'] -and -not $result.IsValid) {
+                [void]$invalid.Add($identity + ': ' + [string]$result.ValidationMessage)
+            }
+        }
+        $done++
+        if ($done % 100 -eq 0) {
+            Write-Progress -Activity $activity -Status ([string]$done + ' of ' + $count) -PercentComplete ([int](100 * $done / $count))
+            Write-Host ($activity + ': ' + $done + ' of ' + $count + '.')
         }
     }
-    $done++
-    if ($done % 100 -eq 0) {
+    Write-Progress -Activity $activity -Status 'Done' -Completed
+    if ($invalid.Count -gt 0) {
+        foreach ($problem in $invalid) {
+            Write-Host ('  - ' + $problem)
+        }
+        throw ('Batch Head Office: ' + $invalid.Count + ' mailbox(es) failed validation; nothing was moved.')
+    }
+
+    # Each move takes a while (the mailbox is copied while its user is offline): progress after each.
+    $activity = 'Batch Head Office: moving mailboxes'
+    $done = 0
+    foreach ($identity in $pending) {
+        Move-Mailbox -Identity $identity -TargetDatabase $target -BadItemLimit 0 -Confirm:$false -WhatIf:$WhatIf | Out-Null
+        $done++
         Write-Progress -Activity $activity -Status ([string]$done + ' of ' + $count) -PercentComplete ([int](100 * $done / $count))
         Write-Host ($activity + ': ' + $done + ' of ' + $count + '.')
     }
+    Write-Progress -Activity $activity -Status 'Done' -Completed
+    Write-Host ('Batch Head Office: ' + $mailboxes.Count + ' mailbox(es): ' + $done + ' moved, ' + $inTarget + ' already in ' + $target + ' (logs: the Logging\MigrationLogs folder of the Exchange installation).')
 }
-Write-Progress -Activity $activity -Status 'Done' -Completed
-if ($invalid.Count -gt 0) {
-    foreach ($problem in $invalid) {
-        Write-Host ('  - ' + $problem)
-    }
-    throw ('Batch Head Office: ' + $invalid.Count + ' mailbox(es) failed validation; nothing was moved.')
+else {
+    Write-Host 'Batch Head Office: not named by -Batches, skipped in this run.'
 }
-
-# Each move takes a while (the mailbox is copied while its user is offline): progress after each.
-$activity = 'Batch Head Office: moving mailboxes'
-$done = 0
-foreach ($identity in $pending) {
-    Move-Mailbox -Identity $identity -TargetDatabase $target -BadItemLimit 0 -Confirm:$false -WhatIf:$WhatIf | Out-Null
-    $done++
-    Write-Progress -Activity $activity -Status ([string]$done + ' of ' + $count) -PercentComplete ([int](100 * $done / $count))
-    Write-Host ($activity + ': ' + $done + ' of ' + $count + '.')
-}
-Write-Progress -Activity $activity -Status 'Done' -Completed
-Write-Host ('Batch Head Office: ' + $mailboxes.Count + ' mailbox(es): ' + $done + ' moved, ' + $inTarget + ' already in ' + $target + ' (logs: the Logging\MigrationLogs folder of the Exchange installation).')
 Stop-Transcript | Out-Null

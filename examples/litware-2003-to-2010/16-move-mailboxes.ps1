@@ -7,7 +7,7 @@
 # Dry run: -WhatIf. Every run writes a transcript to %TEMP%.
 #Requires -Version 2.0
 [CmdletBinding(SupportsShouldProcess = $true)]
-param([switch]$Force)
+param([string[]]$Batches, [switch]$Force)
 
 Set-StrictMode -Version 2.0
 $ErrorActionPreference = 'Stop'
@@ -106,49 +106,59 @@ try {
     }
 
     # litware-2003-to-2010.exm:50  move mailboxes to EX2010DB01 {
-    # R15: local move requests to EX2010DB01, batch Pilot.
-    # facts §6.1: mailboxes on Exchange 2003 move OFFLINE: their users cannot open them
-    # (Outlook, OWA, ActiveSync) from the moment the request starts until it completes. Schedule the batch
-    # out of hours and tell the users.
-    $batch = @{
-        TargetDatabase = 'EX2010DB01'
-        BatchName = 'Pilot'
-        BadItemLimit = 0
-        AcceptLargeDataLoss = $false
-        SuspendWhenReadyToComplete = $false
+    if (-not $Batches -or $Batches -contains 'Pilot') {
+        # R15: local move requests to EX2010DB01, batch Pilot.
+        # facts §6.1: mailboxes on Exchange 2003 move OFFLINE: their users cannot open them
+        # (Outlook, OWA, ActiveSync) from the moment the request starts until it completes. Schedule the batch
+        # out of hours and tell the users.
+        $batch = @{
+            TargetDatabase = 'EX2010DB01'
+            BatchName = 'Pilot'
+            BadItemLimit = 0
+            AcceptLargeDataLoss = $false
+            SuspendWhenReadyToComplete = $false
+        }
+        # The whole list is read before the first move: the remote shell runs one pipeline at a time.
+        # Each mailbox is read once, with only what the checks need.
+        $mailboxes = New-Object 'System.Collections.Generic.List[object]'
+        $identities = New-Object 'System.Collections.Generic.List[object]'
+        foreach ($identity in @(
+            'pilot@litware.com'
+        )) {
+            [void]$identities.Add($identity)
+        }
+        Add-ExgenMailboxes $mailboxes $identities $batch
+        Submit-ExgenMoves $mailboxes $batch
     }
-    # The whole list is read before the first move: the remote shell runs one pipeline at a time.
-    # Each mailbox is read once, with only what the checks need.
-    $mailboxes = New-Object 'System.Collections.Generic.List[object]'
-    $identities = New-Object 'System.Collections.Generic.List[object]'
-    foreach ($identity in @(
-        'pilot@litware.com'
-    )) {
-        [void]$identities.Add($identity)
+    else {
+        Write-Host 'Batch Pilot: not named by -Batches, skipped in this run.'
     }
-    Add-ExgenMailboxes $mailboxes $identities $batch
-    Submit-ExgenMoves $mailboxes $batch
 
     # litware-2003-to-2010.exm:55  move mailboxes to EX2010DB01 {
-    # R15: local move requests to EX2010DB01, batch Everyone.
-    # facts §6.1: mailboxes on Exchange 2003 move OFFLINE: their users cannot open them
-    # (Outlook, OWA, ActiveSync) from the moment the request starts until it completes. Schedule the batch
-    # out of hours and tell the users.
-    $batch = @{
-        TargetDatabase = 'EX2010DB01'
-        BatchName = 'Everyone'
-        BadItemLimit = 0
-        AcceptLargeDataLoss = $false
-        SuspendWhenReadyToComplete = $false
+    if (-not $Batches -or $Batches -contains 'Everyone') {
+        # R15: local move requests to EX2010DB01, batch Everyone.
+        # facts §6.1: mailboxes on Exchange 2003 move OFFLINE: their users cannot open them
+        # (Outlook, OWA, ActiveSync) from the moment the request starts until it completes. Schedule the batch
+        # out of hours and tell the users.
+        $batch = @{
+            TargetDatabase = 'EX2010DB01'
+            BatchName = 'Everyone'
+            BadItemLimit = 0
+            AcceptLargeDataLoss = $false
+            SuspendWhenReadyToComplete = $false
+        }
+        # The whole list is read before the first move: the remote shell runs one pipeline at a time.
+        # Each mailbox is read once, with only what the checks need.
+        $mailboxes = New-Object 'System.Collections.Generic.List[object]'
+        # Every mailbox on EX2003, in one query.
+        foreach ($mailbox in @(Get-Mailbox -Server 'EX2003' -ResultSize Unlimited | Select-Object Identity, Database, MailboxMoveStatus)) {
+            [void]$mailboxes.Add($mailbox)
+        }
+        Submit-ExgenMoves $mailboxes $batch
     }
-    # The whole list is read before the first move: the remote shell runs one pipeline at a time.
-    # Each mailbox is read once, with only what the checks need.
-    $mailboxes = New-Object 'System.Collections.Generic.List[object]'
-    # Every mailbox on EX2003, in one query.
-    foreach ($mailbox in @(Get-Mailbox -Server 'EX2003' -ResultSize Unlimited | Select-Object Identity, Database, MailboxMoveStatus)) {
-        [void]$mailboxes.Add($mailbox)
+    else {
+        Write-Host 'Batch Everyone: not named by -Batches, skipped in this run.'
     }
-    Submit-ExgenMoves $mailboxes $batch
 }
 finally {
     Stop-Transcript | Out-Null

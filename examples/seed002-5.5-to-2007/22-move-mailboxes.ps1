@@ -5,7 +5,7 @@
 # Shell: Exchange Management Shell 2007 (Windows PowerShell 1.0)
 # PowerShell: 1.0
 # Dry run: -WhatIf. Every run writes a transcript to %TEMP%.
-param([switch]$WhatIf, [switch]$Force)
+param([string[]]$Batches, [switch]$WhatIf, [switch]$Force)
 
 $ErrorActionPreference = 'Stop'
 $scriptDir = Split-Path -Parent $MyInvocation.MyCommand.Definition
@@ -32,166 +32,176 @@ if ($AdminSessionADSettings -eq $null) {
 $AdminSessionADSettings.ViewEntireForest = $true
 
 # seed002-5.5-to-2007.exm:68  move mailboxes to "Mailboxes 01" {
-# R26, facts §6.1: the Exchange 2007 shell pulls mailboxes from Exchange 2000/2003 into
-# EXCMS01\SG01\Mailboxes 01, batch Back-end 01. Move-Mailbox is synchronous and offline: each
-# user is disconnected while their mailbox moves, so run a batch outside working hours.
-$target = 'EXCMS01\SG01\Mailboxes 01'
+if (-not $Batches -or $Batches -contains 'Back-end 01') {
+    # R26, facts §6.1: the Exchange 2007 shell pulls mailboxes from Exchange 2000/2003 into
+    # EXCMS01\SG01\Mailboxes 01, batch Back-end 01. Move-Mailbox is synchronous and offline: each
+    # user is disconnected while their mailbox moves, so run a batch outside working hours.
+    $target = 'EXCMS01\SG01\Mailboxes 01'
 
-# R27: a moved mailbox gets the e-mail address policies applied again. Check that every policy
-# below should apply; for mailboxes that must keep their addresses, clear "Automatically update
-# e-mail addresses based on e-mail address policy" first.
-Get-EmailAddressPolicy | Format-Table Name, Priority, RecipientFilterType, EnabledPrimarySmtpAddressTemplate -AutoSize | Out-String | Write-Host
+    # R27: a moved mailbox gets the e-mail address policies applied again. Check that every policy
+    # below should apply; for mailboxes that must keep their addresses, clear "Automatically update
+    # e-mail addresses based on e-mail address policy" first.
+    Get-EmailAddressPolicy | Format-Table Name, Priority, RecipientFilterType, EnabledPrimarySmtpAddressTemplate -AutoSize | Out-String | Write-Host
 
-# Each mailbox is read once, with only what the checks need.
-$mailboxes = New-Object System.Collections.ArrayList
-# Every mailbox on EXBE01 (the 2007 shell lists 2000/2003 mailboxes too, R45), in one query.
-foreach ($mailbox in @(Get-Mailbox -Server 'EXBE01' -ResultSize Unlimited | Select-Object Identity, Database)) {
-    [void]$mailboxes.Add($mailbox)
-}
+    # Each mailbox is read once, with only what the checks need.
+    $mailboxes = New-Object System.Collections.ArrayList
+    # Every mailbox on EXBE01 (the 2007 shell lists 2000/2003 mailboxes too, R45), in one query.
+    foreach ($mailbox in @(Get-Mailbox -Server 'EXBE01' -ResultSize Unlimited | Select-Object Identity, Database)) {
+        [void]$mailboxes.Add($mailbox)
+    }
 
-# Mailboxes already in the target database are skipped, and one listed twice moves once, so a
-# rerun moves only what is left.
-$pending = New-Object System.Collections.ArrayList
-$seen = @{}
-$inTarget = 0
-foreach ($mailbox in $mailboxes) {
-    $identity = [string]$mailbox.Identity
-    if ($seen.ContainsKey($identity)) {
-        Write-Host ($identity + ' is listed more than once; it moves once.')
+    # Mailboxes already in the target database are skipped, and one listed twice moves once, so a
+    # rerun moves only what is left.
+    $pending = New-Object System.Collections.ArrayList
+    $seen = @{}
+    $inTarget = 0
+    foreach ($mailbox in $mailboxes) {
+        $identity = [string]$mailbox.Identity
+        if ($seen.ContainsKey($identity)) {
+            Write-Host ($identity + ' is listed more than once; it moves once.')
+        }
+        elseif ([string]$mailbox.Database -eq $target) {
+            Write-Host ($identity + ' is already in ' + $target + '.')
+            $inTarget++
+        }
+        else {
+            [void]$pending.Add($identity)
+        }
+        $seen[$identity] = $true
     }
-    elseif ([string]$mailbox.Database -eq $target) {
-        Write-Host ($identity + ' is already in ' + $target + '.')
-        $inTarget++
-    }
-    else {
-        [void]$pending.Add($identity)
-    }
-    $seen[$identity] = $true
-}
 
-# -ValidateOnly checks every mailbox before the first one moves; nothing moves if one fails. A failed check
-# is an error, or a result whose IsValid is false (facts §6.1; the result's IsValid and ValidationMessage
-# are not in the facts file [?], so an error counts too).
-$invalid = New-Object System.Collections.ArrayList
-$activity = 'Batch Back-end 01: validating moves'
-$done = 0
-$count = $pending.Count
-foreach ($identity in $pending) {
-    $validation = @()
-    $results = @(Move-Mailbox -Identity $identity -TargetDatabase $target -ValidateOnly -Confirm:$false -ErrorAction SilentlyContinue -ErrorVariable validation)
-    if ($validation.Count -gt 0) {
-        [void]$invalid.Add($identity + ': ' + [string]$validation[0])
-    }
-    foreach ($result in $results) {
-        if ($result.PSObject.Properties['IsValid'] -and -not $result.IsValid) {
-            [void]$invalid.Add($identity + ': ' + [string]$result.ValidationMessage)
+    # -ValidateOnly checks every mailbox before the first one moves; nothing moves if one fails. A failed check
+    # is an error, or a result whose IsValid is false (facts §6.1; the result's IsValid and ValidationMessage
+    # are not in the facts file [?], so an error counts too).
+    $invalid = New-Object System.Collections.ArrayList
+    $activity = 'Batch Back-end 01: validating moves'
+    $done = 0
+    $count = $pending.Count
+    foreach ($identity in $pending) {
+        $validation = @()
+        $results = @(Move-Mailbox -Identity $identity -TargetDatabase $target -ValidateOnly -Confirm:$false -ErrorAction SilentlyContinue -ErrorVariable validation)
+        if ($validation.Count -gt 0) {
+            [void]$invalid.Add($identity + ': ' + [string]$validation[0])
+        }
+        foreach ($result in $results) {
+            if ($result.PSObject.Properties['IsValid'] -and -not $result.IsValid) {
+                [void]$invalid.Add($identity + ': ' + [string]$result.ValidationMessage)
+            }
+        }
+        $done++
+        if ($done % 100 -eq 0) {
+            Write-Progress -Activity $activity -Status ([string]$done + ' of ' + $count) -PercentComplete ([int](100 * $done / $count))
+            Write-Host ($activity + ': ' + $done + ' of ' + $count + '.')
         }
     }
-    $done++
-    if ($done % 100 -eq 0) {
+    Write-Progress -Activity $activity -Status 'Done' -Completed
+    if ($invalid.Count -gt 0) {
+        foreach ($problem in $invalid) {
+            Write-Host ('  - ' + $problem)
+        }
+        throw ('Batch Back-end 01: ' + $invalid.Count + ' mailbox(es) failed validation; nothing was moved.')
+    }
+
+    # Each move takes a while (the mailbox is copied while its user is offline): progress after each.
+    $activity = 'Batch Back-end 01: moving mailboxes'
+    $done = 0
+    foreach ($identity in $pending) {
+        Move-Mailbox -Identity $identity -TargetDatabase $target -BadItemLimit 0 -Confirm:$false -WhatIf:$WhatIf | Out-Null
+        $done++
         Write-Progress -Activity $activity -Status ([string]$done + ' of ' + $count) -PercentComplete ([int](100 * $done / $count))
         Write-Host ($activity + ': ' + $done + ' of ' + $count + '.')
     }
+    Write-Progress -Activity $activity -Status 'Done' -Completed
+    Write-Host ('Batch Back-end 01: ' + $mailboxes.Count + ' mailbox(es): ' + $done + ' moved, ' + $inTarget + ' already in ' + $target + ' (logs: the Logging\MigrationLogs folder of the Exchange installation).')
 }
-Write-Progress -Activity $activity -Status 'Done' -Completed
-if ($invalid.Count -gt 0) {
-    foreach ($problem in $invalid) {
-        Write-Host ('  - ' + $problem)
-    }
-    throw ('Batch Back-end 01: ' + $invalid.Count + ' mailbox(es) failed validation; nothing was moved.')
+else {
+    Write-Host 'Batch Back-end 01: not named by -Batches, skipped in this run.'
 }
-
-# Each move takes a while (the mailbox is copied while its user is offline): progress after each.
-$activity = 'Batch Back-end 01: moving mailboxes'
-$done = 0
-foreach ($identity in $pending) {
-    Move-Mailbox -Identity $identity -TargetDatabase $target -BadItemLimit 0 -Confirm:$false -WhatIf:$WhatIf | Out-Null
-    $done++
-    Write-Progress -Activity $activity -Status ([string]$done + ' of ' + $count) -PercentComplete ([int](100 * $done / $count))
-    Write-Host ($activity + ': ' + $done + ' of ' + $count + '.')
-}
-Write-Progress -Activity $activity -Status 'Done' -Completed
-Write-Host ('Batch Back-end 01: ' + $mailboxes.Count + ' mailbox(es): ' + $done + ' moved, ' + $inTarget + ' already in ' + $target + ' (logs: the Logging\MigrationLogs folder of the Exchange installation).')
 
 # seed002-5.5-to-2007.exm:73  move mailboxes to "Mailboxes 01" {
-# R26, facts §6.1: the Exchange 2007 shell pulls mailboxes from Exchange 2000/2003 into
-# EXCMS01\SG01\Mailboxes 01, batch Back-end 02. Move-Mailbox is synchronous and offline: each
-# user is disconnected while their mailbox moves, so run a batch outside working hours.
-$target = 'EXCMS01\SG01\Mailboxes 01'
+if (-not $Batches -or $Batches -contains 'Back-end 02') {
+    # R26, facts §6.1: the Exchange 2007 shell pulls mailboxes from Exchange 2000/2003 into
+    # EXCMS01\SG01\Mailboxes 01, batch Back-end 02. Move-Mailbox is synchronous and offline: each
+    # user is disconnected while their mailbox moves, so run a batch outside working hours.
+    $target = 'EXCMS01\SG01\Mailboxes 01'
 
-# R27: a moved mailbox gets the e-mail address policies applied again. Check that every policy
-# below should apply; for mailboxes that must keep their addresses, clear "Automatically update
-# e-mail addresses based on e-mail address policy" first.
-Get-EmailAddressPolicy | Format-Table Name, Priority, RecipientFilterType, EnabledPrimarySmtpAddressTemplate -AutoSize | Out-String | Write-Host
+    # R27: a moved mailbox gets the e-mail address policies applied again. Check that every policy
+    # below should apply; for mailboxes that must keep their addresses, clear "Automatically update
+    # e-mail addresses based on e-mail address policy" first.
+    Get-EmailAddressPolicy | Format-Table Name, Priority, RecipientFilterType, EnabledPrimarySmtpAddressTemplate -AutoSize | Out-String | Write-Host
 
-# Each mailbox is read once, with only what the checks need.
-$mailboxes = New-Object System.Collections.ArrayList
-# Every mailbox on EXBE02 (the 2007 shell lists 2000/2003 mailboxes too, R45), in one query.
-foreach ($mailbox in @(Get-Mailbox -Server 'EXBE02' -ResultSize Unlimited | Select-Object Identity, Database)) {
-    [void]$mailboxes.Add($mailbox)
-}
+    # Each mailbox is read once, with only what the checks need.
+    $mailboxes = New-Object System.Collections.ArrayList
+    # Every mailbox on EXBE02 (the 2007 shell lists 2000/2003 mailboxes too, R45), in one query.
+    foreach ($mailbox in @(Get-Mailbox -Server 'EXBE02' -ResultSize Unlimited | Select-Object Identity, Database)) {
+        [void]$mailboxes.Add($mailbox)
+    }
 
-# Mailboxes already in the target database are skipped, and one listed twice moves once, so a
-# rerun moves only what is left.
-$pending = New-Object System.Collections.ArrayList
-$seen = @{}
-$inTarget = 0
-foreach ($mailbox in $mailboxes) {
-    $identity = [string]$mailbox.Identity
-    if ($seen.ContainsKey($identity)) {
-        Write-Host ($identity + ' is listed more than once; it moves once.')
+    # Mailboxes already in the target database are skipped, and one listed twice moves once, so a
+    # rerun moves only what is left.
+    $pending = New-Object System.Collections.ArrayList
+    $seen = @{}
+    $inTarget = 0
+    foreach ($mailbox in $mailboxes) {
+        $identity = [string]$mailbox.Identity
+        if ($seen.ContainsKey($identity)) {
+            Write-Host ($identity + ' is listed more than once; it moves once.')
+        }
+        elseif ([string]$mailbox.Database -eq $target) {
+            Write-Host ($identity + ' is already in ' + $target + '.')
+            $inTarget++
+        }
+        else {
+            [void]$pending.Add($identity)
+        }
+        $seen[$identity] = $true
     }
-    elseif ([string]$mailbox.Database -eq $target) {
-        Write-Host ($identity + ' is already in ' + $target + '.')
-        $inTarget++
-    }
-    else {
-        [void]$pending.Add($identity)
-    }
-    $seen[$identity] = $true
-}
 
-# -ValidateOnly checks every mailbox before the first one moves; nothing moves if one fails. A failed check
-# is an error, or a result whose IsValid is false (facts §6.1; the result's IsValid and ValidationMessage
-# are not in the facts file [?], so an error counts too).
-$invalid = New-Object System.Collections.ArrayList
-$activity = 'Batch Back-end 02: validating moves'
-$done = 0
-$count = $pending.Count
-foreach ($identity in $pending) {
-    $validation = @()
-    $results = @(Move-Mailbox -Identity $identity -TargetDatabase $target -ValidateOnly -Confirm:$false -ErrorAction SilentlyContinue -ErrorVariable validation)
-    if ($validation.Count -gt 0) {
-        [void]$invalid.Add($identity + ': ' + [string]$validation[0])
-    }
-    foreach ($result in $results) {
-        if ($result.PSObject.Properties['IsValid'] -and -not $result.IsValid) {
-            [void]$invalid.Add($identity + ': ' + [string]$result.ValidationMessage)
+    # -ValidateOnly checks every mailbox before the first one moves; nothing moves if one fails. A failed check
+    # is an error, or a result whose IsValid is false (facts §6.1; the result's IsValid and ValidationMessage
+    # are not in the facts file [?], so an error counts too).
+    $invalid = New-Object System.Collections.ArrayList
+    $activity = 'Batch Back-end 02: validating moves'
+    $done = 0
+    $count = $pending.Count
+    foreach ($identity in $pending) {
+        $validation = @()
+        $results = @(Move-Mailbox -Identity $identity -TargetDatabase $target -ValidateOnly -Confirm:$false -ErrorAction SilentlyContinue -ErrorVariable validation)
+        if ($validation.Count -gt 0) {
+            [void]$invalid.Add($identity + ': ' + [string]$validation[0])
+        }
+        foreach ($result in $results) {
+            if ($result.PSObject.Properties['IsValid'] -and -not $result.IsValid) {
+                [void]$invalid.Add($identity + ': ' + [string]$result.ValidationMessage)
+            }
+        }
+        $done++
+        if ($done % 100 -eq 0) {
+            Write-Progress -Activity $activity -Status ([string]$done + ' of ' + $count) -PercentComplete ([int](100 * $done / $count))
+            Write-Host ($activity + ': ' + $done + ' of ' + $count + '.')
         }
     }
-    $done++
-    if ($done % 100 -eq 0) {
+    Write-Progress -Activity $activity -Status 'Done' -Completed
+    if ($invalid.Count -gt 0) {
+        foreach ($problem in $invalid) {
+            Write-Host ('  - ' + $problem)
+        }
+        throw ('Batch Back-end 02: ' + $invalid.Count + ' mailbox(es) failed validation; nothing was moved.')
+    }
+
+    # Each move takes a while (the mailbox is copied while its user is offline): progress after each.
+    $activity = 'Batch Back-end 02: moving mailboxes'
+    $done = 0
+    foreach ($identity in $pending) {
+        Move-Mailbox -Identity $identity -TargetDatabase $target -BadItemLimit 0 -Confirm:$false -WhatIf:$WhatIf | Out-Null
+        $done++
         Write-Progress -Activity $activity -Status ([string]$done + ' of ' + $count) -PercentComplete ([int](100 * $done / $count))
         Write-Host ($activity + ': ' + $done + ' of ' + $count + '.')
     }
+    Write-Progress -Activity $activity -Status 'Done' -Completed
+    Write-Host ('Batch Back-end 02: ' + $mailboxes.Count + ' mailbox(es): ' + $done + ' moved, ' + $inTarget + ' already in ' + $target + ' (logs: the Logging\MigrationLogs folder of the Exchange installation).')
 }
-Write-Progress -Activity $activity -Status 'Done' -Completed
-if ($invalid.Count -gt 0) {
-    foreach ($problem in $invalid) {
-        Write-Host ('  - ' + $problem)
-    }
-    throw ('Batch Back-end 02: ' + $invalid.Count + ' mailbox(es) failed validation; nothing was moved.')
+else {
+    Write-Host 'Batch Back-end 02: not named by -Batches, skipped in this run.'
 }
-
-# Each move takes a while (the mailbox is copied while its user is offline): progress after each.
-$activity = 'Batch Back-end 02: moving mailboxes'
-$done = 0
-foreach ($identity in $pending) {
-    Move-Mailbox -Identity $identity -TargetDatabase $target -BadItemLimit 0 -Confirm:$false -WhatIf:$WhatIf | Out-Null
-    $done++
-    Write-Progress -Activity $activity -Status ([string]$done + ' of ' + $count) -PercentComplete ([int](100 * $done / $count))
-    Write-Host ($activity + ': ' + $done + ' of ' + $count + '.')
-}
-Write-Progress -Activity $activity -Status 'Done' -Completed
-Write-Host ('Batch Back-end 02: ' + $mailboxes.Count + ' mailbox(es): ' + $done + ' moved, ' + $inTarget + ' already in ' + $target + ' (logs: the Logging\MigrationLogs folder of the Exchange installation).')
 Stop-Transcript | Out-Null

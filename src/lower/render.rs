@@ -170,6 +170,10 @@ impl Renderer {
                 helpers.push(Value::from_safe_string(body.trim_end().to_owned()));
             }
         }
+        // A script that submits several move batches runs them one at a time when asked
+        // (`-Batches`): a pilot is checked before the next batch is submitted.
+        let batch_names: Vec<&str> = script.steps.iter().filter_map(batch_of).collect();
+        let guarded = batch_names.len() > 1;
         let mut bodies = Vec::new();
         let mut lines = Vec::new();
         for step in script.steps {
@@ -185,12 +189,21 @@ impl Renderer {
             })?;
             let files = step_files(step, batches);
             let ctx = minijinja::context! { origin => Serde(&step.origin), step => Serde(&step.context), files => Serde(files), ..common.clone() };
-            let body = self.env.get_template(&name)?.render(ctx)?;
+            let mut body = self.env.get_template(&name)?.render(ctx)?;
+            if let Some(batch) = batch_of(step).filter(|_| guarded) {
+                let ctx = minijinja::context! { batch => batch, body => Value::from_safe_string(body), ..common.clone() };
+                body = self.env.get_template(BATCH_GUARD)?.render(ctx)?;
+            }
             let text = cite(&g.ir.file, &step.origin) + "\n" + body.trim_end() + "\n";
             lines.push(text.lines().count());
             bodies.push(Value::from_safe_string(text));
         }
-        let ctx = minijinja::context! { helpers => helpers, steps => bodies, ..common };
+        let ctx = minijinja::context! {
+            helpers => helpers,
+            steps => bodies,
+            batches => if guarded { batch_names.iter().map(|b| (*b).to_owned()).collect() } else { Vec::<String>::new() },
+            ..common
+        };
         let text = self
             .env
             .get_template(&self.skeleton(script.shell)?)?
@@ -331,6 +344,16 @@ impl Renderer {
                     .collect();
                 asks.dedup();
                 let users = marks.state_after[i].and_then(|k| views.get(k).cloned().flatten());
+                // The command of each batch of a script that submits several (`-Batches`).
+                let batches: Vec<&str> = s.steps.iter().filter_map(batch_of).collect();
+                let batch_runs: Vec<String> = if batches.len() > 1 {
+                    batches
+                        .iter()
+                        .map(|b| format!(".\\{} -Batches {}", s.file, escape::ps_literal(b)))
+                        .collect()
+                } else {
+                    Vec::new()
+                };
                 Ok(minijinja::context! {
                     script => Serde(s),
                     steps => steps,
@@ -340,6 +363,7 @@ impl Renderer {
                     users => Serde(users),
                     rights => card.rights,
                     checks => card.checks,
+                    batch_runs => batch_runs,
                     waits => card.waits,
                     back_out => card.back_out,
                 })
@@ -547,6 +571,19 @@ impl<'a> Globals<'a> {
             .get(version)
             .cloned()
             .unwrap_or_else(|| Value::from(()))
+    }
+}
+
+/// The template that runs a step of a move batch only when `-Batches` names it (or is not given).
+const BATCH_GUARD: &str = "common/batch_guard.ps1.j2";
+
+/// The move batch a step submits, if it submits one.
+fn batch_of(step: &Step) -> Option<&str> {
+    match &step.context {
+        StepContext::MoveMailboxes(m)
+        | StepContext::MoveMailboxesCrossForest(m)
+        | StepContext::MigrationBatch(m) => Some(m.batch.name.as_str()),
+        _ => None,
     }
 }
 
