@@ -1,6 +1,6 @@
 //! The command line: help, version, explain, ir, exit codes and the output folder.
 
-use crate::support::{entries, exgen, repo, snapshot};
+use crate::support::{entries, exgen, python_with, repo, snapshot};
 use exgen::diag::Code;
 use std::path::{Path, PathBuf};
 
@@ -548,38 +548,8 @@ fn the_powershell_completion_script_parses() {
         parser = tree_sitter.Parser(tree_sitter.Language(tree_sitter_powershell.language()))\n\
         tree = parser.parse(open(sys.argv[1], 'rb').read())\n\
         print('error' if tree.root_node.has_error else 'ok')\n";
-    let parse = || {
-        std::process::Command::new("python3")
-            .args(["-c", check])
-            .arg(&script)
-            .output()
-            .expect("python3 runs (install Python 3, or set EXGEN_SKIP_EDITOR_TESTS=1)")
-    };
-    let mut out = parse();
-    if !out.status.success() {
-        let install = std::process::Command::new("python3")
-            .args([
-                "-m",
-                "pip",
-                "install",
-                "--quiet",
-                "--disable-pip-version-check",
-            ])
-            .args(["tree-sitter", "tree-sitter-powershell"])
-            .status()
-            .expect("pip runs");
-        assert!(
-            install.success(),
-            "pip could not install tree-sitter-powershell"
-        );
-        out = parse();
-    }
-    assert_eq!(
-        String::from_utf8_lossy(&out.stdout).trim(),
-        "ok",
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = python_with(&["tree-sitter", "tree-sitter-powershell"], check, [&script]);
+    assert_eq!(out.trim(), "ok");
 }
 
 /// `--color` and the environment decide colour as users expect: `always` and `never` win,

@@ -1,9 +1,11 @@
-//! Every Mermaid diagram exgen writes parses with Mermaid's own parser (`tests/mermaid/`, npm
-//! `mermaid` under `jsdom` in Node 20+): the runbooks of the committed examples, and `exgen
-//! graph` of every plan the tests compile, the hostile-value plan among them.
+//! Every diagram exgen writes parses with a parser nobody here wrote: Mermaid with Mermaid's own
+//! (`tests/mermaid/`, npm `mermaid` under `jsdom` in Node 20+) — the runbooks of the committed
+//! examples, and `exgen graph` of every plan the tests compile, the hostile-value plan among
+//! them — and `exgen graph --format dot` with pydot's Graphviz grammar.
 
 use crate::common;
 use crate::node::{prepare, printed, run, skipped};
+use crate::support::python_with;
 use std::path::PathBuf;
 use std::process::Command;
 
@@ -66,4 +68,56 @@ fn exgen_graph_of_every_test_plan_parses_with_mermaid() {
     }
     let text = check(&files);
     assert!(!text.contains(": error:"), "{text}");
+}
+
+/// Parses each DOT file given (pydot, the Graphviz grammar in Python) and checks every edge joins
+/// two declared nodes; prints one line per graph.
+const DOT_CHECK: &str = "import sys, pydot
+for path in sys.argv[1:]:
+    graphs = pydot.graph_from_dot_data(open(path, encoding='utf-8').read())
+    if not graphs:
+        sys.exit(path + ': not DOT')
+    for g in graphs:
+        nodes, edges, todo = set(), [], [g]
+        while todo:
+            s = todo.pop()
+            nodes.update(n.get_name() for n in s.get_nodes())
+            edges.extend(s.get_edges())
+            todo.extend(s.get_subgraphs())
+        for e in edges:
+            for end in (e.get_source(), e.get_destination()):
+                if end not in nodes:
+                    sys.exit(path + ': edge to undeclared node ' + end)
+        print(path, g.get_name(), len(nodes), len(edges))
+";
+
+#[test]
+fn exgen_graph_as_dot_of_every_test_plan_parses_with_pydot() {
+    if skipped("DOT parse of exgen graph") {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut files = Vec::new();
+    for plan in common::good_plans() {
+        let out = Command::new(env!("CARGO_BIN_EXE_exgen"))
+            .args(["graph", "--format", "dot"])
+            .arg(&plan)
+            .output()
+            .expect("exgen graph runs");
+        assert!(
+            out.status.success(),
+            "{}: {}",
+            plan.display(),
+            printed(&out)
+        );
+        let file = dir.path().join(format!(
+            "{}.dot",
+            plan.file_stem().unwrap_or_default().to_string_lossy()
+        ));
+        std::fs::write(&file, &out.stdout).expect("write");
+        files.push(file);
+    }
+    let printed = python_with(&["pydot"], DOT_CHECK, &files);
+    // One line per graph: the phases and at least the topology before and after, per plan.
+    assert!(printed.lines().count() >= 3 * files.len(), "{printed}");
 }

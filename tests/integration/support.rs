@@ -32,6 +32,47 @@ where
     }
 }
 
+/// Runs the Python program `code` with `args` (`python3 -c code args...`); when it fails, as it
+/// does when a package it imports is missing, installs `packages` with pip and runs it again.
+/// Returns its stdout. For the checks that use a parser nobody here wrote (tree-sitter-powershell,
+/// pydot).
+pub fn python_with<I, S>(packages: &[&str], code: &str, args: I) -> String
+where
+    I: IntoIterator<Item = S> + Clone,
+    S: AsRef<OsStr>,
+{
+    let run = || {
+        Command::new("python3")
+            .arg("-c")
+            .arg(code)
+            .args(args.clone())
+            .output()
+            .expect("python3 runs (install Python 3, or set EXGEN_SKIP_EDITOR_TESTS=1)")
+    };
+    let mut out = run();
+    if !out.status.success() {
+        let install = Command::new("python3")
+            .args([
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+            ])
+            .args(packages)
+            .status()
+            .expect("pip runs");
+        assert!(install.success(), "pip could not install {packages:?}");
+        out = run();
+    }
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
 /// A path below the repository root.
 pub fn repo(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
