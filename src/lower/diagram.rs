@@ -10,7 +10,7 @@ use super::layout::{Marks, Script};
 use crate::escape;
 use crate::ir;
 use crate::ir::state::State;
-use crate::ir::steps::Shell;
+use crate::ir::steps::{Shell, Step};
 use crate::specs::Specs;
 use crate::specs::runbook::RunbookTable;
 use serde::Serialize;
@@ -412,15 +412,8 @@ fn phases(inputs: &Inputs<'_>) -> Graph {
         }
         script_ids.push(id.clone());
         let mut last = id.clone();
-        let mut waits: Vec<(&str, &crate::specs::runbook::Wait)> = Vec::new();
-        for step in s.steps {
-            if let Some((key, wait)) = notes.wait_after(step.kind(), s.shell.version())
-                && !waits.iter().any(|(k, _)| *k == key)
-            {
-                waits.push((key, wait));
-            }
-        }
-        for (k, (_, wait)) in waits.iter().enumerate() {
+        let waits = notes.waits_after(s.steps.iter().map(Step::kind), s.shell.version());
+        for (k, wait) in waits.iter().enumerate() {
             let wid = format!("w{:02}{}", s.number, letter(k));
             g.node(
                 wid.clone(),
@@ -577,10 +570,7 @@ fn full(plan: &ir::Plan, state: &State, title: &str, before: bool) -> Graph {
             let Some(server) = plan.servers.iter().find(|s| &s.name == name) else {
                 continue;
             };
-            let present = state
-                .servers
-                .iter()
-                .any(|s| s.name.eq_ignore_ascii_case(name) && s.present);
+            let present = state.server(name).is_some_and(|s| s.present);
             // Before: only what exists. After: what exists, and what the plan removed.
             if !present && (before || server.new) {
                 continue;

@@ -103,24 +103,33 @@ pub fn lower_mapped(
 pub fn diagrams(plan: &ir::Plan, schedule: &Schedule, states: &[State], specs: &Specs) -> Diagrams {
     let scripts = layout::scripts(schedule);
     let marks = layout::marks(plan, specs, &scripts);
-    diagram::diagrams(&diagram::Inputs {
-        plan,
-        specs,
-        scripts: &scripts,
-        states,
-        marks: &marks,
-        users_change: &users_change(states, &marks),
-    })
+    let views = users::views(states);
+    diagrams_of(plan, specs, &scripts, states, &marks, &views)
 }
 
-/// For each script, whether what users see changes after it (the runbook shows the table).
-fn users_change(states: &[State], marks: &layout::Marks<'_>) -> Vec<bool> {
-    let views = users::views(states);
-    marks
+/// The diagrams of the laid-out `scripts` (`views`: the "What users see" table of each state).
+fn diagrams_of(
+    plan: &ir::Plan,
+    specs: &Specs,
+    scripts: &[Script<'_>],
+    states: &[State],
+    marks: &layout::Marks<'_>,
+    views: &[Option<users::UsersTable>],
+) -> Diagrams {
+    // Whether what users see changes after each script (the runbook shows the table).
+    let users_change: Vec<bool> = marks
         .state_after
         .iter()
         .map(|k| k.is_some_and(|k| views.get(k).is_some_and(Option::is_some)))
-        .collect()
+        .collect();
+    diagram::diagrams(&diagram::Inputs {
+        plan,
+        specs,
+        scripts,
+        states,
+        marks,
+        users_change: &users_change,
+    })
 }
 
 fn lower_inner(
@@ -134,14 +143,8 @@ fn lower_inner(
     let scripts = layout::scripts(schedule);
     let batches = layout::batch_files(plan);
     let marks = layout::marks(plan, specs, &scripts);
-    let diagrams = diagram::diagrams(&diagram::Inputs {
-        plan,
-        specs,
-        scripts: &scripts,
-        states,
-        marks: &marks,
-        users_change: &users_change(states, &marks),
-    });
+    let views = users::views(states);
+    let diagrams = diagrams_of(plan, specs, &scripts, states, &marks, &views);
     let env = render::Renderer::shared();
     let g = render::Globals::new(plan, specs);
     let mut files = Vec::new();
@@ -151,7 +154,7 @@ fn lower_inner(
     let start = Instant::now();
     let mut rendered = crate::parallel::in_parallel(scripts.len() + 1, |task| match task {
         0 => env
-            .runbook(&g, &scripts, states, &batches, &marks, &diagrams)
+            .runbook(&g, &scripts, &views, &batches, &marks, &diagrams)
             .map(|t| (t, Vec::new())),
         n => env.script(&g, &scripts[n - 1], scripts.len(), &batches),
     });

@@ -11,7 +11,6 @@ use super::layout::{BatchFiles, Marks, Script};
 use super::users;
 use crate::escape;
 use crate::ir;
-use crate::ir::state::State;
 use crate::ir::steps::{Shell, Step, StepContext, StepKind};
 use crate::specs::Specs;
 use crate::specs::runbook::{BackOut, RunbookTable};
@@ -312,19 +311,18 @@ impl Renderer {
     }
 
     /// The runbook: every script and manual step in order, what each script asks for while it
-    /// runs, and, after each phase that changes it, what users see (`states`: the model's
-    /// state before the first phase and after each).
+    /// runs, and, after each phase that changes it, what users see (`views`: the table of the
+    /// model's state before the first phase and after each, `None` where it did not change).
     pub fn runbook(
         &self,
         g: &Globals<'_>,
         scripts: &[Script<'_>],
-        states: &[State],
+        views: &[Option<users::UsersTable>],
         batches: &BTreeMap<&str, BatchFiles>,
         marks: &Marks<'_>,
         diagrams: &Diagrams,
     ) -> Result<String, Error> {
         let plan = g.ir;
-        let views = users::views(states);
         let entries = scripts
             .iter()
             .enumerate()
@@ -436,7 +434,22 @@ fn phase_card(g: &Globals<'_>, script: &Script<'_>, steps: &[RunbookStep]) -> Ph
         waits: Vec::new(),
         back_out: Vec::new(),
     };
-    let mut seen_waits: Vec<&str> = Vec::new();
+    // Who runs a step on an Edge Transport server is that server's own administrator.
+    let on_edge = script
+        .run_on
+        .and_then(|name| g.ir.servers.iter().find(|s| s.name == name))
+        .is_some_and(|s| s.roles.contains(&ir::Role::Edge));
+    card.waits = g
+        .notes
+        .waits_after(script.steps.iter().map(Step::kind), script.shell.version())
+        .into_iter()
+        .map(|wait| {
+            minijinja::context! {
+                title => wait.title.clone(),
+                go_on => Value::from_safe_string(wait.go_on.clone()),
+            }
+        })
+        .collect();
     let mut texts: Vec<String> = Vec::new();
     let mut checks: Vec<&str> = Vec::new();
     for (step, rendered) in script.steps.iter().zip(steps) {
@@ -447,10 +460,6 @@ fn phase_card(g: &Globals<'_>, script: &Script<'_>, steps: &[RunbookStep]) -> Ph
         let Some(notes) = g.notes.step(step.kind()) else {
             continue;
         };
-        let on_edge = script
-            .run_on
-            .and_then(|name| g.ir.servers.iter().find(|s| s.name == name))
-            .is_some_and(|s| s.roles.contains(&ir::Role::Edge));
         let rights = match &notes.rights_on_edge {
             Some(edge) if on_edge => edge,
             _ => &notes.rights,
@@ -466,15 +475,6 @@ fn phase_card(g: &Globals<'_>, script: &Script<'_>, steps: &[RunbookStep]) -> Ph
             {
                 card.rights.push(group.clone());
             }
-        }
-        if let Some((key, wait)) = g.notes.wait_after(step.kind(), script.shell.version())
-            && !seen_waits.contains(&key)
-        {
-            seen_waits.push(key);
-            card.waits.push(minijinja::context! {
-                title => wait.title.clone(),
-                go_on => Value::from_safe_string(wait.go_on.clone()),
-            });
         }
         let text = match (&notes.back_out, undo) {
             (BackOut::Reads, _) => continue,
@@ -830,17 +830,18 @@ mod tests {
         let batches = super::super::layout::batch_files(plan);
         let marks = super::super::layout::marks(plan, specs, &scripts);
         let diagrams = super::super::diagrams(plan, &checked.schedule, &checked.states, specs);
+        let views = users::views(&checked.states);
         let mut renderer = Renderer::new();
         let g = Globals::new(plan, specs);
         assert!(
             renderer
-                .runbook(&g, &scripts, &checked.states, &batches, &marks, &diagrams)
+                .runbook(&g, &scripts, &views, &batches, &marks, &diagrams)
                 .is_ok()
         );
         let removed = format!("{COMMON}/{}", runbook_partial(StepKind::Databases));
         renderer.env.remove_template(&removed);
         let error = renderer
-            .runbook(&g, &scripts, &checked.states, &batches, &marks, &diagrams)
+            .runbook(&g, &scripts, &views, &batches, &marks, &diagrams)
             .unwrap_err();
         assert_eq!(error.kind(), ErrorKind::TemplateNotFound);
         assert!(

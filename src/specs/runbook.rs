@@ -79,13 +79,34 @@ impl RunbookTable {
 
     /// What the next script waits for after a step of `kind` run in the shell of `version`.
     #[must_use]
-    pub fn wait_after(&self, kind: StepKind, version: &str) -> Option<(&str, &Wait)> {
+    fn wait_after(&self, kind: StepKind, version: &str) -> Option<(&str, &Wait)> {
         let notes = self.step(kind)?;
         if notes.no_wait_in.iter().any(|v| v == version) {
             return None;
         }
         let key = notes.wait.as_deref()?;
         self.waits.get(key).map(|w| (key, w))
+    }
+
+    /// What the next script waits for after steps of `kinds` run in the shell of `version`: each
+    /// wait once, in step order.
+    #[must_use]
+    pub fn waits_after(
+        &self,
+        kinds: impl IntoIterator<Item = StepKind>,
+        version: &str,
+    ) -> Vec<&Wait> {
+        let mut keys: Vec<&str> = Vec::new();
+        let mut out = Vec::new();
+        for kind in kinds {
+            if let Some((key, wait)) = self.wait_after(kind, version)
+                && !keys.contains(&key)
+            {
+                keys.push(key);
+                out.push(wait);
+            }
+        }
+        out
     }
 
     /// The notes of `kind` (every kind has some: [`RunbookTable::problems`] is empty).
